@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from nlp.normalize import (
+    collapse_spaces,
+    fold_width,
+    normalize,
+    normalize_for_match,
+    to_simplified,
+)
+
+
+def test_traditional_characters_become_simplified() -> None:
+    assert to_simplified("州外到位資金增長多少") == "州外到位资金增长多少"
+
+
+def test_ascii_passes_through_simplification_unchanged() -> None:
+    assert to_simplified("qwerty") == "qwerty"
+
+
+def test_full_width_letters_digits_and_punctuation_fold_to_half_width() -> None:
+    assert fold_width("ＡＢＣ１２３？％") == "ABC123?%"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("19. 4 %", "19.4%"),
+        ("23 万元", "23万元"),
+        ("州外 到位资金", "州外到位资金"),
+        ("增长 19.4", "增长19.4"),
+        ("  hello   world ", "hello world"),
+    ],
+)
+def test_spaces_inside_figures_and_chinese_runs_are_removed(raw: str, expected: str) -> None:
+    assert collapse_spaces(raw) == expected
+
+
+def test_normalize_combines_every_fold() -> None:
+    assert normalize("  州外 到位資金 增長 １９. ４ ％？ ") == "州外到位资金增长19.4%?"
+
+
+def test_normalize_unifies_dashes_in_periods() -> None:
+    assert normalize("1—6月") == "1-6月"
+
+
+def test_normalize_of_empty_text_is_empty() -> None:
+    assert normalize("") == ""
+
+
+def test_match_form_is_lower_case_without_spaces() -> None:
+    assert normalize_for_match("PPP 模式") == "ppp模式"
