@@ -1,0 +1,133 @@
+"""Load -> repair -> parse -> extract -> persist, one document per transaction, idempotent.
+
+The content hash is taken over the repaired text, so the same letter saved as UTF-8, GBK or
+.docx is recognised as the same document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED, LoadedText, load_bytes, load_path
+from knowledge.parse import parse_text
+from knowledge.records import ParsedDocument
+from knowledge.repair import repair_text
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["added", "unchanged", "superseded"]
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did: the stored document and how much was extracted."""
+
+    document_id: int
+    number: str | None
+    title: str
+    status: Status
+    source: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    superseded_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Return one Chinese line for people."""
+        label = {"added": "已导入", "unchanged": "未变化", "superseded": "已更新（旧版存为历史）"}
+        c = self.counts
+        line = (
+            f"{self.source}：{label[self.status]} {self.number or '无文号'}《{self.title}》 "
+            f"章节{c.get('sections', 0)} 指标{c.get('indicators', 0)} "
+            f"事项{c.get('items', 0)} 实体{c.get('entities', 0)}"
+        )
+        return line + (f"（注意：{'；'.join(self.warnings)}）" if self.warnings else "")
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 of the repaired text (whitespace-insensitive)."""
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def ingest_path(
+    sessions: sessionmaker[Session], path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestResult:
+    """Ingest one file; raises IngestError (nothing written) when it cannot be read."""
+    return _ingest_loaded(sessions, load_path(path, max_bytes=max_bytes))
+
+
+def ingest_bytes(
+    sessions: sessionmaker[Session], data: bytes, name: str, *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestResult:
+    """Ingest an uploaded file's bytes; `name` is only a label and picks the format."""
+    return _ingest_loaded(sessions, load_bytes(data, name, max_bytes=max_bytes))
+
+
+def ingest_text(sessions: sessionmaker[Session], text: str, source_name: str) -> IngestResult:
+    """Ingest text already in memory."""
+    return _ingest_loaded(sessions, LoadedText(text, source_name, "txt"))
+
+
+def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> IngestResult:
+    from db import writes  # db depends on knowledge.records; import late to keep starts cheap
+
+    clean = repair_text(loaded.text)
+    digest = content_hash(clean)
+    with sessions.begin() as session:
+        existing = writes.find_by_hash(session, digest)
+        if existing is not None:
+            return _result(existing, "unchanged", loaded.label, None)
+        parsed = parse_text(clean, repaired=True)
+        document = writes.save_document(
+            session, parsed, content_hash=digest, source_name=loaded.label
+        )
+        older = writes.current_with_number(session, parsed.number) if parsed.number else []
+        older = [doc for doc in older if doc.id != document.id]
+        for old in older:
+            writes.supersede(session, old, document)
+        status: Status = "superseded" if older else "added"
+        result = _result(document, status, loaded.label, parsed)
+        result.superseded_ids = [doc.id for doc in older]
+    logger.info("ingested %s: %s", loaded.label, status)
+    return result
+
+
+def _result(document: object, status: Status, label: str, parsed: ParsedDocument | None):
+    doc = document  # a db.models.Document
+    if parsed is not None:
+        counts = {
+            "sections": len(parsed.sections), "indicators": len(parsed.indicators),
+            "items": len(parsed.items), "entities": len(parsed.entities),
+        }
+        warnings = list(parsed.warnings)
+    else:
+        counts = {
+            "sections": len(doc.sections), "indicators": len(doc.indicators),
+            "items": len(doc.items), "entities": len(doc.entities),
+        }
+        warnings = list(doc.warnings or [])
+    return IngestResult(
+        document_id=doc.id, number=doc.number, title=doc.title, status=status, source=label,
+        counts=counts, warnings=warnings,
+    )
+
+
+def ensure_default_base(sessions: sessionmaker[Session], sources_dir: Path | str) -> list[IngestResult]:
+    """Ingest the shipped sources when the documents table is empty (cheap otherwise)."""
+    from db.models import Document
+
+    with sessions() as session:
+        if session.scalar(select(func.count()).select_from(Document)):
+            return []
+    results = []
+    for path in sorted(Path(sources_dir).rglob("*")):
+        if path.is_file() and path.suffix.lower() in SUPPORTED:
+            results.append(ingest_path(sessions, path))
+    return results

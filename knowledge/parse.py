@@ -1,0 +1,55 @@
+"""Text -> ParsedDocument: repair, cut the layout, read metadata, build sections, extract."""
+
+from __future__ import annotations
+
+from knowledge import metadata as meta
+from knowledge.extract import extract_into
+from knowledge.records import ParsedDocument, Section
+from knowledge.repair import repair_text
+from knowledge.sections import build_sections, paragraph_sections
+
+PREAMBLE_ID = "引言"
+NO_STRUCTURE = "未识别到章节编号，已按自然段保存。"
+
+
+def parse_text(text: str, *, repaired: bool = False) -> ParsedDocument:
+    """Parse one document's text (repairing it first unless `repaired`)."""
+    clean = text if repaired else repair_text(text)
+    paragraphs = [line for line in clean.split("\n") if line.strip()]
+    layout = meta.split_layout(paragraphs)
+    doc = _metadata(layout)
+    doc.text = clean
+    doc.sections = _sections(layout.body, doc)
+    extract_into(doc)
+    return doc
+
+
+def _metadata(layout: meta.Layout) -> ParsedDocument:
+    number = meta.find_number(layout.header, "\n".join(layout.header))
+    title = meta.find_title(layout.header)
+    addressee = meta.find_addressee(layout.header)
+    contact, phone = meta.find_contact(layout.footer)
+    return ParsedDocument(
+        number=number,
+        issuer=meta.find_issuer(layout.header, layout.footer, number),
+        title=title,
+        addressee=addressee,
+        date=meta.find_date(layout.footer, layout.header),
+        contact=contact,
+        contact_phone=phone,
+        cc=meta.find_cc(layout.footer),
+        classification=meta.find_classification(layout.header, layout.footer),
+        doc_type=meta.doc_type(title),
+        proposal=meta.find_proposal(title, layout.body, addressee),
+    )
+
+
+def _sections(body: list[str], doc: ParsedDocument) -> list[Section]:
+    sections, preamble = build_sections(body)
+    if not sections:
+        doc.warnings.append(NO_STRUCTURE)
+        return paragraph_sections(body)
+    if preamble:
+        intro = Section(id=PREAMBLE_ID, level=1, title="", text="\n".join(preamble))
+        sections.insert(0, intro)
+    return sections

@@ -1,0 +1,131 @@
+"""Repair what text extraction breaks: split lines, spaces in figures, width variants, stray Latin.
+
+Every function is pure (str -> str) so each repair can be tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u9fff"
+# Full-width ASCII letters/digits and a few signs become half-width; Chinese punctuation stays.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+_WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord("."), 0xFF0B: ord("+"), 0x2030: 0x2030})
+_WIDTH.update({0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" ")})
+_WIDTH.update({0x200B: None, 0xFEFF: None, 0x200E: None, 0x200F: None, 0x00AD: None})
+
+TERMINAL = "。！？；：:;!?”’）)》】」』…"
+# A line ending with one of these clearly continues on the next line.
+CONTINUING = "、，,（(“‘《【「『—"
+HEADING_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|"
+    r"\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳])"
+)
+POINT_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[是要则]|首先|其次|再次|最后)")
+FOOTER_START_RE = re.compile(
+    r"^\s*(?:联系人|联系电话|电话|抄送|附件|主送|印发|(?:\d{4}|[〇零一二三四五六七八九]{4})年)"
+)
+TITLE_END_RE = re.compile(r"(?:答复|报告|总结|方案|意见|通知|函|请示|提案|建议|计划|要点|情况|文件)$")
+LATIN_GLUE = {"and": "和", "or": "或", "AND": "和", "OR": "或", "&": "和"}
+
+
+def repair_text(text: str) -> str:
+    """Apply every repair in a safe order and return the cleaned text."""
+    text = fold_width(text)
+    text = normalize_newlines(text)
+    text = fix_number_brackets(text)
+    text = join_broken_lines(text)
+    text = replace_stray_latin(text)
+    text = remove_figure_spaces(text)
+    text = normalize_ranges(text)
+    return text
+
+
+def fold_width(text: str) -> str:
+    """Turn full-width digits, letters and % into ASCII; drop zero-width characters."""
+    return text.translate(_WIDTH)
+
+
+def normalize_newlines(text: str) -> str:
+    """Use \\n only, trim line ends, turn form feeds (page breaks) into blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return "\n".join(line.strip(" \t\u3000") for line in text.split("\n"))
+
+
+def fix_number_brackets(text: str) -> str:
+    """Write document-number years as 〔2021〕 whatever brackets the source used."""
+    return re.sub(r"[\[【(（〔]\s*(\d{4})\s*[\]】)）〕](?=\s*第?\s*\d+\s*号)", r"〔\1〕", text)
+
+
+def join_broken_lines(text: str) -> str:
+    """Rejoin paragraphs split across blank lines, page breaks or hard PDF line wraps."""
+    lines = [line for line in text.split("\n")]
+    kept = [line for line in lines if line]
+    wrap = _wrap_width(kept)
+    out: list[str] = []
+    pending_blank = False
+    for line in lines:
+        if not line:
+            pending_blank = True
+            continue
+        if out and _continues(out[-1], line, wrap):
+            out[-1] += line
+        else:
+            if pending_blank and out:
+                out.append("")
+            out.append(line)
+        pending_blank = False
+    return "\n".join(out)
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """Width at which a line was probably wrapped: the common length of long lines (PDF)."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 15)
+    if len(lengths) < 8:
+        return 30
+    typical = lengths[int(len(lengths) * 0.8)]
+    similar = sum(1 for n in lengths if abs(n - typical) <= 3)
+    if similar >= 0.4 * len(lengths):
+        return max(15, typical - 4)  # hard-wrapped text: lines cluster at one width
+    return 30
+
+
+def _continues(previous: str, line: str, wrap: int) -> bool:
+    if HEADING_RE.match(line) or POINT_RE.match(line) or FOOTER_START_RE.match(line):
+        return False
+    if previous.endswith(tuple(TERMINAL)) or "\t" in previous or "\t" in line:
+        return False
+    if previous.endswith(tuple(CONTINUING)):
+        return True
+    if TITLE_END_RE.search(previous):
+        return False
+    if HEADING_RE.match(previous) and len(previous) < wrap + 10:
+        return False
+    return len(previous) >= wrap and bool(re.match(rf"[{CJK}\d“‘（(a-zA-Z]", line))
+
+
+def remove_figure_spaces(text: str) -> str:
+    """Remove spaces a layout put between figures and Chinese ("5 亿元", " 30GW ", "2021 年")."""
+    before_figure = rf"(?<=[{CJK}%“”（）、，])[ \t\u3000]+(?=\d(?!\d{{6}}))"
+    after_figure = rf"(?<=[\d%A-Za-z])[ \u3000]+(?=[{CJK}])"
+    text = re.sub(f"{before_figure}|{after_figure}", "", text)
+    return re.sub(r"(?<=\d)[ \u3000]+(?=(?:%|GW|MW|kW|KW|万|亿|个百分点)(?![A-Za-z]))", "", text)
+
+
+def replace_stray_latin(text: str) -> str:
+    """Replace English glue words left between Chinese words by a conversion ("布局 and 选址")."""
+    pattern = rf"(?<=[{CJK}])\s*\b(and|or|AND|OR)\b\s*(?=[{CJK}])|(?<=[{CJK}])\s*&\s*(?=[{CJK}])"
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(1) or "&"
+        return LATIN_GLUE[word]
+
+    return re.sub(pattern, swap, text)
+
+
+def normalize_ranges(text: str) -> str:
+    """Write month ranges one way: 1—6月, 1～6月, 1至6月 -> 1-6月."""
+    return re.sub(r"(?<!\d)(\d{1,2})\s*[—–－~～至-]\s*(\d{1,2})\s*月", r"\1-\2月", text)
