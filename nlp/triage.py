@@ -1,0 +1,363 @@
+"""Proposal triage: what a proposal asks, which topic, and what of the bureau's work bears on it.
+
+`Triager(tokenizer).fit(snapshot)` fits word IDF on the knowledge base (sections and items) and
+profiles every measure, planned action and indicator; `analyze(text, earlier)` returns a
+`TriageResult`. Relatedness mixes word TF-IDF cosine with topic affinity (the keyword topics of
+`nlp.topics`), so a proposal about 部门联动 and 政策体系 still finds 完善体制机制 when the words
+differ. A text outside the bureau's field gets 非本局业务 and no matches at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from nlp.normalize import normalize, normalize_for_match, to_simplified
+from nlp.tokenizer import ChineseTokenizer
+from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
+from nlp.triage_kb import KbContact, KbIndicator, KbItem, KnowledgeSnapshot
+from nlp.triage_text import extract_asks, extract_meta
+
+STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "proposal_stopwords.txt"
+DEFAULT_MAX_CHARS = 20_000
+# Relatedness = WORD_WEIGHT * cosine + (1 - WORD_WEIGHT) * topic affinity.
+WORD_WEIGHT = 0.6
+MIN_RELATED_SCORE = 0.15
+MAX_RELATED = 10
+MIN_INDICATOR_SCORE = 0.2
+MAX_INDICATORS = 10
+MIN_SIMILAR_SCORE = 0.35
+DUPLICATE_SCORE = 0.9
+MAX_KEYWORDS = 10
+_NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
+# Full-width letters and digits (and the ideographic space) to ASCII; punctuation stays.
+_FULL_WIDTH_ALNUM = {
+    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
+    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
+    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
+    0x3000: 0x20,
+}
+
+
+class TriageError(ValueError):
+    """A proposal text that cannot be triaged; the message is one Chinese sentence."""
+
+
+class TriageTooLarge(TriageError):
+    """The text is over the size cap."""
+
+
+class RelatedItem(BaseModel):
+    """A measure or planned action that bears on the proposal."""
+
+    kind: str
+    section: str | None
+    title: str
+    score: float
+    document: str
+    text: str = ""
+    points: list[str] = Field(default_factory=list)
+
+
+class RelatedIndicator(BaseModel):
+    """An indicator that bears on the proposal, with its source sentence."""
+
+    name: str
+    value: float
+    unit: str = ""
+    period: str | None = None
+    target: str | None = None
+    section: str | None = None
+    quote: str = ""
+    score: float
+    document: str
+    headline: bool = False
+
+
+class EarlierProposal(BaseModel):
+    """A stored proposal to compare with."""
+
+    id: int
+    number: str | None = None
+    title: str = ""
+    text: str = ""
+    content_hash: str = ""
+
+
+class SimilarProposal(BaseModel):
+    """A stored proposal close to this one; `duplicate` when (nearly) the same text."""
+
+    id: int
+    number: str | None = None
+    title: str = ""
+    score: float
+    duplicate: bool = False
+
+
+class TriageResult(BaseModel):
+    """Everything triage found in one proposal."""
+
+    number: str | None = None
+    kind: str = "提案"
+    title: str = ""
+    proposer: str | None = None
+    content_hash: str
+    chars: int
+    topic: str
+    in_scope: bool
+    topic_scores: dict[str, float] = Field(default_factory=dict)
+    asks: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    related: list[RelatedItem] = Field(default_factory=list)
+    indicators: list[RelatedIndicator] = Field(default_factory=list)
+    similar: list[SimilarProposal] = Field(default_factory=list)
+    contact: KbContact = Field(default_factory=KbContact)
+
+    @property
+    def duplicate_of(self) -> int | None:
+        """Return the id of the stored proposal this one duplicates, if any."""
+        return next((s.id for s in self.similar if s.duplicate), None)
+
+    def to_json(self, draft: str) -> dict:
+        """Return the CLI's JSON shape (keys exactly as documented)."""
+        return {
+            "topic": self.topic,
+            "asks": self.asks,
+            "keywords": self.keywords,
+            "related": [
+                {"kind": r.kind, "section": r.section, "title": r.title, "score": r.score}
+                for r in self.related
+            ],
+            "indicators": [
+                i.model_dump(include={"name", "value", "unit", "period", "section", "quote",
+                                      "score", "document"})
+                for i in self.indicators
+            ],
+            "similar": [s.model_dump() for s in self.similar],
+            "draft": draft,
+        }
+
+
+def content_hash(text: str) -> str:
+    """Hash a proposal's text so that width, spacing and script variants hash the same."""
+    return hashlib.sha256(normalize_for_match(text).encode("utf-8")).hexdigest()
+
+
+def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    """Read the stopword list (whitespace-separated, '#' starts a comment line)."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+class Triager:
+    """Fit on a knowledge snapshot once; analyze proposals many times."""
+
+    def __init__(
+        self,
+        tokenizer: ChineseTokenizer,
+        catalog: TopicCatalog | None = None,
+        stopwords: frozenset[str] | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.catalog = catalog
+        self.stopwords = stopwords
+        self.max_chars = max_chars
+        self.snapshot = KnowledgeSnapshot()
+        self.idf: dict[str, float] = {}
+        self.unseen_idf = 1.0
+        self._item_profiles: list[tuple[KbItem, dict[str, float], dict[str, float]]] = []
+        self._indicator_vectors: list[tuple[KbIndicator, dict[str, float]]] = []
+
+    # -- fitting -----------------------------------------------------------------------------
+
+    def fit(self, snapshot: KnowledgeSnapshot) -> Triager:
+        """Fit IDF on the snapshot's texts and profile its items and indicators."""
+        if self.catalog is None:
+            self.catalog = TopicCatalog.load()
+        if self.stopwords is None:
+            self.stopwords = load_stopwords()
+        self.snapshot = snapshot
+        texts = [f"{s.title}\n{s.text}" for s in snapshot.sections]
+        texts += [self._item_text(i) for i in snapshot.items]
+        self._fit_idf(texts)
+        self._item_profiles = [
+            (item, self.vector(self._item_text(item)), self._topics(item.text, item.title))
+            for item in snapshot.items
+        ]
+        self._indicator_vectors = [
+            (ind, self.vector(f"{ind.name} {ind.name} {ind.quote}"))
+            for ind in snapshot.indicators
+        ]
+        return self
+
+    def _fit_idf(self, texts: list[str]) -> None:
+        df: Counter[str] = Counter()
+        for text in texts:
+            df.update(set(self.terms(text)))
+        n = len(texts)
+        # Smoothed IDF as scikit-learn computes it; unseen words weigh like the rarest.
+        self.idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+        self.unseen_idf = math.log(1 + n) + 1.0
+
+    @staticmethod
+    def _item_text(item: KbItem) -> str:
+        return "\n".join([item.title, item.title, item.text, *item.points])
+
+    # -- text features -----------------------------------------------------------------------
+
+    def terms(self, text: str) -> list[str]:
+        """Return the content words of `text` (no stopwords, digits or single letters)."""
+        stop = self.stopwords or frozenset()
+        words = (w.lower() for w in self.tokenizer.words(normalize(text)))
+        return [w for w in words if len(w) >= 2 and w not in stop and not _NOT_A_WORD.match(w)]
+
+    def weights(self, text: str) -> dict[str, float]:
+        """Return sublinear TF times IDF for each content word (not normalised)."""
+        counts = Counter(self.terms(text))
+        return {
+            t: (1.0 + math.log(c)) * self.idf.get(t, self.unseen_idf) for t, c in counts.items()
+        }
+
+    def vector(self, text: str) -> dict[str, float]:
+        """Return the unit-length TF-IDF vector of `text`."""
+        weights = self.weights(text)
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        return {t: w / norm for t, w in weights.items()} if norm else {}
+
+    def _topics(self, text: str, title: str = "") -> dict[str, float]:
+        assert self.catalog is not None
+        return self.catalog.score(text, title).vector()
+
+    # -- analysis ----------------------------------------------------------------------------
+
+    def analyze(self, text: str, earlier: Iterable[EarlierProposal] = ()) -> TriageResult:
+        """Triage one proposal text against the knowledge base and earlier proposals."""
+        assert self.catalog is not None, "call fit() first"
+        text = normalize_text(text, self.max_chars)
+        meta = extract_meta(text)
+        asks = extract_asks(text, meta.title)
+        scores = self.catalog.score(text, meta.title)
+        digest = content_hash(text)
+        focus = "\n".join([meta.title, meta.title, *asks, text])
+        query = self.vector(focus)
+        result = TriageResult(
+            number=meta.number, kind=meta.kind, title=meta.title, proposer=meta.proposer,
+            content_hash=digest, chars=len(text), topic=OUT_OF_SCOPE, in_scope=scores.in_scope,
+            topic_scores={k: round(v, 2) for k, v in scores.topics.items()},
+            asks=asks, keywords=self.keywords(text.replace(meta.proposer or "\0", "")),
+            contact=self.snapshot.contact,
+            similar=self.similar(text, digest, earlier),
+        )
+        if not scores.in_scope:
+            return result
+        focus_topics = self.catalog.score("\n".join(asks), meta.title).vector()
+        result.related = self.related(query, focus_topics or scores.vector())
+        result.indicators = self.related_indicators(query, result.related)
+        result.topic = self._choose_topic(scores, result.related)
+        return result
+
+    def _choose_topic(self, scores: TopicScores, related: Sequence[RelatedItem]) -> str:
+        best = scores.best()
+        if best is not None:
+            return best
+        for item in related:  # no topic word at all: borrow the best match's topic
+            for kb_item, _vec, topics in self._item_profiles:
+                same = (kb_item.document, kb_item.section) == (item.document, item.section)
+                if same and topics:
+                    return max(topics, key=topics.__getitem__)
+        return self.catalog.topics[0].name if self.catalog else OUT_OF_SCOPE
+
+    def keywords(self, text: str) -> list[str]:
+        """Return the proposal's most distinctive words by TF-IDF (IDF from the base)."""
+        ranked = sorted(self.weights(text).items(), key=lambda kv: (-kv[1], kv[0]))
+        return [t for t, _w in ranked[:MAX_KEYWORDS]]
+
+    def related(self, query: dict[str, float], topics: dict[str, float]) -> list[RelatedItem]:
+        """Rank measures and planned actions by words and topic affinity."""
+        scored = []
+        for item, vector, item_topics in self._item_profiles:
+            score = WORD_WEIGHT * _cosine(query, vector) + (1 - WORD_WEIGHT) * _cosine(
+                topics, item_topics
+            )
+            if score >= MIN_RELATED_SCORE:
+                scored.append(
+                    RelatedItem(
+                        kind=item.kind, section=item.section, title=item.title,
+                        score=round(score, 3), document=item.document, text=item.text,
+                        points=item.points,
+                    )
+                )
+        scored.sort(key=lambda r: -r.score)
+        return scored[:MAX_RELATED]
+
+    def related_indicators(
+        self, query: dict[str, float], related: Sequence[RelatedItem]
+    ) -> list[RelatedIndicator]:
+        """Rank indicators: own words, the score of a related item in their section, headline."""
+        by_section = {(r.document, r.section): r.score for r in related}
+        scored = []
+        for ind, vector in self._indicator_vectors:
+            inherited = by_section.get((ind.document, ind.section), 0.0)
+            score = 0.5 * _cosine(query, vector) + inherited + (0.2 if ind.headline else 0.0)
+            if score >= MIN_INDICATOR_SCORE:
+                scored.append(
+                    RelatedIndicator(
+                        **ind.model_dump(exclude={"document_id"}),
+                        score=round(score, 3),
+                    )
+                )
+        scored.sort(key=lambda r: -r.score)
+        return scored[:MAX_INDICATORS]
+
+    def similar(
+        self, text: str, digest: str, earlier: Iterable[EarlierProposal]
+    ) -> list[SimilarProposal]:
+        """Find stored proposals close to this text; flag (near-)duplicates."""
+        vector = self.vector(text)
+        found = []
+        for other in earlier:
+            same = bool(other.content_hash) and other.content_hash == digest
+            score = 1.0 if same else _cosine(vector, self.vector(other.text))
+            if score >= MIN_SIMILAR_SCORE:
+                found.append(
+                    SimilarProposal(
+                        id=other.id, number=other.number, title=other.title,
+                        score=round(score, 3), duplicate=same or score >= DUPLICATE_SCORE,
+                    )
+                )
+        found.sort(key=lambda s: (-s.score, s.id))
+        return found[:5]
+
+
+def normalize_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Fold letters, digits and script to one form, keeping Chinese punctuation for display.
+
+    Texts over the cap are refused with one message. Matching folds further (`normalize`).
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > max_chars:
+        raise TriageTooLarge(
+            f"提案文本共 {len(text)} 字，超过 {max_chars} 字的上限；"
+            "请删去附件、表格等内容后再发送。"
+        )
+    text = to_simplified(text.translate(_FULL_WIDTH_ALNUM))
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    if not text:
+        raise TriageError("没有收到提案正文，请粘贴或上传提案全文。")
+    return text

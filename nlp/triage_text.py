@@ -1,0 +1,175 @@
+"""Read a proposal's own text: its metadata (number, kind, title, proposer) and its asks.
+
+Pure functions over strings. Proposals (政协提案) and suggestions (人大建议) share a shape: a
+title "关于…的提案/建议", a header with the number and the proposer, a part on the situation
+and its problems, and a part of numbered suggestions full of proposing verbs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A title runs from 关于 to the genre word; it may not cross a sentence end.
+_TITLE = re.compile(r"关于[^。！？\n]{2,120}?的(?:提案|建议|议案|意见)")
+_NUMBER = re.compile(
+    r"(?:第\s*([0-9０-９]{1,5})\s*号)"
+    r"|(?:(?:提案|建议|议案)?(?:编号|案号|序号)\s*[:：]?\s*([0-9０-９]{1,5}))"
+    r"|(?:(?:提案|建议)号\s*[:：]?\s*([0-9０-９]{1,5}))"
+)
+_PROPOSER_LABEL = re.compile(
+    r"(?:提案人|提出人|领衔人|领衔代表|提案者|提案单位|建议人|代表|委员|联名人|党派|提出单位)"
+    r"\s*[:：]\s*([^\n。；;]{2,60})"
+)
+# A header line such as "州人大代表 张华" or "政协委员：王芳".
+_SIGNED = re.compile(
+    r"^\s*(?:[州市县区省]?(?:人大代表|政协委员)|代表|委员)\s*[:：]?\s*([\u4e00-\u9fff]{2,4})\s*$",
+    re.MULTILINE,
+)
+_PARTY = re.compile(
+    r"((?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|共青团|妇联)"
+    r"[\u4e00-\u9fff]{0,12}?(?:委员会|基层委|总支部?|支部|工委|委))"
+)
+_NPC_HINTS = ("人大", "代表", "建议")
+_CPPCC_HINTS = ("政协", "委员", "提案")
+
+# Sentence ends; a line break also ends a heading like "一、加强部门联动".
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n+")
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:为此|为此我们|我们|特)?建议(?:如下)?[:：])?\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
+    r"[0-9]+[、.．)）]|[一二三四五六七八九十]是[，,：:]?|第[一二三四五六七八九十]+[，,、])\s*"
+)
+# Words that make a sentence a proposal rather than a description.
+ASK_CUES = (
+    "建议", "应当", "应该", "要", "加快", "加强", "完善", "推进", "提高", "强化", "建立", "健全",
+    "优化", "加大", "落实", "鼓励", "支持", "出台", "制定", "设立", "探索", "推动", "提升",
+    "拓宽", "创新", "促进", "引导", "统筹", "简化", "降低", "争取", "积极", "着力", "切实",
+)
+# Words that mark the situation/problem part, where cue words describe rather than ask.
+PROBLEM_CUES = ("存在", "不足", "问题是", "滞后", "薄弱", "不够", "不高", "困难", "制约", "短板")
+ASK_HEADINGS = ("建议", "对策", "措施", "意见", "办法", "举措")
+MAX_ASK_CHARS = 160
+# Words that contain a cue without proposing anything (主要 is not 要).
+_NOT_CUES = re.compile(r"主要|重要|摘要|纲要|只要|不要|要素|要求|需要说明|建议书")
+
+
+@dataclass(frozen=True)
+class ProposalMeta:
+    """What the proposal says about itself."""
+
+    number: str | None
+    kind: str
+    title: str
+    proposer: str | None
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a text into trimmed sentences (and headings), dropping empty ones."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def strip_numbering(sentence: str) -> str:
+    """Remove a leading 一、/（一）/1./一是 so an ask reads on its own."""
+    return _LEADING_NUMBER.sub("", sentence, count=1).strip()
+
+
+def extract_title(text: str) -> str:
+    """Return the 关于…的提案/建议 title, else the first short line, else the first sentence."""
+    head = text[:3000]
+    match = _TITLE.search(head)
+    if match:
+        return match.group(0).strip()
+    for line in head.splitlines():
+        line = line.strip()
+        if 4 <= len(line) <= 60 and not _PROPOSER_LABEL.search(line):
+            return line
+    first = split_sentences(head)
+    return first[0][:60] if first else ""
+
+
+def extract_number(text: str) -> str | None:
+    """Return the proposal number (第084号 -> '084') from the header, if any."""
+    match = _NUMBER.search(text[:1500])
+    if not match:
+        return None
+    digits = next(g for g in match.groups() if g)
+    return digits.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def extract_proposer(text: str) -> str | None:
+    """Return the proposer (a person, a deputy, or a party's committee), if named."""
+    head = text[:1500]
+    match = _PROPOSER_LABEL.search(head)
+    if match:
+        return re.split(r"\s{2,}|\t", match.group(1).strip())[0].strip(" ，,")
+    signed = _SIGNED.search(head)
+    if signed:
+        return signed.group(1)
+    party = _PARTY.search(head)
+    return party.group(1) if party else None
+
+
+def guess_kind(text: str, title: str) -> str:
+    """Tell a CPPCC proposal (提案) from an NPC suggestion (建议)."""
+    if title.endswith("的建议"):
+        return "建议"
+    if title.endswith("的提案"):
+        return "提案"
+    head = text[:1500]
+    npc = sum(head.count(h) for h in _NPC_HINTS)
+    cppcc = sum(head.count(h) for h in _CPPCC_HINTS)
+    return "建议" if npc > cppcc else "提案"
+
+
+def extract_meta(text: str) -> ProposalMeta:
+    """Return number, kind, title and proposer found in the text."""
+    title = extract_title(text)
+    kind = guess_kind(text, title)
+    return ProposalMeta(extract_number(text), kind, title, extract_proposer(text))
+
+
+def _ask_score(sentence: str, in_ask_part: bool) -> float:
+    plain = _NOT_CUES.sub("", sentence)
+    cues = sum(1 for cue in ASK_CUES if cue in plain)
+    if not cues:
+        return 0.0
+    score = cues + (2.0 if in_ask_part else 0.0)
+    if sentence.startswith(("建议", "要", "应")):
+        score += 1.0
+    if any(cue in sentence for cue in PROBLEM_CUES) and not in_ask_part:
+        score -= 1.5
+    return score
+
+
+def _is_ask_heading(sentence: str) -> bool:
+    short = len(sentence) <= 20
+    return short and any(h in sentence for h in ASK_HEADINGS) and not _TITLE.search(sentence)
+
+
+def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
+    """Return the sentences that propose something, in reading order (at most `limit`)."""
+    scored: list[tuple[float, int, str]] = []
+    in_ask_part = False
+    for position, sentence in enumerate(split_sentences(text)):
+        if sentence == title or _TITLE.fullmatch(sentence):
+            continue
+        if _is_ask_heading(sentence):
+            in_ask_part = True
+            continue
+        score = _ask_score(sentence, in_ask_part)
+        if score >= 1.0:
+            scored.append((score, position, _clip(strip_numbering(sentence))))
+    best = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
+    asks = [s for _score, _pos, s in sorted(best, key=lambda row: row[1]) if s]
+    return asks or _asks_from_title(title)
+
+
+def _asks_from_title(title: str) -> list[str]:
+    """Split a title like 关于加强A、强化B，提高C的提案 into its asks."""
+    core = re.sub(r"^关于|的(?:提案|建议|议案|意见)$", "", title)
+    parts = [p.strip() for p in re.split(r"[、，,；;]", core) if p.strip()]
+    return [p for p in parts if any(cue in p for cue in ASK_CUES)] or ([core] if core else [])
+
+
+def _clip(sentence: str) -> str:
+    return sentence if len(sentence) <= MAX_ASK_CHARS else sentence[: MAX_ASK_CHARS - 1] + "…"
