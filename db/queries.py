@@ -1,0 +1,79 @@
+"""Read queries over the knowledge base; each takes `session` first and never commits."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Document, Entity, Indicator, Item, Section
+
+
+def list_documents(session: Session, *, current_only: bool = True) -> list[Document]:
+    """Return documents, newest first (current versions only unless asked)."""
+    stmt = select(Document).order_by(Document.date.desc().nulls_last(), Document.id.desc())
+    if current_only:
+        stmt = stmt.where(Document.is_current.is_(True))
+    return list(session.scalars(stmt))
+
+
+def sections_of(session: Session, document_ids: Sequence[int]) -> list[Section]:
+    """Return the sections of the given documents in reading order."""
+    stmt = (
+        select(Section)
+        .where(Section.document_id.in_(document_ids))
+        .order_by(Section.document_id, Section.position)
+    )
+    return list(session.scalars(stmt))
+
+
+def indicators_of(session: Session, document_ids: Sequence[int]) -> list[Indicator]:
+    """Return the indicators of the given documents in reading order."""
+    stmt = (
+        select(Indicator)
+        .where(Indicator.document_id.in_(document_ids))
+        .order_by(Indicator.document_id, Indicator.position)
+    )
+    return list(session.scalars(stmt))
+
+
+def items_of(session: Session, document_ids: Sequence[int]) -> list[Item]:
+    """Return the measures and planned actions of the given documents in reading order."""
+    stmt = (
+        select(Item)
+        .where(Item.document_id.in_(document_ids))
+        .order_by(Item.document_id, Item.position)
+    )
+    return list(session.scalars(stmt))
+
+
+def entities_of(session: Session, document_ids: Sequence[int]) -> list[Entity]:
+    """Return the named entities of the given documents."""
+    stmt = select(Entity).where(Entity.document_id.in_(document_ids)).order_by(Entity.id)
+    return list(session.scalars(stmt))
+
+
+def find_indicators(session: Session, name: str, period: str | None = None) -> list[Indicator]:
+    """Return current indicators whose name contains `name` (and period, when given)."""
+    stmt = (
+        select(Indicator)
+        .join(Document)
+        .where(Document.is_current.is_(True), Indicator.name.contains(name))
+        .order_by(Indicator.document_id.desc(), Indicator.position)
+    )
+    if period:
+        stmt = stmt.where(Indicator.period.contains(period))
+    return list(session.scalars(stmt))
+
+
+def knowledge_fingerprint(session: Session) -> str:
+    """Return a short hash that changes whenever the set of current documents changes."""
+    rows = session.execute(
+        select(Document.id, Document.content_hash)
+        .where(Document.is_current.is_(True))
+        .order_by(Document.id)
+    ).all()
+    digest = hashlib.sha256("\n".join(f"{i}:{h}" for i, h in rows).encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,129 @@
+"""Build short phone replies: the figure or action first, one context line, then the source."""
+
+from __future__ import annotations
+
+from nlp.figures import Figure
+from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
+from nlp.periods import held_period
+from nlp.reply import Citation, Fact, Reply
+
+MAX_POINTS = 4
+MAX_POINT_CHARS = 200
+_ASPECT_WORDS = {"target": "全年目标", "progress": "完成全年目标进度", "gap": "高于目标"}
+
+
+def fmt_number(value: float) -> str:
+    """Format a figure without a spurious '.0' on whole numbers."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
+
+
+def period_label(indicator: IndicatorInfo, document: DocumentInfo | None) -> str:
+    """Name the period a figure is for, always with its year when known."""
+    year = f"{document.year}年" if document and document.year else ""
+    period = indicator.period or ""
+    code = held_period(period)
+    if code == "H1" and "上半年" not in period:
+        period = f"{period}（上半年）" if period else "上半年"
+    if period:
+        return period if year and year[:4] in period else f"{year}{period}"
+    if document and document.date:
+        return f"截至{document.date:%Y年%m月%d日}"
+    return year or "期间未注明"
+
+
+def source_line(document: DocumentInfo | None, section: str | None) -> str:
+    """Return '来源：<文号> <section>'."""
+    label = document.label if document else "知识库"
+    return f"来源：{label} {section}".rstrip() if section else f"来源：{label}"
+
+
+def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float) -> Reply:
+    """Compose the answer to a figure question: asked figure, context line, source."""
+    ind = figure.indicator
+    doc = snapshot.document(ind.document_id)
+    period = period_label(ind, doc)
+    value = f"{fmt_number(figure.value)}{figure.unit}"
+    head = f"{ind.name}{_ASPECT_WORDS.get(figure.aspect, '')}：{value}（{period}）"
+    context = []
+    if figure.aspect != "value":
+        context.append(f"实际{fmt_number(ind.value)}{ind.unit}")
+    if ind.target and figure.aspect != "target":
+        context.append(f"全年目标{ind.target}")
+    if ind.progress and figure.aspect != "progress":
+        context.append(ind.progress)
+    if ind.gap and figure.aspect != "gap":
+        context.append(ind.gap)
+    lines = [head]
+    if context:
+        lines.append("；".join(context))
+    lines.append(source_line(doc, ind.section))
+    fact = Fact(
+        name=ind.name + _ASPECT_WORDS.get(figure.aspect, ""), value=figure.value,
+        unit=figure.unit, period=period, target=ind.target, section=ind.section,
+        quote=ind.quote, progress=ind.progress, gap=ind.gap, document=doc.label if doc else None,
+    )
+    citation = Citation(
+        document=doc.label if doc else "", section=ind.section, quote=ind.quote,
+        document_id=ind.document_id,
+    )
+    return Reply(
+        intent="indicator", confidence=confidence, answered=True, text="\n".join(lines),
+        facts=[fact], citations=[citation],
+    )
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_POINT_CHARS else text[: MAX_POINT_CHARS - 1] + "…"
+
+
+def points_reply(
+    intent: str, heading: str, units: list[Unit], snapshot: KnowledgeSnapshot, confidence: float
+) -> Reply:
+    """Compose a measure/plan/entity answer: a heading, the points, the source."""
+    lines = [heading] if heading else []
+    lines += [f"{i}. {_clip(u.text)}" for i, u in enumerate(units[:MAX_POINTS], 1)]
+    citations: list[Citation] = []
+    sources: list[str] = []
+    for unit in units[:MAX_POINTS]:
+        doc = snapshot.document(unit.document_id)
+        line = source_line(doc, unit.section)
+        if line not in sources:
+            sources.append(line)
+        citations.append(
+            Citation(
+                document=doc.label if doc else "", section=unit.section, quote=unit.text,
+                document_id=unit.document_id,
+            )
+        )
+    lines.append("；".join(sources) if len(sources) <= 2 else sources[0])
+    return Reply(
+        intent=intent, confidence=confidence, answered=True, text="\n".join(lines),
+        citations=citations,
+    )
+
+
+def decline_reply(intent: str, confidence: float, text: str, suggestions: list[str]) -> Reply:
+    """Compose an honest "not in the documents" with suggestions to tap."""
+    lines = [text]
+    if suggestions:
+        lines.append("您可以试试：" + "；".join(suggestions[:4]))
+    return Reply(
+        intent=intent, confidence=confidence, answered=False, text="\n".join(lines),
+        suggestions=suggestions[:4],
+    )
+
+
+HELP_TEXT = (
+    "您好，我是楚雄州投资促进局的工作助手，可以回答已收录文件中的问题：\n"
+    "· 指标数据：如“州外到位资金增长多少”“省外到位资金目标完成进度”\n"
+    "· 工作措施：如“网络招商是怎么做的”\n"
+    "· 下步打算：如“融资难怎么解决”\n"
+    "· 企业项目：如“隆基绿能”\n"
+    "· 文件信息：如“文号”“联系人”\n"
+    "把提案全文发给我，我可以帮您分析并起草答复。"
+)
+
+
+def help_reply(confidence: float) -> Reply:
+    """Return the short capability text for greetings and 'what can you do'."""
+    return Reply(intent="help", confidence=confidence, answered=True, text=HELP_TEXT)

@@ -1,0 +1,277 @@
+"""Route a classified question to the strategy for its intent; decline honestly when unsure.
+
+Intent thresholds (absolute confidence and top-two margin) come from held-out folds and are
+stored with the model. Evidence floors below are on the strategies' own scores: a figure's
+name-match score and a sentence's tf-idf cosine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from nlp import compose
+from nlp.classifier import IntentPrediction
+from nlp.documents import answer_document
+from nlp.features import Analysis
+from nlp.figures import Figure, name_score, rank_figures
+from nlp.kb import KnowledgeSnapshot, Unit
+from nlp.periods import PERIOD_NAMES, held_period, question_scope
+from nlp.query import Candidate, Query
+from nlp.reply import Citation, Reply
+from nlp.retrieval import Hit, TfidfIndex, unit_terms
+
+logger = logging.getLogger(__name__)
+
+FIGURE_FLOOR = 0.5  # name match + aspect fit of the best figure
+FIGURE_MARGIN = 0.02  # two different figures this close: offer both
+RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
+STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
+CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
+_GENERIC = re.compile(
+    r"下一步|下步|今后|接下来|下阶段|重点|工作|什么|哪些|是|的|有|主要|打算|计划|做了|情况|成效|"
+    r"措施|怎么|如何|开展|取得|吗|呢|了|啥|咋|都|哪|些|还|要|上半年|今年|以来"
+)
+
+
+Strategy = Callable[["Router", Query], Candidate | None]
+
+
+class Router:
+    """Answer questions from one knowledge snapshot and its retrieval index."""
+
+    def __init__(
+        self, snapshot: KnowledgeSnapshot, index: TfidfIndex, threshold: float, margin: float
+    ) -> None:
+        self.snapshot = snapshot
+        self.index = index
+        self.threshold = threshold
+        self.margin = margin
+        years = [d.year for d in snapshot.documents if d.year]
+        self.latest_year = max(years) if years else None
+
+    def query(self, text: str, analysis: Analysis, prediction: IntentPrediction) -> Query:
+        """Bundle what the strategies need about one question."""
+        return Query(text, analysis, prediction, question_scope(text, self.latest_year))
+
+    def route(self, query: Query) -> Reply:
+        """Return the reply for a classified question."""
+        pred = query.prediction
+        sure = pred.confidence >= self.threshold and pred.margin >= self.margin
+        if pred.intent == "help" and sure:
+            return compose.help_reply(pred.confidence)
+        if pred.intent == "triage":
+            return Reply(
+                intent="triage", confidence=pred.confidence, answered=False,
+                text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
+            )
+        if pred.intent == "out_of_scope" and sure:
+            return self.decline(query)
+        content = [i for i, _ in pred.ranking[:3] if i in CONTENT_INTENTS]
+        if pred.intent in CONTENT_INTENTS:
+            # The intent is content: answer from the best-supported of the top intents.
+            candidates = content if not sure else content[:1]
+            floor = 0.0
+        else:
+            # Leaning help/out-of-scope: answer only on strong evidence.
+            candidates, floor = content[:2], STRONG_EVIDENCE
+        found: list[Candidate] = []
+        for intent in candidates:
+            candidate = STRATEGIES[intent](self, query)
+            if candidate is None:
+                continue
+            if not candidate.reply.answered:
+                return candidate.reply  # an informed decline (period or place not held)
+            found.append(candidate)
+            if intent == pred.intent and candidate.evidence >= STRONG_EVIDENCE:
+                break
+        if not found:
+            return self.decline(query)
+        best = max(found, key=lambda c: c.evidence)
+        if best.evidence < floor:
+            return self.decline(query)
+        best.reply.confidence = pred.confidence
+        others = [c for c in found if c is not best and c.reply.citations]
+        if not sure and others:
+            # Close call between intents: answer the best supported, offer the other.
+            best.reply.suggestions = [_topic(others[0].reply)]
+        return best.reply
+
+    def decline(self, query: Query) -> Reply:
+        """Say the documents do not hold it; suggest the closest topics; log the would-be."""
+        pred = query.prediction
+        logger.info(
+            "declined %r: would-be intent %s (%.2f)", query.text, pred.intent, pred.confidence
+        )
+        return compose.decline_reply(
+            pred.intent, pred.confidence, "抱歉，已收录的文件中没有找到这个问题的答案。",
+            self.suggestions(query),
+        )
+
+    def suggestions(self, query: Query) -> list[str]:
+        """Return up to four nearby questions the base can answer."""
+        out: list[str] = []
+        scored = sorted(
+            self.snapshot.indicators,
+            key=lambda i: -name_score(query.text, query.analysis.canonical, i),
+        )
+        out += [f"{i.name}是多少" for i in scored[:2]]
+        for hit in self.search(query, None, k=6):
+            section = self.snapshot.section(hit.unit.document_id, hit.unit.section)
+            if section and section.title and section.title not in out:
+                out.append(section.title)
+        return list(dict.fromkeys(out))[:4]
+
+    def search(self, query: Query, kinds: tuple[str, ...] | None, k: int = 8) -> list[Hit]:
+        """Retrieve sentences for the question, optionally only of some item kinds."""
+        words = [w for w in query.analysis.words if _core(w)]
+        terms = unit_terms(words, _core(query.text))
+        accept = (lambda u: u.kind in kinds) if kinds else None
+        return self.index.search(terms, k=k, accept=accept)
+
+
+# -- strategies ------------------------------------------------------------------------------
+
+
+def answer_indicator(router: Router, query: Query) -> Candidate | None:
+    """Look the figure up by name/synonym/qualifier and period; the asked figure first."""
+    figures = rank_figures(query.text, query.analysis.canonical, router.snapshot.indicators)
+    if not figures or figures[0].score < FIGURE_FLOOR:
+        return None
+    best = _prefer_matching_document(router, query, figures)
+    refusal = _scope_refusal(router, query, best)
+    if refusal is not None:
+        return Candidate(refusal, 1.0)
+    reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
+    return Candidate(reply, min(1.0, best.score))
+
+
+def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
+    """Among near-equal figures, take the asked year's document, else the latest."""
+    top = [f for f in figures if f.score >= figures[0].score - 0.02]
+    docs = {d.id: d for d in router.snapshot.documents}
+
+    def key(figure: Figure) -> tuple[int, str]:
+        doc = docs.get(figure.indicator.document_id)
+        year_match = int(bool(doc and query.scope.year and doc.year == query.scope.year))
+        return (year_match, str(doc.date) if doc and doc.date else "")
+
+    return max(top, key=key)
+
+
+def _scope_refusal(router: Router, query: Query, figure: Figure) -> Reply | None:
+    """Decline, naming what is held, when the asked period, year or place is not held."""
+    ind = figure.indicator
+    doc = router.snapshot.document(ind.document_id)
+    held = compose.period_label(ind, doc)
+    scope = query.scope
+    asked = None
+    if scope.year and doc and doc.year and scope.year != doc.year:
+        asked = f"{scope.year}年"
+    elif scope.period and held_period(ind.period) and scope.period != held_period(ind.period):
+        asked = PERIOD_NAMES[scope.period]
+    elif scope.places and not any(p in ind.name + (ind.qualifier or "") for p in scope.places):
+        asked = "、".join(scope.places)
+    if asked is None:
+        return None
+    text = f"已收录的文件中没有{asked}的“{ind.name}”数据；现有的是{held}的数据。"
+    suggestion = f"{held}{ind.name}是多少"
+    logger.info("declined %r: period/place %s not held", query.text, asked)
+    return compose.decline_reply("indicator", query.prediction.confidence, text, [suggestion])
+
+
+def _topic(reply: Reply) -> str:
+    first = reply.text.split("\n", 1)[0]
+    return first.strip("【】").split("：")[0][:30]
+
+
+def _core(text: str) -> str:
+    return _GENERIC.sub("", text)
+
+
+def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
+    if not _core(query.text) and kind in ("measure", "action"):
+        return _overview(router, query, kind)
+    hits = router.search(query, (kind, "other"), k=12)
+    hits = [Hit(h.unit, h.score * (1.0 if h.unit.kind == kind else 0.85)) for h in hits]
+    hits.sort(key=lambda h: -h.score)
+    if not hits or hits[0].score < RETRIEVAL_FLOOR:
+        return None
+    top = hits[0].unit
+    scores = {h.unit.id: h.score for h in hits}
+    same = [
+        u for u in router.snapshot.units
+        if (u.document_id, u.section) == (top.document_id, top.section)
+    ]
+    chosen = sorted(same, key=lambda u: (-scores.get(u.id, 0.0), u.id))[: compose.MAX_POINTS]
+    chosen.sort(key=lambda u: u.id)
+    section = router.snapshot.section(top.document_id, top.section)
+    heading = f"【{section.sid} {section.title}】" if section and section.title else ""
+    intent = "plan" if kind == "action" else kind
+    reply = compose.points_reply(intent, heading, chosen, router.snapshot, 0.0)
+    return Candidate(reply, min(1.0, hits[0].score * 2))
+
+
+def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
+    """List the titles of every measure/plan of the latest document (the whole plan)."""
+    snapshot = router.snapshot
+    if not snapshot.documents:
+        return None
+    latest = snapshot.documents[0].id
+    titles = [(i.section, i.title) for i in snapshot.items if i.kind == kind and i.title]
+    titles = [t for t in titles if t[0] is not None] or [
+        (s.sid, s.title)
+        for s in snapshot.sections
+        if s.document_id == latest and s.level > 1 and snapshot.kinds.get((latest, s.sid)) == kind
+    ]
+    if not titles:
+        return None
+    heading = "下步重点工作：" if kind == "action" else "主要工作："
+    doc = snapshot.documents[0]
+    lines = [heading, *[f"{n}. {title}" for n, (_sid, title) in enumerate(titles, 1)]]
+    lines.append(compose.source_line(doc, None))
+    citations = [
+        Citation(document=doc.label, section=sid, quote=title, document_id=doc.id)
+        for sid, title in titles
+    ]
+    intent = "plan" if kind == "action" else kind
+    reply = Reply(intent=intent, answered=True, text="\n".join(lines), citations=citations)
+    return Candidate(reply, 0.8)
+
+
+def answer_measure(router: Router, query: Query) -> Candidate | None:
+    """Retrieve the work done that the question is about; list its points."""
+    return _answer_points(router, query, "measure")
+
+
+def answer_plan(router: Router, query: Query) -> Candidate | None:
+    """Retrieve the planned actions the question is about; list its points."""
+    return _answer_points(router, query, "action")
+
+
+def answer_entity(router: Router, query: Query) -> Candidate | None:
+    """Find sentences naming the company, project or place asked about."""
+    names = [e.name for e in router.snapshot.entities if e.name in query.text]
+    units: list[Unit] = []
+    if names:
+        name = max(names, key=len)
+        units = [u for u in router.snapshot.units if name in u.text][:3]
+    if units:
+        reply = compose.points_reply("entity", f"【{name}】", units, router.snapshot, 0.0)
+        return Candidate(reply, 0.9)
+    hits = router.search(query, None, k=3)
+    if not hits or hits[0].score < RETRIEVAL_FLOOR:
+        return None
+    chosen = sorted((h.unit for h in hits if h.score >= 0.6 * hits[0].score), key=lambda u: u.id)
+    reply = compose.points_reply("entity", "", chosen, router.snapshot, 0.0)
+    return Candidate(reply, min(1.0, hits[0].score * 2))
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "indicator": answer_indicator,
+    "measure": answer_measure,
+    "plan": answer_plan,
+    "entity": answer_entity,
+    "document": answer_document,
+}
