@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from nlp.figures import Figure
 from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
-from nlp.periods import held_period
 from nlp.reply import Citation, Fact, Reply
 
 MAX_POINTS = 4
@@ -21,8 +22,7 @@ def period_label(indicator: IndicatorInfo, document: DocumentInfo | None) -> str
     """Name the period a figure is for, always with its year when known."""
     year = f"{document.year}年" if document and document.year else ""
     period = indicator.period or ""
-    code = held_period(period)
-    if code == "H1" and "上半年" not in period:
+    if re.fullmatch(r"1-6月|1至6月", period):
         period = f"{period}（上半年）" if period else "上半年"
     if period:
         return period if year and year[:4] in period else f"{year}{period}"

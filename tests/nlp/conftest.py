@@ -21,3 +21,26 @@ def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tokenizer(jieba_cache: Path) -> ChineseTokenizer:
     """A warmed tokenizer with a few domain words."""
     return ChineseTokenizer(DOMAIN_WORDS, jieba_cache).initialize()
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache dir for the session: the intent model trains once, later loads."""
+    return tmp_path_factory.mktemp("nlp-cache")
+
+
+@pytest.fixture(scope="module")
+def seeded_assistant(tmp_path_factory: pytest.TempPathFactory, model_cache: Path):
+    """An assistant over a SQLite base holding the small test letter."""
+    from db.engine import make_engine, make_session_factory
+    from db.migrate import upgrade
+    from nlp.pipeline import build_assistant
+    from tests.nlp.kb_seed import seed_reply_letter
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'kb.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    seed_reply_letter(sessions)
+    yield build_assistant(sessions, model_cache)
+    engine.dispose()
