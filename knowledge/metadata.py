@@ -37,7 +37,7 @@ CONTACT_RE = re.compile(
 PHONE_RE = re.compile(r"(?:联系)?电话\s*[:：]\s*([\d][\d\- －()（）]{5,}\d)")
 CC_RE = re.compile(r"^抄\s*送\s*[:：]\s*(.+)$")
 PROPOSAL_RE = re.compile(
-    r"(?P<session>[\u4e00-\u9fff]{0,6}(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
+    r"(?P<session>(?:[州省市县区]|全国)?(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
     r"第?\s*(?P<number>[A-Za-z]?\d{1,5})\s*号\s*(?P<kind>提案|建议|议案)"
 )
 PROPOSAL_TITLE_RE = re.compile(r"(?:您|你)[^《]{0,8}《([^》]{4,200})》")

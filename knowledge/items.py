@@ -1,0 +1,72 @@
+"""Items: measures (work done) and planned actions (下步工作), one per section below the heading
+that announces them, with 一是/二是 or numbered sub-sections as points."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.records import Item, ItemKind, Section
+
+ACTION_RE = re.compile(r"下步|下一步|今后|打算|下阶段|下一阶段|明年|工作计划|工作思路|工作安排|努力方向|展望")
+MEASURE_RE = re.compile(
+    r"工作开展情况|开展情况|主要做法|做法|工作措施|主要措施|采取的措施|具体措施|工作举措|主要工作|"
+    r"办理情况|落实情况|推进情况|工作情况|开展的工作"
+)
+
+
+def kind_of_title(title: str) -> ItemKind | None:
+    """Return the item kind a heading announces, if any."""
+    if ACTION_RE.search(title):
+        return "action"
+    if MEASURE_RE.search(title):
+        return "measure"
+    if "重点工作" in title or "工作重点" in title:
+        return "action"
+    return None
+
+
+def extract_items(sections: list[Section], doc_type: str) -> list[Item]:
+    """Return one item per section directly below a measures/actions heading."""
+    children: dict[str | None, list[Section]] = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+    items: list[Item] = []
+    for section in sections:
+        kind = kind_of_title(section.title)
+        if kind is None and doc_type == "plan" and section.parent_id is None:
+            kind = "action"
+        if kind is None or _inside_kind(section, sections):
+            continue
+        below = children.get(section.id, [])
+        if section.text or not below:
+            items.append(_item(kind, section, {}))  # its own text (and points) as one item
+        items.extend(_item(kind, child, children) for child in below)
+    return items
+
+
+def _inside_kind(section: Section, sections: list[Section]) -> bool:
+    """True when an ancestor already announces a kind (its children are the items)."""
+    by_id = {s.id: s for s in sections}
+    parent = by_id.get(section.parent_id) if section.parent_id else None
+    while parent is not None:
+        if kind_of_title(parent.title):
+            return True
+        parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    return False
+
+
+def _item(kind: ItemKind, section: Section, children: dict[str | None, list[Section]]) -> Item:
+    """One item; numbered sub-sections below it become its points."""
+    points = list(section.points)
+    for child in _descendants(section.id, children):
+        points.append(f"{child.title}{'：' + child.text if child.text else ''}")
+    return Item(kind=kind, section=section.id, title=section.title, text=section.text,
+                points=points)
+
+
+def _descendants(sid: str, children: dict[str | None, list[Section]]) -> list[Section]:
+    out: list[Section] = []
+    for child in children.get(sid, []):
+        out.append(child)
+        out.extend(_descendants(child.id, children))
+    return out
