@@ -1,18 +1,116 @@
-"""`run_bot.py ingest`: not built yet."""
+"""`run_bot.py ingest PATH... [--json]`: add .txt/.docx/.pdf files (folders recursively)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings
+
+PROGRESS_FROM = 5  # draw a progress bar when at least this many files are given
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this subcommand's options."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--max-mb", type=float, default=None, help="size limit per file (MB)")
+
+
+def collect(paths: list[str]) -> list[Path]:
+    """Expand folders (recursively, skipping hidden files) into supported files."""
+    from knowledge.loaders import SUPPORTED
+
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the subcommand."""
-    print("该命令尚未实现 (ingest)", file=sys.stderr)
-    return 2
+    """Ingest every file; one line per file; non-zero exit when any failed."""
+    from bot.services import build_services
+    from knowledge.errors import IngestError
+    from knowledge.ingest import ingest_path
+
+    max_bytes = int(args.max_mb * 1048576) if args.max_mb else settings.max_upload_bytes
+    files = collect(args.paths)
+    if not files:
+        print("没有找到可导入的文件（支持 .txt、.docx、.pdf）。", file=sys.stderr)
+        return 1
+    services = build_services(settings, with_nlp=False)
+    rows: list[dict[str, Any]] = []
+    bar = _Progress(len(files)) if len(files) >= PROGRESS_FROM else None
+    try:
+        for n, path in enumerate(files, start=1):
+            try:
+                result = ingest_path(services.sessions, path, max_bytes=max_bytes)
+                rows.append({"path": str(path), "ok": True, **_result_dict(result)})
+                line, stream = result.summary(), sys.stdout
+            except IngestError as exc:
+                rows.append({"path": str(path), "ok": False, "error": str(exc),
+                             "kind": type(exc).__name__})
+                line, stream = f"失败 {exc}", sys.stderr
+            if bar:
+                bar.clear()
+            if not args.json:
+                print(line, file=stream, flush=True)
+            if bar:
+                bar.draw(n)
+    finally:
+        if bar:
+            bar.done()
+        services.close()
+    failed = sum(1 for row in rows if not row["ok"])
+    if args.json:
+        print(json.dumps({"files": rows, "ok": len(rows) - failed, "failed": failed},
+                         ensure_ascii=False, indent=1))
+    else:
+        print(f"共 {len(rows)} 个文件：成功 {len(rows) - failed}，失败 {failed}。", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _result_dict(result: object) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(result)  # type: ignore[call-overload]
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.live = sys.stderr.isatty()
+
+    def draw(self, done: int) -> None:
+        """Redraw the bar after `done` files."""
+        if not self.live:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        """Erase the bar so a result line can be printed."""
+        if self.live:
+            sys.stderr.write("\r\033[K")
+
+    def done(self) -> None:
+        """Finish the bar's line."""
+        if self.live:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

@@ -1,0 +1,92 @@
+"""Read the stored knowledge base back as plain dicts (for `kb export --json`, `kb list/show`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Document
+
+PROPOSAL_KIND_RE = re.compile(r"(提案|建议|议案)")
+
+
+def load_documents(session: Session, *, include_history: bool = False) -> list[Document]:
+    """Return documents with their records loaded, oldest first."""
+    stmt = (
+        select(Document)
+        .options(
+            selectinload(Document.sections),
+            selectinload(Document.indicators),
+            selectinload(Document.items),
+            selectinload(Document.entities),
+        )
+        .order_by(Document.id)
+    )
+    if not include_history:
+        stmt = stmt.where(Document.is_current.is_(True))
+    return list(session.scalars(stmt))
+
+
+def document_dict(doc: Document) -> dict[str, Any]:
+    """Return one document in the export shape of issue 3."""
+    return {
+        "id": doc.id,
+        "number": doc.number,
+        "issuer": doc.issuer,
+        "title": doc.title,
+        "addressee": doc.addressee,
+        "date": doc.date.isoformat() if doc.date else None,
+        "contact": doc.contact,
+        "contact_phone": doc.contact_phone,
+        "cc": list(doc.cc or []),
+        "classification": list(doc.classification or []),
+        "doc_type": doc.doc_type,
+        "source": doc.source_name,
+        "is_current": doc.is_current,
+        "superseded_by": doc.superseded_by_id,
+        "proposal": _proposal(doc),
+        "sections": [
+            {"id": s.sid, "parent": s.parent_sid, "level": s.level, "title": s.title,
+             "text": s.text}
+            for s in doc.sections
+        ],
+        "indicators": [
+            {"name": i.name, "value": i.value, "unit": i.unit, "period": i.period,
+             "target": i.target, "gap": i.gap, "progress": i.progress,
+             "qualifier": i.qualifier, "section": i.section_sid, "quote": i.quote}
+            for i in doc.indicators
+        ],
+        "items": [
+            {"kind": i.kind, "section": i.section_sid, "title": i.title, "text": i.text,
+             "points": list(i.points or [])}
+            for i in doc.items
+        ],
+        "entities": [
+            {"name": e.name, "type": e.type, "section": e.section_sid}
+            for e in doc.entities if e.type != "document"
+        ],
+        "cited_documents": [e.name for e in doc.entities if e.type == "document"],
+        "warnings": list(doc.warnings or []),
+    }
+
+
+def _proposal(doc: Document) -> dict[str, Any] | None:
+    if not (doc.proposal_number or doc.proposal_title):
+        return None
+    kind = PROPOSAL_KIND_RE.search(doc.title or "")
+    return {
+        "number": doc.proposal_number,
+        "title": doc.proposal_title,
+        "proposer": doc.proposer,
+        "session": doc.proposal_session,
+        "kind": kind.group(1) if kind else None,
+    }
+
+
+def export_base(session: Session, *, include_history: bool = False) -> dict[str, Any]:
+    """Return the whole base as {"documents": [...]}."""
+    docs = load_documents(session, include_history=include_history)
+    return {"documents": [document_dict(doc) for doc in docs]}
