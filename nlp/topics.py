@@ -10,7 +10,6 @@ the least-bad topic onto a text about schools or hospitals.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,8 @@ MAX_COUNT_PER_KEYWORD = 3
 MIN_DOMAIN_SCORE = 3.0
 # ... and more evidence for the bureau's field than for another department's.
 OUT_OF_SCOPE_RATIO = 1.0
+# A passage "fully" covers a topic with this much weighted evidence (two strong keywords).
+SATURATION = 4.0
 
 
 class TopicFileError(ValueError):
@@ -61,10 +62,18 @@ class TopicScores:
         name, score = max(self.topics.items(), key=lambda kv: kv[1], default=("", 0.0))
         return name if score > 0 else None
 
-    def vector(self) -> dict[str, float]:
-        """Return the topic scores scaled to unit length (for topic affinity)."""
-        norm = math.sqrt(sum(v * v for v in self.topics.values()))
-        return {k: v / norm for k, v in self.topics.items() if v} if norm else {}
+    def shares(self) -> dict[str, float]:
+        """Return each topic's share of the topic evidence (summing to 1, or empty)."""
+        total = sum(self.topics.values())
+        return {k: v / total for k, v in self.topics.items() if v} if total else {}
+
+    def strengths(self) -> dict[str, float]:
+        """Return how fully the text covers each topic: score / SATURATION, capped at 1.
+
+        A short passage with one weak keyword must not look as on-topic as a paragraph
+        devoted to it, which a length-free (normalised) vector would make it.
+        """
+        return {k: min(1.0, v / SATURATION) for k, v in self.topics.items() if v}
 
 
 def _weights(raw: object, where: str) -> dict[str, float]:
@@ -107,6 +116,13 @@ class TopicCatalog:
     def names(self) -> list[str]:
         """Return the topic names, the out-of-scope label last."""
         return [t.name for t in self.topics] + [OUT_OF_SCOPE]
+
+    def vocabulary(self) -> frozenset[str]:
+        """Return every keyword of the bureau's field (all topics and the general words)."""
+        words = set(self.domain)
+        for topic in self.topics:
+            words |= set(topic.keywords)
+        return frozenset(words)
 
     def description(self, name: str) -> str:
         """Return a topic's description ('' for unknown names)."""

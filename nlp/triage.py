@@ -26,8 +26,13 @@ from nlp.triage_text import extract_asks, extract_meta
 
 STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "proposal_stopwords.txt"
 DEFAULT_MAX_CHARS = 20_000
-# Relatedness = WORD_WEIGHT * cosine + (1 - WORD_WEIGHT) * topic affinity.
-WORD_WEIGHT = 0.6
+# Relatedness = WORD_WEIGHT * word cosine + TOPIC_WEIGHT * topic affinity
+#   + TITLE_WEIGHT * share of the item title's character pairs found in the proposal's focus.
+# Item titles are the distilled point of a measure ("建立清单化管理机制促项目落地"), and
+# character pairs survive segmentation differences (落地率 / 落地).
+WORD_WEIGHT = 0.45
+TOPIC_WEIGHT = 0.3
+TITLE_WEIGHT = 0.25
 MIN_RELATED_SCORE = 0.15
 MAX_RELATED = 10
 MIN_INDICATOR_SCORE = 0.2
@@ -36,6 +41,7 @@ MIN_SIMILAR_SCORE = 0.35
 DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Full-width letters and digits (and the ideographic space) to ASCII; punctuation stays.
 _FULL_WIDTH_ALNUM = {
     **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
@@ -181,7 +187,9 @@ class Triager:
         self.snapshot = KnowledgeSnapshot()
         self.idf: dict[str, float] = {}
         self.unseen_idf = 1.0
-        self._item_profiles: list[tuple[KbItem, dict[str, float], dict[str, float]]] = []
+        self._item_profiles: list[
+            tuple[KbItem, dict[str, float], dict[str, float], frozenset[str]]
+        ] = []
         self._indicator_vectors: list[tuple[KbIndicator, dict[str, float]]] = []
 
     # -- fitting -----------------------------------------------------------------------------
@@ -197,7 +205,10 @@ class Triager:
         texts += [self._item_text(i) for i in snapshot.items]
         self._fit_idf(texts)
         self._item_profiles = [
-            (item, self.vector(self._item_text(item)), self._topics(item.text, item.title))
+            (
+                item, self.vector(self._item_text(item)), self._topic_strengths(item),
+                char_pairs(item.title),
+            )
             for item in snapshot.items
         ]
         self._indicator_vectors = [
@@ -240,9 +251,9 @@ class Triager:
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {t: w / norm for t, w in weights.items()} if norm else {}
 
-    def _topics(self, text: str, title: str = "") -> dict[str, float]:
+    def _topic_strengths(self, item: KbItem) -> dict[str, float]:
         assert self.catalog is not None
-        return self.catalog.score(text, title).vector()
+        return self.catalog.score("\n".join([item.text, *item.points]), item.title).strengths()
 
     # -- analysis ----------------------------------------------------------------------------
 
@@ -266,8 +277,9 @@ class Triager:
         )
         if not scores.in_scope:
             return result
-        focus_topics = self.catalog.score("\n".join(asks), meta.title).vector()
-        result.related = self.related(query, focus_topics or scores.vector())
+        focus_topics = self.catalog.score("\n".join(asks), meta.title).shares()
+        focus_pairs = char_pairs("\n".join([meta.title, *asks]))
+        result.related = self.related(query, focus_topics or scores.shares(), focus_pairs)
         result.indicators = self.related_indicators(query, result.related)
         result.topic = self._choose_topic(scores, result.related)
         return result
@@ -277,23 +289,38 @@ class Triager:
         if best is not None:
             return best
         for item in related:  # no topic word at all: borrow the best match's topic
-            for kb_item, _vec, topics in self._item_profiles:
+            for kb_item, _vec, topics, _pairs in self._item_profiles:
                 same = (kb_item.document, kb_item.section) == (item.document, item.section)
                 if same and topics:
                     return max(topics, key=topics.__getitem__)
         return self.catalog.topics[0].name if self.catalog else OUT_OF_SCOPE
 
     def keywords(self, text: str) -> list[str]:
-        """Return the proposal's most distinctive words by TF-IDF (IDF from the base)."""
-        ranked = sorted(self.weights(text).items(), key=lambda kv: (-kv[1], kv[0]))
+        """Return the proposal's most distinctive words by TF-IDF (IDF from the base).
+
+        Words of the field (topic keywords) weigh half as much again, so 落地率 outranks 缺乏.
+        """
+        assert self.catalog is not None
+        field = self.catalog.vocabulary()
+        weights = {t: w * (1.5 if t in field else 1.0) for t, w in self.weights(text).items()}
+        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         return [t for t, _w in ranked[:MAX_KEYWORDS]]
 
-    def related(self, query: dict[str, float], topics: dict[str, float]) -> list[RelatedItem]:
-        """Rank measures and planned actions by words and topic affinity."""
+    def related(
+        self, query: dict[str, float], topics: dict[str, float], pairs: frozenset[str]
+    ) -> list[RelatedItem]:
+        """Rank measures and planned actions by words and topic affinity.
+
+        `topics` holds the proposal's topic shares; affinity is the share-weighted coverage
+        of those topics by the item (see `TopicScores.strengths`).
+        """
         scored = []
-        for item, vector, item_topics in self._item_profiles:
-            score = WORD_WEIGHT * _cosine(query, vector) + (1 - WORD_WEIGHT) * _cosine(
-                topics, item_topics
+        for item, vector, item_topics, title_pairs in self._item_profiles:
+            title_share = len(title_pairs & pairs) / len(title_pairs) if title_pairs else 0.0
+            score = (
+                WORD_WEIGHT * _cosine(query, vector)
+                + TOPIC_WEIGHT * _cosine(topics, item_topics)
+                + TITLE_WEIGHT * title_share
             )
             if score >= MIN_RELATED_SCORE:
                 scored.append(
@@ -343,6 +370,12 @@ class Triager:
                 )
         found.sort(key=lambda s: (-s.score, s.id))
         return found[:5]
+
+
+def char_pairs(text: str) -> frozenset[str]:
+    """Return the adjacent Chinese character pairs of `text` (within runs of Han characters)."""
+    runs = _HAN.findall(normalize(text))
+    return frozenset(run[i : i + 2] for run in runs for i in range(len(run) - 1))
 
 
 def normalize_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:

@@ -48,6 +48,7 @@ ASK_CUES = (
 # Words that mark the situation/problem part, where cue words describe rather than ask.
 PROBLEM_CUES = ("存在", "不足", "问题是", "滞后", "薄弱", "不够", "不高", "困难", "制约", "短板")
 ASK_HEADINGS = ("建议", "对策", "措施", "意见", "办法", "举措")
+DESCRIPTION_HEADINGS = ("问题", "现状", "情况", "背景", "原因", "理由", "案由")
 MAX_ASK_CHARS = 160
 # Words that contain a cue without proposing anything (主要 is not 要).
 _NOT_CUES = re.compile(r"主要|重要|摘要|纲要|只要|不要|要素|要求|需要说明|建议书")
@@ -141,26 +142,40 @@ def _ask_score(sentence: str, in_ask_part: bool) -> float:
     return score
 
 
-def _is_ask_heading(sentence: str) -> bool:
-    short = len(sentence) <= 20
-    return short and any(h in sentence for h in ASK_HEADINGS) and not _TITLE.search(sentence)
+def _part_heading(sentence: str) -> str | None:
+    """Return 'ask' or 'description' for a part heading (二、存在的问题 / 三、建议), else None."""
+    core = strip_numbering(sentence).rstrip("：:。")
+    if len(core) > 12 or _TITLE.search(sentence):
+        return None
+    if any(h in core for h in ASK_HEADINGS):
+        return "ask"
+    if any(h in core for h in DESCRIPTION_HEADINGS):
+        return "description"
+    return None
 
 
 def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
-    """Return the sentences that propose something, in reading order (at most `limit`)."""
-    scored: list[tuple[float, int, str]] = []
-    in_ask_part = False
+    """Return the sentences that propose something, in reading order (at most `limit`).
+
+    When the text has a suggestions part (三、建议 / 为此建议：), only that part is read.
+    """
+    scored: list[tuple[float, int, str, bool]] = []
+    part = None
     for position, sentence in enumerate(split_sentences(text)):
         if sentence == title or _TITLE.fullmatch(sentence):
             continue
-        if _is_ask_heading(sentence):
-            in_ask_part = True
+        heading = _part_heading(sentence)
+        if heading is not None:
+            part = heading
             continue
-        score = _ask_score(sentence, in_ask_part)
+        in_ask_part = part == "ask"
+        score = _ask_score(sentence, in_ask_part) - (2.0 if part == "description" else 0.0)
         if score >= 1.0:
-            scored.append((score, position, _clip(strip_numbering(sentence))))
+            scored.append((score, position, _clip(strip_numbering(sentence)), in_ask_part))
+    if any(row[3] for row in scored):
+        scored = [row for row in scored if row[3]]
     best = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
-    asks = [s for _score, _pos, s in sorted(best, key=lambda row: row[1]) if s]
+    asks = [row[2] for row in sorted(best, key=lambda row: row[1]) if row[2]]
     return asks or _asks_from_title(title)
 
 

@@ -1,8 +1,10 @@
-"""`run_bot.py proposals`: not built yet."""
+"""`run_bot.py proposals list|show ID|set-status ID STATUS|set-outcome ID A-D|assign ID NAME`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 
 from bot.settings import Settings
@@ -10,9 +12,107 @@ from bot.settings import Settings
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this subcommand's options."""
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = sub.add_parser("list", help="open proposals by due date (--all for every one)")
+    listing.add_argument("--all", action="store_true", help="include answered and closed ones")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = sub.add_parser("show", help="one proposal with its history")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true", help="print JSON")
+    status = sub.add_parser("set-status", help="收到 → 办理中 → 已答复 → 已办结, or 退回")
+    status.add_argument("id", type=int)
+    status.add_argument("status")
+    outcome = sub.add_parser("set-outcome", help="outcome class A/B/C/D of the reply")
+    outcome.add_argument("id", type=int)
+    outcome.add_argument("outcome")
+    assign = sub.add_parser("assign", help="give the proposal to a member of staff")
+    assign.add_argument("id", type=int)
+    assign.add_argument("name")
+    for child in (status, outcome, assign):
+        child.add_argument("--by", metavar="NAME", default="cli", help="who makes the change")
+        child.add_argument("--date", metavar="YYYY-MM-DD", help="today (default: the real one)")
+
+
+def _row(p) -> dict:
+    return {
+        "id": p.id, "number": p.number, "kind": p.kind, "title": p.title,
+        "proposer": p.proposer, "topic": p.topic, "status": p.status, "assignee": p.assignee,
+        "outcome": p.outcome, "received_date": p.received_date.isoformat(),
+        "due_date": p.due_date.isoformat(), "duplicate_of": p.duplicate_of_id,
+    }
+
+
+def _line(p) -> str:
+    return (
+        f"{p.id:>4}  {p.status:<4}  期限 {p.due_date.isoformat()}  {p.kind}"
+        f"{'第' + p.number + '号' if p.number else ''}  《{p.title[:40]}》  {p.topic or ''}"
+    )
+
+
+def _list(session, args) -> int:
+    from db import proposals as store
+
+    rows = store.list_all(session) if args.all else store.list_open(session)
+    if args.json:
+        print(json.dumps([_row(p) for p in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        print("没有待办理的提案。")
+    for p in [] if args.json else rows:
+        print(_line(p))
+    return 0
+
+
+def _show(session, args) -> int:
+    from db import proposals as store
+
+    p = store.get_proposal(session, args.id)
+    events = [
+        {"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "field": e.field,
+         "from": e.old, "to": e.new}
+        for e in p.events
+    ]
+    if args.json:
+        data = {**_row(p), "events": events, "triage": p.triage}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(_line(p))
+    print(
+        f"提出人：{p.proposer or '未注明'}  承办人：{p.assignee or '未指定'}  "
+        f"结果：{p.outcome or '-'}"
+    )
+    for e in events:
+        print(f"  {e['at']}  {e['actor']}  {e['field']}：{e['from'] or '—'} → {e['to']}")
+    return 0
+
+
+def _change(session, args) -> int:
+    from db import proposals as store
+
+    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    if args.action == "set-status":
+        p = store.set_status(session, args.id, args.status, actor=args.by, today=today)
+        print(f"ID {p.id} 状态已改为「{p.status}」。")
+    elif args.action == "set-outcome":
+        p = store.set_outcome(session, args.id, args.outcome, actor=args.by)
+        print(f"ID {p.id} 办理结果登记为 {p.outcome} 类（{store.OUTCOMES[p.outcome]}）。")
+    else:
+        p = store.set_assignee(session, args.id, args.name, actor=args.by)
+        print(f"ID {p.id} 承办人：{p.assignee}。")
+    return 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the subcommand."""
-    print("该命令尚未实现 (proposals)", file=sys.stderr)
-    return 2
+    """Run the chosen proposals action."""
+    from bot.services import build_services
+    from db.proposals import ProposalError
+
+    actions = {"list": _list, "show": _show}
+    services = build_services(settings, with_nlp=False)
+    try:
+        with services.sessions.begin() as session:
+            return actions.get(args.action, _change)(session, args)
+    except (ProposalError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        services.close()

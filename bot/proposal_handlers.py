@@ -1,0 +1,300 @@
+"""Transport-neutral proposal handlers: each takes an incoming request and returns a Reply.
+
+- `triage_reply`: a pasted or uploaded proposal -> summary, stored record, .docx draft;
+- `tian_reply`: /tian lists open proposals by due date, /tian ID shows one;
+- `proposal_callback`: the buttons of /tian ID (status changes are for admins only, checked
+  here on the server side, whatever a client sends).
+Callback data is short ("tian:s:12:1" = set proposal 12 to status #1), well under 64 bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Protocol
+
+from bot import proposal_service as service
+from db import proposals as store
+from db.models import Proposal
+from nlp.draft import render_docx
+from nlp.reply import Attachment, Button, Citation, Reply
+from nlp.triage import TriageError
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+CALLBACK_PREFIX = "tian:"
+KIND_LABELS = {"measure": "措施", "action": "计划"}
+MAX_LISTED = 30
+USAGE = "用法：/tian 查看待办提案；/tian ID 查看一件（ID 为登记序号）。"
+
+
+class IncomingLike(Protocol):
+    """What these handlers read from a request (bot.incoming.Incoming has these fields)."""
+
+    user_id: int | None
+    text: str
+    args: list[str]
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _actor(incoming: IncomingLike) -> str:
+    return f"tg:{incoming.user_id}" if incoming.user_id is not None else "console"
+
+
+def is_proposal_callback(data: str | None) -> bool:
+    """Tell whether callback data belongs to these handlers."""
+    return bool(data) and str(data).startswith(CALLBACK_PREFIX)
+
+
+def status_button(proposal_id: int, status: str) -> Button:
+    """Return the button that moves a proposal to `status`."""
+    index = store.STATUSES.index(status)
+    return Button(label=f"改为「{status}」", data=f"{CALLBACK_PREFIX}s:{proposal_id}:{index}")
+
+
+def show_button(proposal_id: int) -> Button:
+    """Return the button that shows one proposal."""
+    return Button(label=f"查看 ID {proposal_id}", data=f"{CALLBACK_PREFIX}v:{proposal_id}")
+
+
+def draft_button(proposal_id: int) -> Button:
+    """Return the button that shows the stored draft reply as text."""
+    return Button(label="答复草稿", data=f"{CALLBACK_PREFIX}d:{proposal_id}")
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def triage_reply(
+    incoming: IncomingLike, services: Services, *, today: dt.date | None = None
+) -> Reply:
+    """Triage a pasted proposal, store it, and reply with a summary and a .docx draft."""
+    try:
+        triaged = service.triage_and_store(
+            services, incoming.text, actor=_actor(incoming), today=_today(today)
+        )
+    except TriageError as exc:
+        return Reply(intent="triage", answered=False, text=str(exc))
+    result = triaged.result
+    citations = [
+        Citation(document=r.document, section=r.section, quote=r.title) for r in result.related
+    ]
+    buttons = []
+    if triaged.proposal_id is not None:
+        buttons = [[show_button(triaged.proposal_id), draft_button(triaged.proposal_id)]]
+    name = f"答复草稿_{result.number or triaged.proposal_id or 'new'}.docx"
+    docx = render_docx(triaged.draft)
+    return Reply(
+        intent="triage",
+        confidence=1.0,
+        answered=True,
+        text=triage_summary(triaged),
+        citations=citations,
+        buttons=buttons,
+        attachments=[Attachment(filename=name, data=docx, caption="答复草稿（待审核）")],
+        related=[f"{r.section} {r.title}" for r in result.related[:5]],
+    )
+
+
+def triage_summary(triaged: service.Triaged) -> str:
+    """Return the phone-sized summary of a triage result."""
+    r = triaged.result
+    head = [f"提案分析：《{r.title}》" if r.title else "提案分析"]
+    meta = [
+        f"编号 第{r.number}号" if r.number else "",
+        f"提出人 {r.proposer}" if r.proposer else "",
+    ]
+    meta_line = "　".join(m for m in [r.kind, *meta] if m)
+    lines = [*head, meta_line, f"主题：{r.topic}"]
+    if not r.in_scope:
+        lines.append("不属于我局业务范围，未匹配工作内容；可在收到后十日内申请退回。")
+    if r.asks:
+        lines.append("主要诉求：")
+        lines += [f"{i}. {a}" for i, a in enumerate(r.asks[:5], 1)]
+    if r.keywords:
+        lines.append("关键词：" + "、".join(r.keywords[:8]))
+    if r.related:
+        lines.append("相关工作：")
+        lines += [
+            f"• [{KIND_LABELS.get(x.kind, x.kind)} {x.section}] {x.title}（{x.score:.2f}）"
+            for x in r.related[:6]
+        ]
+    if r.indicators:
+        lines.append("相关指标：")
+        lines += [f"• {i.name} {i.value:g}{i.unit}（{i.section}）" for i in r.indicators[:4]]
+    lines += _similar_lines(triaged)
+    return "\n".join(lines)
+
+
+def _similar_lines(triaged: service.Triaged) -> list[str]:
+    r = triaged.result
+    lines = []
+    for s in r.similar[:3]:
+        if s.id == triaged.proposal_id and triaged.created:
+            continue
+        flag = "重复" if s.duplicate else "相似"
+        lines.append(f"⚠ 与已登记的 ID {s.id}《{s.title[:30]}》{flag}（相似度 {s.score:.2f}）")
+    if triaged.proposal_id is not None and triaged.created:
+        due = triaged.due_date.isoformat() if triaged.due_date else "-"
+        lines.append(f"已登记：ID {triaged.proposal_id}，状态 收到，办理期限 {due}。")
+    elif triaged.proposal_id is not None:
+        lines.append(f"该提案已登记过（ID {triaged.proposal_id}），未重复登记。")
+    lines.append("答复草稿见附件，每句均注明出处，请审核后使用。")
+    return lines
+
+
+# --- /tian ------------------------------------------------------------------------------------
+
+
+def tian_reply(
+    incoming: IncomingLike, services: Services, *, today: dt.date | None = None
+) -> Reply:
+    """/tian: open proposals by due date; /tian ID: one proposal with its buttons."""
+    args = [a for a in (incoming.args or []) if a.strip()]
+    if args:
+        ref = args[0].strip().lstrip("#")
+        if not ref.isdigit():
+            return Reply(intent="proposal", text=USAGE)
+        return show_reply(incoming, services, int(ref), today=today)
+    return list_reply(services, today=today)
+
+
+def _due_note(proposal: Proposal, today: dt.date) -> str:
+    days = (proposal.due_date - today).days
+    if days < 0:
+        return f"已逾期{-days}天"
+    return "今日到期" if days == 0 else f"剩{days}天"
+
+
+def list_reply(services: Services, *, today: dt.date | None = None) -> Reply:
+    """List open proposals, soonest due first, each with a button to open it."""
+    day = _today(today)
+    with services.sessions() as session:
+        rows = list(store.list_open(session))[:MAX_LISTED]
+        if not rows:
+            return Reply(intent="proposal", answered=True, text="目前没有待办理的提案。")
+        lines = [f"待办理提案 {len(rows)} 件（按办理期限排序）："]
+        for p in rows:
+            lines.append(
+                f"ID {p.id}　{store.label(p)}《{p.title[:24]}》　{p.status}　"
+                f"期限 {p.due_date.isoformat()}（{_due_note(p, day)}）"
+            )
+        buttons = [[show_button(p.id)] for p in rows[:10]]
+    return Reply(intent="proposal", answered=True, text="\n".join(lines), buttons=buttons)
+
+
+def show_reply(
+    incoming: IncomingLike,
+    services: Services,
+    proposal_id: int,
+    *,
+    today: dt.date | None = None,
+    notice: str = "",
+) -> Reply:
+    """Show one proposal; admins get buttons for the statuses it may move to."""
+    day = _today(today)
+    with services.sessions() as session:
+        try:
+            p = store.get_proposal(session, proposal_id)
+        except store.ProposalError as exc:
+            return Reply(intent="proposal", text=str(exc))
+        text = _details(p, day)
+        buttons = []
+        if services.settings.is_admin(incoming.user_id):
+            nexts = [s for s in store.allowed_next(p) if _may(p, s, day)]
+            buttons = [[status_button(p.id, s) for s in nexts]] if nexts else []
+        buttons.append([draft_button(p.id)])
+    return Reply(
+        intent="proposal",
+        answered=True,
+        text=f"{notice}\n{text}" if notice else text,
+        buttons=buttons,
+    )
+
+
+def _may(proposal: Proposal, status: str, today: dt.date) -> bool:
+    try:
+        store.check_status_change(proposal, status, today)
+    except store.ProposalError:
+        return False
+    return True
+
+
+def _details(p: Proposal, today: dt.date) -> str:
+    lines = [
+        f"{store.label(p)}《{p.title}》",
+        f"提出人：{p.proposer or '未注明'}　主题：{p.topic or '未分类'}",
+        f"状态：{p.status}　承办人：{p.assignee or '未指定'}",
+        f"收到：{p.received_date.isoformat()}　期限：{p.due_date.isoformat()}"
+        f"（{_due_note(p, today)}）",
+    ]
+    if p.outcome:
+        lines.append(f"办理结果：{p.outcome} 类（{store.OUTCOMES.get(p.outcome, '')}）")
+    if p.duplicate_of_id:
+        lines.append(f"⚠ 与 ID {p.duplicate_of_id} 内容重复或高度相似")
+    asks = (p.triage or {}).get("asks") or []
+    if asks:
+        lines.append("主要诉求：" + "；".join(asks[:3]))
+    lines.append("办理记录：")
+    for e in p.events[-6:]:
+        lines.append(f"• {e.at:%Y-%m-%d %H:%M} {e.actor} {e.field}：{e.old or '—'} → {e.new}")
+    return "\n".join(lines)
+
+
+# --- buttons ----------------------------------------------------------------------------------
+
+
+def proposal_callback(
+    incoming: IncomingLike, services: Services, data: str, *, today: dt.date | None = None
+) -> Reply:
+    """Handle a /tian button; status changes are refused for non-admins."""
+    parts = data.removeprefix(CALLBACK_PREFIX).split(":")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
+    action, proposal_id = parts[0], int(parts[1])
+    if action == "v":
+        return show_reply(incoming, services, proposal_id, today=today)
+    if action == "d":
+        return draft_reply(services, proposal_id)
+    if action == "s" and len(parts) == 3 and parts[2].isdigit():
+        return _change_status(incoming, services, proposal_id, int(parts[2]), today)
+    return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
+
+
+def _change_status(
+    incoming: IncomingLike,
+    services: Services,
+    proposal_id: int,
+    index: int,
+    today: dt.date | None,
+) -> Reply:
+    if not services.settings.is_admin(incoming.user_id):
+        logger.warning("non-admin %s tried to change proposal %s", incoming.user_id, proposal_id)
+        return Reply(intent="proposal", text="只有管理员可以更改提案状态。")
+    if not 0 <= index < len(store.STATUSES):
+        return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
+    status = store.STATUSES[index]
+    try:
+        with services.sessions.begin() as session:
+            store.set_status(
+                session, proposal_id, status, actor=_actor(incoming), today=_today(today)
+            )
+    except store.ProposalError as exc:
+        return Reply(intent="proposal", text=str(exc))
+    return show_reply(incoming, services, proposal_id, today=today, notice=f"已改为「{status}」。")
+
+
+def draft_reply(services: Services, proposal_id: int) -> Reply:
+    """Show the stored draft reply of a proposal as text."""
+    with services.sessions() as session:
+        try:
+            p = store.get_proposal(session, proposal_id)
+        except store.ProposalError as exc:
+            return Reply(intent="proposal", text=str(exc))
+        draft = (p.triage or {}).get("draft") or "该提案没有保存答复草稿。"
+    return Reply(intent="proposal", answered=True, text=draft)

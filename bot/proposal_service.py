@@ -1,0 +1,138 @@
+"""Proposal use cases shared by Telegram, the console and the CLI: triage, draft, store.
+
+The fitted Triager is kept in `services.extras` together with the knowledge-base fingerprint it
+was fitted on, so it is refitted only after a document is added or superseded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import proposals as store
+from nlp.draft import DraftReply, build_draft, render_text
+from nlp.tokenizer import ChineseTokenizer
+from nlp.triage import EarlierProposal, Triager, TriageResult
+from nlp.triage_kb import fingerprint, load_snapshot
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+TRIAGER_KEY = "proposal_triager"
+
+
+def build_tokenizer(sessions: sessionmaker[Session], model_dir: Path) -> ChineseTokenizer:
+    """Build the same tokenizer the assistant builds (same words, same cache), warmed."""
+    from nlp.kb import load_snapshot as load_kb
+    from nlp.synonyms import Synonyms, load_domain_terms
+
+    words = load_domain_terms() + Synonyms.load().all_terms() + load_kb(sessions).user_words()
+    return ChineseTokenizer(words, model_dir / "jieba").initialize()
+
+
+def _tokenizer(services: Services) -> ChineseTokenizer:
+    assistant_tokenizer = getattr(services.assistant, "tokenizer", None)
+    if isinstance(assistant_tokenizer, ChineseTokenizer):
+        return assistant_tokenizer
+    cached = services.extras.get("tokenizer")
+    if isinstance(cached, ChineseTokenizer):
+        return cached
+    tokenizer = build_tokenizer(services.sessions, services.settings.var_dir / "model")
+    services.extras["tokenizer"] = tokenizer
+    return tokenizer
+
+
+def get_triager(services: Services) -> Triager:
+    """Return a Triager fitted on the current knowledge base (refitted when it changed)."""
+    with services.sessions() as session:
+        key = fingerprint(session)
+        cached = services.extras.get(TRIAGER_KEY)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        snapshot = load_snapshot(session)
+    triager = Triager(_tokenizer(services), max_chars=services.settings.max_triage_chars)
+    triager.fit(snapshot)
+    services.extras[TRIAGER_KEY] = (key, triager)
+    logger.info(
+        "triager fitted on %d items, %d indicators", len(snapshot.items), len(snapshot.indicators)
+    )
+    return triager
+
+
+def earlier_proposals(session: Session) -> list[EarlierProposal]:
+    """Return stored proposals as comparison records."""
+    return [
+        EarlierProposal(
+            id=p.id, number=p.number, title=p.title, text=p.text, content_hash=p.content_hash
+        )
+        for p in store.recent_proposals(session)
+    ]
+
+
+@dataclass(frozen=True)
+class Triaged:
+    """A triage result with its draft, and where it was stored (if it was)."""
+
+    result: TriageResult
+    draft: DraftReply
+    draft_text: str
+    proposal_id: int | None = None
+    due_date: dt.date | None = None
+    created: bool = False
+
+    def to_json(self) -> dict:
+        """Return the CLI's documented JSON."""
+        return self.result.to_json(self.draft_text)
+
+
+def triage(services: Services, text: str) -> Triaged:
+    """Triage `text` against the base and stored proposals (raises TriageError)."""
+    triager = get_triager(services)
+    with services.sessions() as session:
+        earlier = earlier_proposals(session)
+    result = triager.analyze(text, earlier)
+    draft = build_draft(result)
+    return Triaged(result=result, draft=draft, draft_text=render_text(draft))
+
+
+def triage_and_store(services: Services, text: str, *, actor: str, today: dt.date) -> Triaged:
+    """Triage `text` and store it; an exact duplicate is not stored twice."""
+    triaged = triage(services, text)
+    result = triaged.result
+    with services.sessions.begin() as session:
+        existing = store.find_by_hash(session, result.content_hash)
+        if existing is not None:
+            return _stored(triaged, existing.id, existing.due_date, created=False)
+        proposal = store.add_proposal(
+            session,
+            text=text,
+            content_hash=result.content_hash,
+            title=result.title,
+            number=result.number,
+            kind=result.kind,
+            proposer=result.proposer,
+            topic=result.topic,
+            triage=triaged.to_json(),
+            received=today,
+            due_days=services.settings.proposal_due_days,
+            duplicate_of_id=result.duplicate_of,
+            actor=actor,
+        )
+        return _stored(triaged, proposal.id, proposal.due_date, created=True)
+
+
+def _stored(triaged: Triaged, pid: int, due: dt.date, *, created: bool) -> Triaged:
+    return Triaged(
+        result=triaged.result,
+        draft=triaged.draft,
+        draft_text=triaged.draft_text,
+        proposal_id=pid,
+        due_date=due,
+        created=created,
+    )
