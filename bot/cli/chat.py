@@ -1,4 +1,4 @@
-"""`run_bot.py chat`: not built yet."""
+"""`run_bot.py chat`: an interactive console chat through the same handlers as Telegram."""
 
 from __future__ import annotations
 
@@ -13,6 +13,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the subcommand."""
-    print("该命令尚未实现 (chat)", file=sys.stderr)
-    return 2
+    """Build the services and chat on stdin/stdout until EOF or “exit”."""
+    from bot.console import chat
+    from bot.services import build_services
+
+    services = build_services(settings)
+    try:
+        interactive = sys.stdin.isatty()
+        if interactive:
+            print("楚雄州投资促进局工作助手（输入 exit 退出，/help 查看命令）")
+        return chat(services, sys.stdin, sys.stdout, interactive=interactive)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        services.close()

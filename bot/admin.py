@@ -1,0 +1,91 @@
+"""Admin-only work: /stats, /chart data, and ingesting an uploaded document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot import chart
+from bot.incoming import Incoming
+from db import bot_records
+from nlp.reply import Attachment, Reply
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+UPLOAD_SUFFIXES = (".txt", ".docx", ".pdf")
+MAX_BARS = 12
+
+
+def stats(incoming: Incoming, services: Services) -> Reply:
+    """/stats: questions per day, intents, declines and feedback over the last 30 days."""
+    if not incoming.is_admin:
+        return Reply(intent="help", text="该功能仅限管理员使用。")
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
+    with services.sessions() as session:
+        figures = bot_records.usage_stats(session, since)
+    lines = [f"近30天共{figures.total}个问题，未能回答{figures.declined}个。"]
+    if figures.median_latency_ms is not None:
+        lines.append(f"响应时间中位数：{figures.median_latency_ms:.0f}毫秒")
+    lines.append(f"反馈：👍 {figures.thumbs_up}  👎 {figures.thumbs_down}")
+    if figures.intents:
+        lines.append("按意图：" + "，".join(f"{k} {n}" for k, n in figures.intents))
+    if figures.per_day:
+        lines.append("按日：")
+        lines += [f"{day}：{n}" for day, n in figures.per_day[-14:]]
+    return Reply(intent="help", answered=True, text="\n".join(lines))
+
+
+def chart_reply(incoming: Incoming, services: Services) -> Reply:
+    """/chart: indicators that have a target, drawn against it, as a PNG."""
+    with services.sessions() as session:
+        bars = [
+            chart.Bar(i.name, i.value, i.target_value, i.unit)
+            for i in bot_records.current_indicators(session)
+            if i.target_value is not None
+        ][:MAX_BARS]
+    if not bars:
+        return Reply(intent="indicator", text="知识库中暂无带目标值的指标，无法作图。")
+    png = chart.render_png(bars, "指标与目标")
+    text = chart.caption(bars)
+    photo = Attachment(filename="chart.png", kind="photo", data=png, caption=text[:1000])
+    return Reply(intent="indicator", answered=True, text=text, attachments=[photo])
+
+
+def safe_upload_name(name: str | None) -> str:
+    """Return a file name without folders or odd characters (no path traversal)."""
+    base = Path((name or "upload").replace("\\", "/")).name
+    base = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base).lstrip(".") or "upload"
+    return base[-120:]
+
+
+def upload_check(incoming: Incoming, name: str | None, size: int | None, limit: int) -> str | None:
+    """Return why an upload is refused before downloading it, or None when it may proceed."""
+    if not incoming.is_admin:
+        return "仅管理员可以上传文件。"
+    if Path(safe_upload_name(name)).suffix.lower() not in UPLOAD_SUFFIXES:
+        return "仅支持 .txt、.docx、.pdf 文件。"
+    if size is not None and size > limit:
+        return f"文件过大（{size / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB。"
+    return None
+
+
+def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
+    """Ingest a downloaded upload; reply with what was extracted or one clear error."""
+    if not incoming.is_admin:
+        return Reply(intent="help", text="仅管理员可以上传文件。")
+    from knowledge.errors import IngestError
+    from knowledge.ingest import ingest_path
+
+    try:
+        result = ingest_path(services.sessions, path, max_bytes=services.settings.max_upload_bytes)
+    except IngestError as exc:
+        logger.info("upload %s refused: %s", path.name, exc)
+        return Reply(intent="document", text=f"导入失败：{exc}")
+    if services.assistant is not None and result.status != "unchanged":
+        services.assistant.refresh()
+    return Reply(intent="document", answered=True, text=result.summary())
