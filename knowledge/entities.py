@@ -100,7 +100,7 @@ def _enumerated_names(sections: list[Section]) -> set[str]:
     """Names listed as "A、B、C等…企业" are organisations even without a suffix."""
     names: set[str] = set()
     for section in sections:
-        for match in ENUM_RE.finditer(section.text):
+        for match in ENUM_RE.finditer(f"{section.title}\n{section.text}"):
             for part in re.split(r"、|以及", match.group(1)):
                 name = _trim_front(part)
                 if 2 <= len(name) <= 20 and not GENERIC_PREFIX.match(name):

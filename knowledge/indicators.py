@@ -29,15 +29,20 @@ SCOPE_RE = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截止目前|今年以来|年初以来|全州|全省|全市|全县|全区|"
     r"全国|我州|我省|我市|我县|我区|我局|本局|全局)+"
 )
-LEAD_VERB_RE = re.compile(r"^(?:共|累计|合计|总计|共计|已|已经|新|先后|相继|成功|全面|引进了?|实施了?)+")
+LEAD_VERB_RE = re.compile(
+    r"^(?:共|累计|合计|总计|共计|已|已经|新(?![增建签引])|先后|相继|成功|全面|引进了?|实施了?|"
+    r"力争|争取|计划|预计|确保|拟|将|[一二三四五六七八九十]+[是要]|首先|其次|最后)+"
+)
 TRAIL_RE = re.compile(
-    r"(?:共计|累计|合计|总计|达到|共有|达|为|是|共|计|仅|约|近|超|超过|逾|突破|了|已|有|分别)+$"
+    r"(?:共计|累计|合计|总计|达到|共有|达|为|是|共|计|仅|约|近|超|超过|逾|突破|了|已|有|分别|"
+    r"完成|实现)+$"
 )
 CUT_VERBS = (
     "征集", "引进", "引入", "实施", "举办", "组织", "召开", "开展", "邀请", "接待", "走访",
     "拜访", "整理", "梳理", "储备", "谋划", "包装", "策划", "编制", "制定", "出台", "新增",
     "建成", "签订", "帮助", "服务", "培育", "认定", "确定", "推出", "发布", "审批", "办理",
 )
+LEAD_CUT_RE = re.compile(rf"^(?:共|累计|新)?({'|'.join(CUT_VERBS)})")
 VERB_END_RE = re.compile(rf"(?:{'|'.join(CUT_VERBS)}|等|的|了|与|和|对|向|为|在|以|从|其中)$")
 COMPARE_RE = re.compile(r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|增幅|增速)")
 PROGRESS_RE = re.compile(r"^(?:完成|提前|滞后|落后|占|增长|下降|增加|减少|实现)")
@@ -46,7 +51,8 @@ MEASURE_END_RE = re.compile(
     r"(?:同比增长|同比下降|增长率|增速|增幅|增长|下降|增加|减少|占比|比重|总额|总量|规模|完成)$"
 )
 POST_CUT_RE = re.compile(
-    r"[，,、。；;：:（(]|的|纳入|参与|参加|在线|相继|正在|已经|已|将|均|全部|分别|进行|通过|为|用于"
+    r"[，,、。；;：:（(]|的|纳入|参与|参加|在线|相继|正在|已经|已|将|均|全部|分别|进行|通过|为|用于|"
+    r"入驻|落户|投产|获得|达到"
 )
 HEAD_NOUN_RE = re.compile(r"(?:项目|企业|公司|集团|会|活动|单位|客商|园区|基地|平台|商会)$")
 PEOPLE_VERB_RE = re.compile(r"^(?:参与|参加|在线)?(观看|参观|出席|参会|参与|参加|就业|培训|点击)")
@@ -62,6 +68,7 @@ class _State:
     period: str | None = None
     topic: str = ""
     main: Indicator | None = None
+    last: Indicator | None = None
     actor: str = ""
 
 
@@ -79,7 +86,11 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
 
 def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]:
     figures = figures_in(clause)
-    period = period_in(clause[: figures[0].start] if figures else clause)
+    head = clause[: figures[0].start] if figures else clause
+    period = period_in(head)
+    if period is None and figures:
+        year = re.search(r"\d{4}年(?!度)", head)
+        period = year.group(0) if year else None
     if period:
         state.period = period
     out: list[Indicator] = []
@@ -90,6 +101,7 @@ def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]
         indicator = _indicator(pre, post, figure, clause, quote, sid, state)
         if indicator is not None:
             out.append(indicator)
+            state.last = indicator
             cursor = figure.end
     return out
 
@@ -118,13 +130,24 @@ def _indicator(pre: str, post: str, figure: Figure, clause: str, quote: str, sid
 def _inherited_name(core: str, kind: str, state: _State) -> str:
     core = re.sub(r"(高于|低于|超过|超出)(?:全年|年度)?目标(?:任务)?", r"\1目标", core)
     core = re.sub(r"[（(][^）)]*[）)]", "", core)
-    if kind == "compare" and state.main is not None:
-        return state.main.name + core
+    base = _compared(core, state)
+    if kind == "compare" and base is not None:
+        return base.name + core
     return (state.topic or (state.main.name if state.main else "")) + core
+
+
+def _compared(core: str, state: _State) -> Indicator | None:
+    """What a comparison refers to: a rate is compared with a rate target, else the main figure."""
+    last = state.last
+    if "目标" in core and last is not None and last.unit == "%" and last is not state.main:
+        return last
+    return state.main
 
 
 def _own_name(core: str, post: str, figure: Figure, state: _State) -> str:
     post_np = _post_phrase(post)
+    if not core and not post_np and state.topic and state.main is not None:
+        return state.topic.removeprefix("新增").removeprefix("新") + "累计"
     if figure.unit in PEOPLE_UNITS:
         verb = PEOPLE_VERB_RE.match(post)
         if verb and core:
@@ -132,10 +155,14 @@ def _own_name(core: str, post: str, figure: Figure, state: _State) -> str:
     if LOCATIVE_RE.match(core) and state.actor:
         name = state.actor + core
     elif post_np and (not core or VERB_END_RE.search(core) or "、" in core):
-        name = _after_enumeration(core) + post_np
+        listed = _after_enumeration(core)
+        lead = LEAD_CUT_RE.match(SCOPE_RE.sub("", pre.strip(" 、，,")))
+        verb = lead.group(1) if lead and not listed and len(post_np) <= 3 else ""
+        name = verb + listed + post_np
     elif post_np and figure.unit in PHYSICAL_UNITS:
         name = _tail(core) + post_np
     else:
+        core = core.rsplit("等", 1)[1] if "等" in core[1:] else core
         name = _strip(_cut_verb(TRAIL_RE.sub("", core)))
     _remember(_clean(name), state)
     return name
@@ -151,7 +178,7 @@ def _remember(name: str, state: _State) -> None:
 def _attach(indicator: Indicator, kind: str, core: str, target: tuple[str, float] | None,
             state: _State) -> None:
     figure_text = f"{format_value(indicator.value)}{indicator.unit}"
-    main = state.main
+    main = _compared(core, state)
     if kind == "compare" and "目标" in core:
         gap = f"{re.sub(r'[（(][^）)]*[）)]', '', core)}{figure_text}"
         gap = re.sub(r"(高于|低于|超过|超出)(?:全年|年度)?目标", r"\1目标", gap)

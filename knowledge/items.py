@@ -59,7 +59,10 @@ def _item(kind: ItemKind, section: Section, children: dict[str | None, list[Sect
     """One item; numbered sub-sections below it become its points."""
     points = list(section.points)
     for child in _descendants(section.id, children):
-        points.append(f"{child.title}{'：' + child.text if child.text else ''}")
+        if child.text.startswith(child.title):
+            points.append(child.text)
+        else:
+            points.append(f"{child.title}{'：' + child.text if child.text else ''}")
     return Item(kind=kind, section=section.id, title=section.title, text=section.text,
                 points=points)
 

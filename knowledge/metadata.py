@@ -32,12 +32,12 @@ DATE_RE = re.compile(
 )
 CONTACT_RE = re.compile(
     r"联\s*系\s*人\s*[:：]\s*([\u4e00-\u9fff·]{2,5}?)\s*(?:[，,；;、]?\s*(?:联系)?电话\s*[:：]?)?\s*"
-    r"([\d][\d\- －()（）]{5,}\d)?\s*$"
+    r"([\d][\d\- －()（）]{5,}\d)?\s*[）)]?\s*$"
 )
 PHONE_RE = re.compile(r"(?:联系)?电话\s*[:：]\s*([\d][\d\- －()（）]{5,}\d)")
 CC_RE = re.compile(r"^抄\s*送\s*[:：]\s*(.+)$")
 PROPOSAL_RE = re.compile(
-    r"(?P<session>(?:[州省市县区]|全国)?(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
+    r"(?P<session>(?:[州省市县区]|全国)?(?:[一二三四五六七八九十]+届)?(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
     r"第?\s*(?P<number>[A-Za-z]?\d{1,5})\s*号\s*(?P<kind>提案|建议|议案)"
 )
 PROPOSAL_TITLE_RE = re.compile(r"(?:您|你)[^《]{0,8}《([^》]{4,200})》")
@@ -87,6 +87,7 @@ def _is_header_line(line: str) -> bool:
         or CLASS_LINE_RE.match(line)
         or NUMBER_RE.fullmatch(line.replace(" ", ""))
         or line.endswith("文件")
+        or (len(line) <= 30 and ORG_END_RE.search(line) and not re.search(r"[，。；]", line))
         or (len(line) <= 60 and TITLE_HINT_RE.match(line) and not re.search(r"[。；]", line))
     )
 
@@ -99,7 +100,7 @@ def _body_end(lines: list[str], start: int) -> int:
 
 
 def _is_footer_line(line: str) -> bool:
-    if re.match(r"^(?:联\s*系\s*人|联系电话|电话|抄\s*送|主\s*送|附件|印发|（此件|\(此件)", line):
+    if re.match(r"^[（(]?(?:联\s*系\s*人|联系电话|电话|抄\s*送|主\s*送|附件|印发|此件)", line):
         return True
     if DATE_RE.fullmatch(line.replace("印发", "").strip()):
         return True
@@ -122,6 +123,10 @@ def find_issuer(header: list[str], footer: list[str], number: str | None) -> str
     for line in header:
         if line.endswith("文件") and 3 < len(line) <= 40:
             return line[: -len("文件")].strip()
+    for line in header:
+        if len(line) <= 30 and ORG_END_RE.search(line) and not _is_addressee(line):
+            if not TITLE_HINT_RE.match(line) and not NUMBER_RE.search(line):
+                return line
     for line in footer:
         if ORG_END_RE.search(line) and not line.startswith(("抄送", "主送", "联系")):
             return line
@@ -132,7 +137,7 @@ def find_title(header: list[str]) -> str:
     """Return the title line (关于…/对…答复/…总结), else the longest header line."""
     candidates = [
         line for line in header
-        if line not in CLASS_WORDS and not line.endswith("文件") and not NUMBER_RE.fullmatch(line)
+        if line not in CLASS_WORDS and not line.endswith("文件") and not NUMBER_RE.search(line)
         and not _is_addressee(line) and not CLASS_LINE_RE.match(line)
     ]
     for line in candidates:

@@ -17,10 +17,13 @@ MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^([①-⑳])\s*(.*)$")),
 )
 POINT_SPLIT = re.compile(
-    rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*(?=(?:[{CN_NUM[:-1]}]+(?:是|要|则)|首先|其次|再次|最后)[，,：:]?)"
+    rf"(?:(?<=^)|(?<=[。；;！？，,：:\n]))\s*(?=(?:[{CN_NUM[:-1]}]+(?:是|要|则)|首先|其次|再次|最后)[，,：:]?)"
 )
 POINT_MARK = re.compile(rf"^(?:[{CN_NUM[:-1]}]+(?:是要|是|要|则)|首先|其次|再次|最后)[，,：:]?")
 TITLE_MAX = 60
+CONTENT_RE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|个|项|次|家|场|亿|万|吨|座|人|户|批|件|条|台|套|GW|MW)|一是|；"
+)
 
 
 @dataclass
@@ -42,6 +45,11 @@ def heading_of(line: str) -> tuple[int, str, str] | None:
 
 def split_title(rest: str) -> tuple[str, str]:
     """Split a heading line into title and the body text that follows on the same line."""
+    if CONTENT_RE.search(re.split(r"[。！？]", rest, maxsplit=1)[0]):
+        # "（1）新建商贸中心6个，…" is content, not a title: keep it all as text.
+        cut = re.search(r"[，,；;。：:]", rest)
+        head = rest[: cut.start()] if cut and cut.start() <= TITLE_MAX else rest[:TITLE_MAX]
+        return head.strip(), rest.strip()
     match = re.search(r"[。！？]", rest)
     if match and match.start() <= TITLE_MAX:
         return rest[: match.start()].strip(), rest[match.end() :].strip()
@@ -113,7 +121,10 @@ def _close(item: _Open) -> Section:
 def split_points(text: str) -> list[str]:
     """Split 一是/二是 (一要/二要, 首先/其次) sub-points; an empty list when there are none."""
     parts = [p.strip() for p in POINT_SPLIT.split(text) if p.strip()]
-    points = [POINT_MARK.sub("", p, count=1).strip() for p in parts if POINT_MARK.match(p)]
+    points = [
+        POINT_MARK.sub("", p, count=1).strip().rstrip("；;，,。")
+        for p in parts if POINT_MARK.match(p)
+    ]
     return points if len(points) >= 2 else []
 
 
