@@ -114,7 +114,7 @@ def _indicator(pre: str, post: str, figure: Figure, clause: str, quote: str, sid
     if kind and (state.main or state.topic):
         name = _inherited_name(core, kind, state)
     else:
-        name = _own_name(core, post, figure, state)
+        name = _own_name(core, pre, post, figure, state)
         kind = ""
     name = _clean(name)
     if len(name) < 2:
@@ -144,7 +144,7 @@ def _compared(core: str, state: _State) -> Indicator | None:
     return state.main
 
 
-def _own_name(core: str, post: str, figure: Figure, state: _State) -> str:
+def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> str:
     post_np = _post_phrase(post)
     if not core and not post_np and state.topic and state.main is not None:
         return state.topic.removeprefix("新增").removeprefix("新") + "累计"
