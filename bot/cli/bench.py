@@ -1,18 +1,117 @@
-"""`run_bot.py bench`: not built yet."""
+"""`run_bot.py bench`: measure the assistant and print a calibration figure and a table."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 from bot.settings import Settings
+
+DEV_SET = Path("../shared/eval/dev_questions.jsonl")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this subcommand's options."""
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--questions", type=int, default=5000, help="in-process workload size")
+    parser.add_argument("--compare", type=int, default=2000,
+                        help="questions for the round-robin comparison with baselines")
+    parser.add_argument("--scales", default="1,100,1000,10000",
+                        help="comma-separated base sizes in documents ('' to skip)")
+    parser.add_argument("--dev", type=Path, default=DEV_SET, help="dev set for accuracy")
+    parser.add_argument("--skip-process", action="store_true", help="skip cold-start runs")
+    parser.add_argument("--skip-e2e", action="store_true", help="skip the end-to-end run")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the subcommand."""
-    print("该命令尚未实现 (bench)", file=sys.stderr)
-    return 2
+    """Run every measurement and print the table (or JSON)."""
+    import logging
+
+    from bot.bench.report import render_table
+    from bot.bench.timing import calibration_ms
+
+    logging.getLogger().setLevel(logging.WARNING)  # declines are logged at INFO per question
+
+    workdir = settings.var_dir / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"calibration_ms": calibration_ms()}
+    _progress(args, f"calibration: {results['calibration_ms']:.1f} ms")
+    results.update(_in_process(args, settings, workdir))
+    results["scales"] = [_scale(int(n), workdir) for n in args.scales.split(",") if n.strip()]
+    if not args.skip_process:
+        from bot.bench.process import cold_start_ask
+
+        _progress(args, "cold starts ...")
+        results["process"] = cold_start_ask(f"sqlite:///{workdir / 'process.db'}")
+        results["process"].update(_serve_first_answer(workdir))
+    if not args.skip_e2e:
+        results["e2e"] = _end_to_end(workdir)
+    print(json.dumps(results, ensure_ascii=False, indent=1) if args.json
+          else render_table(results))
+    return 0
+
+
+def _progress(args: argparse.Namespace, message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _in_process(args: argparse.Namespace, settings: Settings, workdir: Path) -> dict:
+    from bot.bench.inproc import build_contenders, dev_accuracy, round_robin, stage_latencies
+    from bot.bench.timing import rss_mb
+    from bot.bench.workload import build_questions
+    from bot.services import build_services
+
+    services = build_services(
+        settings.model_copy(update={"database_url": f"sqlite:///{workdir / 'bench.db'}"})
+    )
+    assistant = services.assistant
+    assert assistant is not None
+    rss_default = rss_mb()
+    questions = build_questions(assistant.snapshot, args.questions)
+    _progress(args, f"in process: {len(questions)} questions ...")
+    latency = stage_latencies(assistant, questions)
+    _progress(args, "baselines ...")
+    contenders = build_contenders(assistant)
+    compared = round_robin(contenders, questions[: args.compare])
+    accuracy = dev_accuracy(contenders, args.dev)
+    services.close()
+    return {
+        "in_process": latency,
+        "rss_default_mb": rss_default,
+        "units": len(assistant.snapshot.units),
+        "compare": compared,
+        "dev_accuracy": accuracy,
+    }
+
+
+def _scale(docs: int, workdir: Path) -> dict:
+    print(f"scale {docs} documents ...", file=sys.stderr, flush=True)
+    target = workdir / f"scale_{docs}"
+    for old in target.glob("*.db*"):
+        old.unlink()
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.bench.scale", "--docs", str(docs), "--workdir", str(target)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        return {"docs": docs, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _serve_first_answer(workdir: Path) -> dict:
+    try:
+        from bot.bench.e2e import serve_first_answer
+    except ImportError:
+        return {}
+    return serve_first_answer(workdir)
+
+
+def _end_to_end(workdir: Path) -> dict:
+    try:
+        from bot.bench.e2e import end_to_end
+    except ImportError:
+        return {"error": "end-to-end bench not available"}
+    return end_to_end(workdir)

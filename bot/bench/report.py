@@ -1,0 +1,65 @@
+"""Render bench results as the plain-text table the README keeps."""
+
+from __future__ import annotations
+
+
+def _f(value: object, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else str(value)
+
+
+def render_table(r: dict) -> str:
+    """Return the whole report as text."""
+    lines = [f"calibration (fixed Python loop): {_f(r['calibration_ms'], 1)} ms", ""]
+    ip = r["in_process"]
+    lines += [
+        f"In process, {ip['count']} mixed questions, {r['units']} knowledge units:",
+        f"  p50 {_f(ip['p50_ms'], 3)} ms  p99 {_f(ip['p99_ms'], 3)} ms  "
+        f"max {_f(ip['max_ms'], 2)} ms  {_f(ip['per_s'], 0)} questions/s (one core)",
+        "  by stage (mean µs): " + "  ".join(f"{k} {_f(v, 1)}"
+                                           for k, v in ip["stages_us"].items()),
+        f"  RSS with the default base loaded: {_f(r['rss_default_mb'], 0)} MB",
+        "",
+        "Side by side (round-robin, same questions and units):",
+        f"  {'path':<15}{'p50 ms':>9}{'p99 ms':>9}{'ours faster':>13}{'dev acc':>9}",
+    ]
+    ours = r["compare"].get("ours", {})
+    for name, stats in r["compare"].items():
+        ratio = stats["p50_ms"] / ours["p50_ms"] if ours.get("p50_ms") else float("nan")
+        acc = r["dev_accuracy"].get(name)
+        lines.append(
+            f"  {name:<15}{_f(stats['p50_ms'], 3):>9}{_f(stats['p99_ms'], 3):>9}"
+            f"{_f(ratio, 1) + '×':>13}{(_f(acc * 100, 0) + '%') if acc is not None else '-':>9}"
+        )
+    lines += ["", "Scale (generated documents):",
+              f"  {'docs':>6}{'units':>9}{'ingest p50':>12}{'ingest p99':>12}{'load s':>8}"
+              f"{'ans p50':>9}{'ans p99':>9}{'RSS MB':>8}"]
+    for s in r.get("scales", []):
+        if "error" in s:
+            lines.append(f"  {s['docs']:>6}  failed: {s['error']}")
+            continue
+        lines.append(
+            f"  {s['docs']:>6}{s['units']:>9}{_f(s['ingest_ms_p50'], 1):>12}"
+            f"{_f(s['ingest_ms_p99'], 1):>12}{_f(s['index_load_s'], 2):>8}"
+            f"{_f(s['answer_p50_ms'], 3):>9}{_f(s['answer_p99_ms'], 3):>9}{_f(s['rss_mb'], 0):>8}"
+        )
+    if "process" in r:
+        p = r["process"]
+        lines += ["", "Whole process:",
+                  f"  cold start of `ask` (median of 5): {_f(p.get('ask_cold_s'))} s, "
+                  f"peak RSS {_f(p.get('ask_peak_rss_mb'), 0)} MB"]
+        if "serve_first_answer_s" in p:
+            lines.append(f"  `serve` to first answer: {_f(p['serve_first_answer_s'])} s, "
+                         f"peak RSS {_f(p.get('serve_peak_rss_mb'), 0)} MB")
+    if "e2e" in r:
+        e = r["e2e"]
+        if "error" in e:
+            lines += ["", f"End to end: {e['error']}"]
+        else:
+            lines += ["", "End to end (real PTB Application, fake Bot API on 127.0.0.1):",
+                      f"  {e['chats']} chats, {e['updates']} updates: "
+                      f"{_f(e['updates_per_s'], 0)} updates/s, reply p50 "
+                      f"{_f(e['p50_ms'], 1)} ms, p99 {_f(e['p99_ms'], 1)} ms"]
+            if "paced_p99_ms" in e:
+                lines.append(f"  paced at {e['paced_rate']} updates/s: reply p99 "
+                             f"{_f(e['paced_p99_ms'], 1)} ms")
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Timers, percentiles, a calibration figure and memory readings."""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import time
+from collections.abc import Callable, Sequence
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Return the q-th percentile (0-100) by nearest rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
+    """Return p50/p99/max in milliseconds and the rate per second."""
+    total = sum(seconds)
+    return {
+        "p50_ms": percentile(seconds, 50) * 1000,
+        "p99_ms": percentile(seconds, 99) * 1000,
+        "max_ms": max(seconds) * 1000 if seconds else float("nan"),
+        "per_s": len(seconds) / total if total else float("nan"),
+    }
+
+
+def calibration_ms(repeats: int = 5) -> float:
+    """Time a fixed pure-Python workload; compare other figures only within one run."""
+
+    def work() -> int:
+        acc = 0
+        for i in range(200_000):
+            acc = (acc + i * i) % 1_000_003
+        return acc
+
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - start)
+    return percentile(timings, 50) * 1000
+
+
+def rss_mb() -> float:
+    """Return this process's resident set size now, in MB."""
+    try:
+        with open(f"/proc/{os.getpid()}/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except OSError:
+        return peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident set size, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_call(fn: Callable[[], object]) -> float:
+    """Return the seconds one call of `fn` takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
