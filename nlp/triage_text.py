@@ -36,9 +36,10 @@ _CPPCC_HINTS = ("政协", "委员", "提案")
 # Sentence ends; a line break also ends a heading like "一、加强部门联动".
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n+")
 _LEADING_NUMBER = re.compile(
-    r"^\s*(?:(?:为此|为此我们|我们|特)?建议(?:如下)?[:：])?\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
     r"[0-9]+[、.．)）]|[一二三四五六七八九十]是[，,：:]?|第[一二三四五六七八九十]+[，,、])\s*"
 )
+_ASK_LEAD = re.compile(r"^\s*(?:为此|为此我们|我们|特)?建议(?:如下)?[:：]\s*")
 # Words that make a sentence a proposal rather than a description.
 ASK_CUES = (
     "建议", "应当", "应该", "要", "加快", "加强", "完善", "推进", "提高", "强化", "建立", "健全",
@@ -71,7 +72,7 @@ def split_sentences(text: str) -> list[str]:
 
 def strip_numbering(sentence: str) -> str:
     """Remove a leading 一、/（一）/1./一是 so an ask reads on its own."""
-    return _LEADING_NUMBER.sub("", sentence, count=1).strip()
+    return _LEADING_NUMBER.sub("", _ASK_LEAD.sub("", sentence, count=1), count=1).strip()
 
 
 def extract_title(text: str) -> str:

@@ -1,0 +1,151 @@
+"""Triage against the shipped knowledge base: topics, related work, out of scope, duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.tokenizer import ChineseTokenizer
+from nlp.topics import OUT_OF_SCOPE
+from nlp.triage import EarlierProposal, Triager, TriageTooLarge, content_hash
+from nlp.triage_kb import KbContact, KbIndicator, KbItem, KbSection, KnowledgeSnapshot
+from tests.nlp.triage_support import (  # noqa: F401  (fixtures)
+    FINANCE,
+    FOREIGN,
+    HOSPITAL,
+    ONLINE,
+    P084,
+    SCHOOL,
+    TRAFFIC,
+    kb_snapshot,
+    kb_triager,
+    triage_tokenizer,
+)
+
+
+def test_the_base_has_items_to_relate(kb_snapshot: KnowledgeSnapshot) -> None:
+    sections = {(i.kind, i.section) for i in kb_snapshot.items}
+    assert {("measure", "二（五）"), ("action", "三（一）"), ("action", "三（五）")} <= sections
+
+
+def test_proposal_084_ranks_lists_mechanisms_and_services_first(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(P084)
+    top = {(r.kind, r.section) for r in result.related[:3]}
+    assert top == {("measure", "二（五）"), ("action", "三（一）"), ("action", "三（五）")}
+    assert result.in_scope and result.topic in {"体制机制", "项目落地"}
+    assert "清单化管理" in next(r.title for r in result.related if r.section == "二（五）")
+    assert all(r.score >= result.related[3].score for r in result.related[:3])
+
+
+def test_proposal_084_metadata_and_asks(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(P084)
+    assert result.proposer == "致公党楚雄市基层委"
+    assert result.kind == "提案"
+    assert len(result.asks) >= 3
+    assert any("清单化管理" in a for a in result.asks)
+    assert "落地率" in result.keywords
+
+
+def test_headline_indicators_bear_on_an_in_scope_proposal(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(P084)
+    sections = {i.section for i in result.indicators}
+    assert "一" in sections or "二（五）" in sections
+    assert all(i.quote for i in result.indicators)
+
+
+@pytest.mark.parametrize("text", [SCHOOL, HOSPITAL, TRAFFIC], ids=["school", "hospital", "traffic"])
+def test_other_departments_work_is_out_of_scope_with_no_matches(
+    kb_triager: Triager, text: str
+) -> None:
+    result = kb_triager.analyze(text)
+    assert result.topic == OUT_OF_SCOPE
+    assert not result.in_scope
+    assert result.related == [] and result.indicators == []
+    assert result.asks  # still read what it asks
+
+
+def test_npc_suggestion_on_financing(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(FINANCE)
+    assert result.topic == "融资"
+    assert result.kind == "建议" and result.proposer == "张华"
+    assert (result.related[0].kind, result.related[0].section) == ("action", "三（四）")
+    assert {"融资", "担保"} <= set(result.keywords)
+
+
+def test_online_promotion_finds_the_online_measure_and_its_figures(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(ONLINE)
+    assert result.topic == "网络招商"
+    assert result.related[0].section == "二（六）"
+    assert any(i.section == "二（六）" and "推介会" in i.name for i in result.indicators)
+
+
+def test_foreign_investment_finds_the_foreign_measure(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(FOREIGN)
+    assert result.topic == "外资"
+    assert result.related[0].section == "二（七）"
+    assert any(i.name == "实际到位外资" for i in result.indicators)
+
+
+def test_the_same_proposal_twice_is_a_duplicate(kb_triager: Triager) -> None:
+    first = kb_triager.analyze(P084)
+    stored = EarlierProposal(id=7, title=first.title, text=P084, content_hash=first.content_hash)
+    other = EarlierProposal(id=8, text=FINANCE, content_hash=content_hash(FINANCE))
+    again = kb_triager.analyze(P084, [other, stored])
+    assert again.duplicate_of == 7
+    assert [s.id for s in again.similar if s.duplicate] == [7]
+
+
+def test_a_lightly_edited_copy_is_still_flagged(kb_triager: Triager) -> None:
+    edited = P084.replace("近年来，", "").replace("定期会商", "定期召开会议")
+    stored = EarlierProposal(id=3, text=P084, content_hash=content_hash(P084))
+    result = kb_triager.analyze(edited, [stored])
+    assert result.content_hash != stored.content_hash
+    assert result.duplicate_of == 3
+
+
+def test_a_different_proposal_is_not_a_duplicate(kb_triager: Triager) -> None:
+    stored = EarlierProposal(id=3, text=P084, content_hash=content_hash(P084))
+    result = kb_triager.analyze(ONLINE, [stored])
+    assert result.duplicate_of is None
+
+
+def test_keywords_use_idf_from_the_base(kb_triager: Triager) -> None:
+    assert kb_triager.idf["招商引资"] < kb_triager.unseen_idf
+    assert kb_triager.idf.get("学校", kb_triager.unseen_idf) == kb_triager.unseen_idf
+
+
+def test_json_has_exactly_the_documented_keys(kb_triager: Triager) -> None:
+    data = kb_triager.analyze(P084).to_json("草稿")
+    assert list(data) == ["topic", "asks", "keywords", "related", "indicators", "similar", "draft"]
+    assert set(data["related"][0]) == {"kind", "section", "title", "score"}
+
+
+def test_over_the_cap(kb_triager: Triager) -> None:
+    with pytest.raises(TriageTooLarge):
+        kb_triager.analyze("建议加快项目落地。" * 3000)
+
+
+def test_another_issuers_base(triage_tokenizer: ChineseTokenizer) -> None:
+    """A county bureau's summary, not the shipped document: the same rules apply."""
+    doc = "双柏县投促局〔2022〕5号"
+    items = [
+        KbItem(kind="measure", document_id=1, document=doc, section="二（一）",
+               title="深化园区标准厂房招商", text="新建标准厂房12万平方米，引进入驻企业15家。"),
+        KbItem(kind="measure", document_id=1, document=doc, section="二（二）",
+               title="开展驻点招商", text="在昆明、成都设立驻点招商小组，走访企业80家。"),
+        KbItem(kind="action", document_id=1, document=doc, section="三（一）",
+               title="强化金融服务", text="推动设立产业引导基金，加强政银企对接，缓解企业融资难。"),
+    ]
+    snapshot = KnowledgeSnapshot(
+        items=items,
+        indicators=[KbIndicator(document_id=1, document=doc, section="二（一）",
+                                name="新建标准厂房", value=12, unit="万平方米",
+                                quote="新建标准厂房12万平方米，引进入驻企业15家。")],
+        sections=[KbSection(document_id=1, section=i.section or "", title=i.title, text=i.text)
+                  for i in items],
+        contact=KbContact(contact="李四", phone="0878-1234567"),
+    )
+    triager = Triager(triage_tokenizer).fit(snapshot)
+    finance = triager.analyze(FINANCE)
+    assert finance.related[0].section == "三（一）"
+    assert finance.related[0].document == doc
+    assert triager.analyze(SCHOOL).related == []
