@@ -25,9 +25,17 @@ _STOP = re.compile(
 )
 
 
-def _bigrams(text: str) -> set[str]:
-    compact = "".join(ch for ch in text.lower() if ch.isalnum())
-    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+_QUANTITY = re.compile(
+    r"多少|几|数|率|比重|占比|增长|增幅|增速|目标|进度|规模|金额|总额|%|百分|完成|高于|提前"
+)
+
+
+def _bigrams(*texts: str) -> set[str]:
+    grams: set[str] = set()
+    for text in texts:
+        compact = "".join(ch for ch in text.lower() if ch.isalnum())
+        grams.update(compact[i : i + 2] for i in range(len(compact) - 1))
+    return grams
 
 
 def asked_aspect(question: str) -> str:
@@ -67,20 +75,21 @@ class Figure:
 
 def name_score(question: str, canonical: list[str], indicator: IndicatorInfo) -> float:
     """Return 0..1: how well the question names this indicator (bigram overlap)."""
-    content = _STOP.sub("", question) + "".join(canonical)
-    query = _bigrams(content)
+    query = _bigrams(_STOP.sub(" ", question), *canonical)
     if not query:
         return 0.0
     name = _bigrams(indicator.name + (indicator.qualifier or ""))
-    quote = _bigrams(indicator.quote)
     if not name:
         return 0.0
+    around = name | _bigrams(indicator.context or indicator.quote)
     shared = len(query & name)
-    return (
-        0.45 * shared / len(query)
-        + 0.35 * shared / len(name)
-        + 0.20 * len(query & quote) / len(query)
-    )
+    covered = len(query & around) / len(query)
+    score = 0.35 * shared / len(query) + 0.35 * shared / len(name) + 0.30 * covered
+    if covered < 0.7 and not _QUANTITY.search(question):
+        # No word asks for a quantity and much of the question is about something else
+        # ("招商项目清单制度"): this is probably not a figure question.
+        score *= 0.6
+    return score
 
 
 def figures_of(indicator: IndicatorInfo, base: float) -> list[Figure]:

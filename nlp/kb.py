@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,6 +67,7 @@ class IndicatorInfo:
     qualifier: str | None
     section: str | None
     quote: str
+    context: str = ""  # quote plus section title: what the figure is about
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,11 @@ def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
             fingerprint=queries.knowledge_fingerprint(session),
         )
         texts = {d.id: d.text or "" for d in docs}
+    titles = {(s.document_id, s.sid): s.title for s in snapshot.sections}
+    snapshot.indicators = [
+        replace(i, context=f"{titles.get((i.document_id, i.section), '')} {i.quote}")
+        for i in snapshot.indicators
+    ]
     snapshot.kinds = section_kinds(snapshot)
     snapshot.units = build_units(snapshot, texts)
     return snapshot

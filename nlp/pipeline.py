@@ -27,6 +27,11 @@ from nlp.training_data import INTENTS_FILE, file_hash, load_examples
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
+_NLP_DIR = Path(__file__).resolve().parent
+FEATURE_CODE = tuple(
+    _NLP_DIR / name
+    for name in ("normalize.py", "tokenizer.py", "synonyms.py", "features.py", "training.py")
+)
 
 
 class Assistant:
@@ -61,7 +66,7 @@ class Assistant:
         self.words = WordAnalyzer(self.tokenizer, self.synonyms)
         self.model = self._load_or_train()
         titles = {(x.document_id, x.sid): x.title for x in self.snapshot.sections}
-        self.index = TfidfIndex().build(
+        self.index = TfidfIndex(0.5).build(
             self.snapshot.units,
             lambda u: self._unit_terms(u, titles.get((u.document_id, u.section))),
         )
@@ -81,6 +86,8 @@ class Assistant:
         assert self.tokenizer is not None
         digest = hashlib.sha256()
         digest.update(file_hash(INTENTS_FILE, SYNONYMS_FILE, DOMAIN_TERMS_FILE).encode())
+        # The feature code is part of the model too: a change there must retrain.
+        digest.update(file_hash(*FEATURE_CODE).encode())
         digest.update(f"{self.tokenizer.dictionary_key()}:{MODEL_FORMAT}".encode())
         return digest.hexdigest()[:24]
 

@@ -24,8 +24,10 @@ _NOISE = frozenset(
 
 def unit_terms(words: Iterable[str], text: str) -> list[str]:
     """Return retrieval terms: words and "#"-prefixed character bigrams of the text."""
-    compact = "".join(ch for ch in text.lower() if ch.isalnum())
-    bigrams = ["#" + compact[i : i + 2] for i in range(len(compact) - 1)]
+    bigrams = []
+    for piece in text.lower().split():
+        compact = "".join(ch for ch in piece if ch.isalnum())
+        bigrams += ["#" + compact[i : i + 2] for i in range(len(compact) - 1)]
     return [w for w in words if w not in _NOISE] + [b for b in bigrams if b[1:] not in _NOISE]
 
 
@@ -40,7 +42,10 @@ class Hit:
 class TfidfIndex:
     """Inverted index of l2-normalised tf-idf unit vectors."""
 
-    def __init__(self) -> None:
+    def __init__(self, slope: float = 1.0) -> None:
+        # slope < 1 is pivoted length normalisation: long points are penalised less than
+        # by plain cosine (a long preamble sentence can hold the one answer).
+        self.slope = slope
         self.units: list[Unit] = []
         self.idf: dict[str, float] = {}
         self.postings: dict[str, list[tuple[int, float]]] = {}
@@ -55,11 +60,13 @@ class TfidfIndex:
         n = len(self.units)
         self.idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for pos, c in enumerate(counts):
-            weights = {t: (1.0 + math.log(k)) * self.idf[t] for t, k in c.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vectors = [{t: (1.0 + math.log(k)) * self.idf[t] for t, k in c.items()} for c in counts]
+        norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
+        pivot = sum(norms) / len(norms) if norms else 1.0
+        for pos, (weights, norm) in enumerate(zip(vectors, norms, strict=True)):
+            divisor = (1.0 - self.slope) * pivot + self.slope * norm
             for t, w in weights.items():
-                postings[t].append((pos, w / norm))
+                postings[t].append((pos, w / divisor))
         self.postings = dict(postings)
         return self
 

@@ -125,8 +125,9 @@ class Router:
 
     def search(self, query: Query, kinds: tuple[str, ...] | None, k: int = 8) -> list[Hit]:
         """Retrieve sentences for the question, optionally only of some item kinds."""
-        words = [w for w in query.analysis.words if _core(w)]
-        terms = unit_terms(words, _core(query.text))
+        words = _content_words(query)
+        canonical = set(query.analysis.canonical)
+        terms = unit_terms(words, " ".join(w for w in words if w not in canonical))
         accept = (lambda u: u.kind in kinds) if kinds else None
         return self.index.search(terms, k=k, accept=accept)
 
@@ -186,12 +187,19 @@ def _topic(reply: Reply) -> str:
     return first.strip("【】").split("：")[0][:30]
 
 
+def _content_words(query: Query) -> list[str]:
+    """Return the question's words minus question words (whole-word, so 工作机制 stays)."""
+    return [w for w in query.analysis.words if _core(w)]
+
+
 def _core(text: str) -> str:
     return _GENERIC.sub("", text)
 
 
 def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
-    if not _core(query.text) and kind in ("measure", "action"):
+    canonical = set(query.analysis.canonical)
+    own = [w for w in _content_words(query) if w not in canonical]
+    if not own and kind in ("measure", "action"):
         return _overview(router, query, kind)
     hits = router.search(query, (kind, "other"), k=12)
     hits = [Hit(h.unit, h.score * (1.0 if h.unit.kind == kind else 0.85)) for h in hits]

@@ -48,26 +48,27 @@ class Synonyms:
                 table.setdefault(variant, [])
                 if canonical not in table[variant]:
                     table[variant].append(canonical)
-        synonyms = cls(table)
-        synonyms._order = sorted(table, key=len, reverse=True)
-        return synonyms
+        return cls(table)
 
     def __post_init__(self) -> None:
-        self._order = sorted(self.table, key=len, reverse=True)
+        # Canonical terms are matched too, so a variant inside one is not expanded.
+        terms = set(self.table) | {c for cs in self.table.values() for c in cs}
+        self._order = sorted(terms, key=len, reverse=True)
 
     def canonical_terms(self, text: str) -> list[str]:
         """Return the canonical terms whose variants occur in `text` (already normalised)."""
         text = normalize_for_match(text)
         original = text
         found: list[str] = []
-        for variant in self._order:
-            if variant in text:
-                # Mask the match so a shorter variant inside it ("外资" in "州外资金") is not
-                # read as a second, different term.
-                text = text.replace(variant, "\x00")
-                for canonical in self.table[variant]:
-                    if canonical not in found and canonical not in original:
-                        found.append(canonical)
+        for term in self._order:
+            if term not in text:
+                continue
+            # Mask the match so a shorter variant inside it ("招商" in "网络招商", "外资" in
+            # "州外资金") is not read as a second, different term.
+            text = text.replace(term, "\x00")
+            for canonical in self.table.get(term, ()):
+                if canonical not in found and canonical not in original:
+                    found.append(canonical)
         return found
 
     def expand(self, terms: Iterable[str]) -> list[str]:

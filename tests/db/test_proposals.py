@@ -15,9 +15,15 @@ RECEIVED = dt.date(2021, 3, 1)
 
 def _add(session, *, topic: str = "项目落地", text: str = "建议加快项目落地。", **kw) -> int:
     proposal = store.add_proposal(
-        session, text=text, content_hash=f"h-{text}", title="关于加快项目落地的提案",
-        number=kw.pop("number", "084"), topic=topic, received=kw.pop("received", RECEIVED),
-        actor="tester", **kw,
+        session,
+        text=text,
+        content_hash=f"h-{text}",
+        title="关于加快项目落地的提案",
+        number=kw.pop("number", "084"),
+        topic=topic,
+        received=kw.pop("received", RECEIVED),
+        actor="tester",
+        **kw,
     )
     return proposal.id
 
@@ -25,7 +31,9 @@ def _add(session, *, topic: str = "项目落地", text: str = "建议加快项�
 def _history(sessions, pid: int) -> list[tuple[str, str | None, str | None, str]]:
     with sessions() as session:
         events = session.scalars(
-            select(ProposalEvent).where(ProposalEvent.proposal_id == pid).order_by(ProposalEvent.id)
+            select(ProposalEvent)
+            .where(ProposalEvent.proposal_id == pid)
+            .order_by(ProposalEvent.id)
         ).all()
         return [(e.field, e.old, e.new, e.actor) for e in events]
 
@@ -65,9 +73,10 @@ def test_the_whole_path_is_recorded(sessions) -> None:
 def test_skipping_a_step_is_refused_and_changes_nothing(sessions) -> None:
     with sessions.begin() as session:
         pid = _add(session)
-    with pytest.raises(store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"):
-        with sessions.begin() as session:
-            store.set_status(session, pid, "已办结", actor="x", today=RECEIVED)
+    with pytest.raises(
+        store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"
+    ), sessions.begin() as session:
+        store.set_status(session, pid, "已办结", actor="x", today=RECEIVED)
     with sessions() as session:
         assert store.get_proposal(session, pid).status == "收到"
     assert len(_history(sessions, pid)) == 1
@@ -76,7 +85,10 @@ def test_skipping_a_step_is_refused_and_changes_nothing(sessions) -> None:
 def test_unknown_status_and_same_status(sessions) -> None:
     with sessions.begin() as session:
         pid = _add(session)
-    with sessions.begin() as session, pytest.raises(store.InvalidValue, match="没有“完成”这个状态"):
+    with (
+        sessions.begin() as session,
+        pytest.raises(store.InvalidValue, match="没有“完成”这个状态"),
+    ):
         store.set_status(session, pid, "完成", actor="x", today=RECEIVED)
     with sessions.begin() as session, pytest.raises(store.InvalidTransition, match="无需更改"):
         store.set_status(session, pid, "收到", actor="x", today=RECEIVED)
@@ -115,7 +127,8 @@ def test_outcome_and_assignee_are_recorded(sessions) -> None:
         p = store.get_proposal(session, pid)
         assert (p.assignee, p.outcome) == ("王五", "B")
     assert [(f, n) for f, _o, n, _a in _history(sessions, pid)][1:] == [
-        ("assignee", "王五"), ("outcome", "B"),
+        ("assignee", "王五"),
+        ("outcome", "B"),
     ]
 
 

@@ -9,16 +9,15 @@ import docx
 from nlp.draft import PLACEHOLDER, build_draft, opening_line, render_docx, render_text
 from nlp.triage import Triager
 from nlp.triage_kb import KnowledgeSnapshot
-from tests.nlp.triage_support import (  # noqa: F401  (fixtures)
-    FINANCE,
-    P084,
-    SCHOOL,
-    kb_snapshot,
-    kb_triager,
-    triage_tokenizer,
-)
+from tests.nlp import triage_support as support
+from tests.nlp.triage_support import FINANCE, P084, SCHOOL
 
 HEADINGS = ["一、工作成效", "二、主要工作开展情况", "三、下步重点工作"]
+
+# Shared session fixtures (see tests/nlp/triage_support.py).
+kb_snapshot = support.kb_snapshot
+kb_triager = support.kb_triager
+triage_tokenizer = support.triage_tokenizer
 
 
 def _cited_texts(snapshot: KnowledgeSnapshot) -> dict[str | None, str]:

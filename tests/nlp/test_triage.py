@@ -8,18 +8,13 @@ from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE
 from nlp.triage import EarlierProposal, Triager, TriageTooLarge, content_hash
 from nlp.triage_kb import KbContact, KbIndicator, KbItem, KbSection, KnowledgeSnapshot
-from tests.nlp.triage_support import (  # noqa: F401  (fixtures)
-    FINANCE,
-    FOREIGN,
-    HOSPITAL,
-    ONLINE,
-    P084,
-    SCHOOL,
-    TRAFFIC,
-    kb_snapshot,
-    kb_triager,
-    triage_tokenizer,
-)
+from tests.nlp import triage_support as support
+from tests.nlp.triage_support import FINANCE, FOREIGN, HOSPITAL, ONLINE, P084, SCHOOL, TRAFFIC
+
+# Shared session fixtures (see tests/nlp/triage_support.py).
+kb_snapshot = support.kb_snapshot
+kb_triager = support.kb_triager
+triage_tokenizer = support.triage_tokenizer
 
 
 def test_the_base_has_items_to_relate(kb_snapshot: KnowledgeSnapshot) -> None:
@@ -52,7 +47,9 @@ def test_headline_indicators_bear_on_an_in_scope_proposal(kb_triager: Triager) -
     assert all(i.quote for i in result.indicators)
 
 
-@pytest.mark.parametrize("text", [SCHOOL, HOSPITAL, TRAFFIC], ids=["school", "hospital", "traffic"])
+@pytest.mark.parametrize(
+    "text", [SCHOOL, HOSPITAL, TRAFFIC], ids=["school", "hospital", "traffic"]
+)
 def test_other_departments_work_is_out_of_scope_with_no_matches(
     kb_triager: Triager, text: str
 ) -> None:
@@ -128,20 +125,48 @@ def test_another_issuers_base(triage_tokenizer: ChineseTokenizer) -> None:
     """A county bureau's summary, not the shipped document: the same rules apply."""
     doc = "双柏县投促局〔2022〕5号"
     items = [
-        KbItem(kind="measure", document_id=1, document=doc, section="二（一）",
-               title="深化园区标准厂房招商", text="新建标准厂房12万平方米，引进入驻企业15家。"),
-        KbItem(kind="measure", document_id=1, document=doc, section="二（二）",
-               title="开展驻点招商", text="在昆明、成都设立驻点招商小组，走访企业80家。"),
-        KbItem(kind="action", document_id=1, document=doc, section="三（一）",
-               title="强化金融服务", text="推动设立产业引导基金，加强政银企对接，缓解企业融资难。"),
+        KbItem(
+            kind="measure",
+            document_id=1,
+            document=doc,
+            section="二（一）",
+            title="深化园区标准厂房招商",
+            text="新建标准厂房12万平方米，引进入驻企业15家。",
+        ),
+        KbItem(
+            kind="measure",
+            document_id=1,
+            document=doc,
+            section="二（二）",
+            title="开展驻点招商",
+            text="在昆明、成都设立驻点招商小组，走访企业80家。",
+        ),
+        KbItem(
+            kind="action",
+            document_id=1,
+            document=doc,
+            section="三（一）",
+            title="强化金融服务",
+            text="推动设立产业引导基金，加强政银企对接，缓解企业融资难。",
+        ),
     ]
     snapshot = KnowledgeSnapshot(
         items=items,
-        indicators=[KbIndicator(document_id=1, document=doc, section="二（一）",
-                                name="新建标准厂房", value=12, unit="万平方米",
-                                quote="新建标准厂房12万平方米，引进入驻企业15家。")],
-        sections=[KbSection(document_id=1, section=i.section or "", title=i.title, text=i.text)
-                  for i in items],
+        indicators=[
+            KbIndicator(
+                document_id=1,
+                document=doc,
+                section="二（一）",
+                name="新建标准厂房",
+                value=12,
+                unit="万平方米",
+                quote="新建标准厂房12万平方米，引进入驻企业15家。",
+            )
+        ],
+        sections=[
+            KbSection(document_id=1, section=i.section or "", title=i.title, text=i.text)
+            for i in items
+        ],
         contact=KbContact(contact="李四", phone="0878-1234567"),
     )
     triager = Triager(triage_tokenizer).fit(snapshot)

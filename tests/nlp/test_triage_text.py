@@ -75,8 +75,13 @@ def test_asks_fall_back_to_the_title_parts() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("一、加强联动", "加强联动"), ("（二）完善政策", "完善政策"), ("3. 优化服务", "优化服务"),
-     ("一是建立台账", "建立台账"), ("为此建议：加快项目库建设", "加快项目库建设")],
+    [
+        ("一、加强联动", "加强联动"),
+        ("（二）完善政策", "完善政策"),
+        ("3. 优化服务", "优化服务"),
+        ("一是建立台账", "建立台账"),
+        ("为此建议：加快项目库建设", "加快项目库建设"),
+    ],
 )
 def test_strip_numbering(raw: str, clean: str) -> None:
     assert strip_numbering(raw) == clean
