@@ -1,0 +1,83 @@
+"""The whole parser on documents of the genre that are not the shipped source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from knowledge.parse import parse_text
+from tests.knowledge.conftest import BUREAU_SUMMARY, COUNTY_REPLY
+
+
+def test_county_reply_metadata() -> None:
+    doc = parse_text(COUNTY_REPLY)
+    assert doc.number == "禄商复〔2022〕第12号"
+    assert doc.issuer == "禄丰县商务局"
+    assert doc.title == "关于县十八届人大二次会议第35号建议的答复"
+    assert doc.addressee == "李明代表"
+    assert doc.date == dt.date(2022, 10, 18)
+    assert (doc.contact, doc.contact_phone) == ("王芳", "0878-4123456")
+    assert doc.cc == ["县人大常委会人代工委", "县政府督查室"]
+    assert doc.classification == ["B类", "依申请公开"]
+    assert doc.doc_type == "reply"
+    assert doc.proposal is not None and doc.proposal.number == "35"
+    assert doc.proposal.kind == "建议"
+    assert doc.proposal.title == "关于加快县域商贸流通体系建设的建议"
+
+
+def test_county_reply_sections_and_items() -> None:
+    doc = parse_text(COUNTY_REPLY)
+    ids = [s.id for s in doc.sections]
+    assert ids[:3] == ["引言", "一", "二"]
+    assert "二1（2）" in ids and "三2" in ids
+    kinds = [(i.kind, i.section) for i in doc.items]
+    assert ("measure", "二1") in kinds and ("measure", "二2") in kinds
+    assert ("action", "三1") in kinds and ("action", "三2") in kinds
+    plan = next(i for i in doc.items if i.section == "三2")
+    assert plan.points == ["建设村级服务站", "培训电商人才500人次"]
+    assert not any("联系人" in s.text for s in doc.sections)  # the footer is not body
+
+
+def test_county_reply_indicators() -> None:
+    doc = parse_text(COUNTY_REPLY)
+    by = {i.name: i for i in doc.indicators}
+    total = by["社会消费品零售总额"]
+    assert (total.value, total.unit, total.period, total.section) == (45.6, "亿元", "2022年1-9月", "一")
+    growth = by["社会消费品零售总额同比增长"]
+    assert (growth.value, growth.target, growth.gap) == (8.2, "10%", "低于目标1.8个百分点")
+    assert by["农村消费品零售额同比增长"].value == 11.5
+    assert by["新建乡镇商贸中心"].section == "二1（1）"
+    assert by["引进企业"].value == 4
+    assert by["限上企业累计"].value == 126
+    assert by["新建冷库"].period == "2023年"
+
+
+def test_county_reply_entities() -> None:
+    doc = parse_text(COUNTY_REPLY)
+    names = {e.name: e.type for e in doc.entities}
+    assert names["永辉超市"] == "org"
+    assert names["云南建投物流有限公司"] == "org"
+    assert names["金秋购物节"] == "programme"
+    assert names["王芳"] == "person"
+    assert doc.cited_documents == ["禄丰县促进消费十条措施"]
+
+
+def test_work_summary_without_addressee() -> None:
+    doc = parse_text(BUREAU_SUMMARY)
+    assert doc.number == "大商发〔2023〕7号"
+    assert doc.issuer == "大理州商务局"
+    assert doc.title == "大理州商务局2023年上半年工作总结"
+    assert doc.doc_type == "summary"
+    assert doc.date == dt.date(2023, 7, 10)
+    by = {i.name: i for i in doc.indicators}
+    assert by["实际利用外资"].value == 1200 and by["实际利用外资"].period == "1-6月"
+    assert by["实际利用外资同比增长"].value == 15.3
+    assert by["签约项目"].value == 32
+    kinds = {(i.kind, i.section) for i in doc.items}
+    assert {("measure", "二（一）"), ("measure", "二（二）"), ("action", "三（一）")} <= kinds
+
+
+def test_unstructured_text_is_kept_as_paragraphs_with_a_warning() -> None:
+    doc = parse_text("今年以来招商工作进展顺利。\n\n全县新增企业12家。")
+    assert doc.warnings
+    assert [s.id for s in doc.sections] == ["第1段", "第2段"]
+    assert doc.indicators[0].section == "第2段"
