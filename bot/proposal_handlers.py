@@ -181,7 +181,7 @@ def list_reply(services: Services, *, today: dt.date | None = None) -> Reply:
         lines = [f"待办理提案 {len(rows)} 件（按办理期限排序）："]
         for p in rows:
             lines.append(
-                f"ID {p.id}　{store.label(p)}《{p.title[:24]}》　{p.status}　"
+                f"ID {p.id}　{_short_label(p)}《{_clip(p.title, 30)}》　{p.status}　"
                 f"期限 {p.due_date.isoformat()}（{_due_note(p, day)}）"
             )
         buttons = [[show_button(p.id)] for p in rows[:10]]
@@ -215,6 +215,14 @@ def show_reply(
         text=f"{notice}\n{text}" if notice else text,
         buttons=buttons,
     )
+
+
+def _short_label(p: Proposal) -> str:
+    return f"{p.kind}第{p.number}号" if p.number else p.kind
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _may(proposal: Proposal, status: str, today: dt.date) -> bool:
