@@ -43,22 +43,24 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     doc = snapshot.document(ind.document_id)
     period = period_label(ind, doc)
     value = f"{fmt_number(figure.value)}{figure.unit}"
-    head = f"{ind.name}{_ASPECT_WORDS.get(figure.aspect, '')}：{value}（{period}）"
+    label = ind.name
+    if figure.source != "value":
+        label += _ASPECT_WORDS.get(figure.source, "")
+    head = f"{label}：{value}（{period}）"
     context = []
-    if figure.aspect != "value":
-        context.append(f"实际{fmt_number(ind.value)}{ind.unit}")
-    if ind.target and figure.aspect != "target":
+    if figure.source != "value":
+        context.append(f"{ind.name}{fmt_number(ind.value)}{ind.unit}")
+    if ind.target and figure.source != "target":
         context.append(f"全年目标{ind.target}")
-    if ind.progress and figure.aspect != "progress":
-        context.append(ind.progress)
-    if ind.gap and figure.aspect != "gap":
-        context.append(ind.gap)
+    for field, text in (("progress", ind.progress), ("gap", ind.gap)):
+        if text and figure.source != field and fmt_number(figure.value) not in text:
+            context.append(text)
     lines = [head]
     if context:
         lines.append("；".join(context))
     lines.append(source_line(doc, ind.section))
     fact = Fact(
-        name=ind.name + _ASPECT_WORDS.get(figure.aspect, ""), value=figure.value,
+        name=label, value=figure.value,
         unit=figure.unit, period=period, target=ind.target, section=ind.section,
         quote=ind.quote, progress=ind.progress, gap=ind.gap, document=doc.label if doc else None,
     )

@@ -12,19 +12,32 @@ from dataclasses import dataclass
 
 from nlp.kb import IndicatorInfo
 
+ASPECT_BONUS = 0.25
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|时序|差距|比目标|多出|高出")),
     ("progress", re.compile(r"进度|完成了|完成全年|完成率|完成多少|完成的|完成情况|完成比例")),
-    ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|差距|比目标|多出|高出")),
     ("target", re.compile(r"目标|任务|计划")),
 )
 # Question words that carry no topic; removed before name matching.
 _STOP = re.compile(
     r"多少|几个|几次|几场|几家|几项|几|是什么|有多少|一共|总共|达到|了|的|吗|呢|啊|呀|是|有|"
-    r"百分之|今年|上半年|1-6月|同比|请问|情况|怎么样|金额|数量|数|人数|个数|次数"
+    r"百分之|今年|上半年|1-6月|同比|请问|情况|怎么样"
 )
 
 
+# "Which ...?" asks for names (counties, companies), not for a figure.
+_WHICH = re.compile(r"哪几|哪些|哪个|哪家|哪里|在哪|是谁|有谁")
+# Unit words a question may use, and the units that answer them.
+_UNIT_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"人数|多少人|几人"), "人"),
+    (re.compile(r"几次|多少次|次数"), "次"),
+    (re.compile(r"几场|多少场"), "场"),
+    (re.compile(r"几家|多少家"), "家"),
+    (re.compile(r"百分|%|率|比重|占比|增幅|增速"), "%"),
+    (re.compile(r"多少钱|金额|美元|亿元|万元"), "元"),
+)
 _QUANTITY = re.compile(
     r"多少|几|数|率|比重|占比|增长|增幅|增速|目标|进度|规模|金额|总额|%|百分|完成|高于|提前"
 )
@@ -55,7 +68,7 @@ def first_number(text: str | None) -> float | None:
 def _name_aspect(name: str) -> str:
     if "进度" in name and "时序" not in name:
         return "progress"
-    if re.search(r"高于|超过|提前", name):
+    if re.search(r"高于|超过|提前|时序", name):
         return "gap"
     if "目标" in name:
         return "target"
@@ -71,6 +84,7 @@ class Figure:
     value: float
     unit: str
     score: float
+    source: str = "value"  # which field it comes from: value | target | progress | gap
 
 
 def name_score(question: str, canonical: list[str], indicator: IndicatorInfo) -> float:
@@ -85,26 +99,41 @@ def name_score(question: str, canonical: list[str], indicator: IndicatorInfo) ->
     shared = len(query & name)
     covered = len(query & around) / len(query)
     score = 0.35 * shared / len(query) + 0.35 * shared / len(name) + 0.30 * covered
-    if covered < 0.7 and not _QUANTITY.search(question):
+    if (covered < 0.7 and not _QUANTITY.search(question)) or _WHICH.search(question):
         # No word asks for a quantity and much of the question is about something else
-        # ("招商项目清单制度"): this is probably not a figure question.
+        # ("招商项目清单制度"), or it asks "which": probably not a figure question.
         score *= 0.6
-    return score
+    return score + _unit_fit(question, indicator.unit)
+
+
+def _unit_fit(question: str, unit: str) -> float:
+    """Return a small bonus when the question's unit word matches the figure's unit."""
+    for pattern, wanted in _UNIT_CUES:
+        if pattern.search(question):
+            return 0.1 if wanted in unit else 0.0
+    return 0.0
 
 
 def figures_of(indicator: IndicatorInfo, base: float) -> list[Figure]:
     """Return the figures an indicator row offers, each scored `base` before aspect fit."""
-    out = [Figure(indicator, _name_aspect(indicator.name), indicator.value, indicator.unit, base)]
-    if indicator.target_value is not None:
+    own = _name_aspect(indicator.name)
+    out = [Figure(indicator, own, indicator.value, indicator.unit, base)]
+    if indicator.target_value is not None and own != "target":
         unit = indicator.unit if indicator.unit == "%" else ""
-        out.append(Figure(indicator, "target", indicator.target_value, unit, base))
-    progress = first_number(indicator.progress)
-    if progress is not None:
-        out.append(Figure(indicator, "progress", progress, "%", base))
-    gap = first_number(indicator.gap)
-    if gap is not None:
-        out.append(Figure(indicator, "gap", gap, "个百分点", base))
+        out.append(Figure(indicator, "target", indicator.target_value, unit, base, "target"))
+    for field, text in (("progress", indicator.progress), ("gap", indicator.gap)):
+        parsed = number_with_unit(text)
+        if parsed is not None and own != field and "时序" not in (text or ""):
+            out.append(Figure(indicator, field, parsed[0], parsed[1], base, field))
     return out
+
+
+def number_with_unit(text: str | None) -> tuple[float, str] | None:
+    """Return the first number in `text` with the unit written after it."""
+    match = _NUMBER_UNIT.search(text or "")
+    if not match:
+        return None
+    return float(match.group(1)), match.group(2)
 
 
 def rank_figures(
@@ -125,9 +154,12 @@ def rank_figures(
 
 def _with_aspect_fit(figure: Figure, asked: str) -> Figure:
     if figure.aspect == asked:
-        bonus = 0.25
+        bonus = ASPECT_BONUS
     elif asked == "value":
         bonus = -0.2
     else:
         bonus = -0.15
-    return Figure(figure.indicator, figure.aspect, figure.value, figure.unit, figure.score + bonus)
+    return Figure(
+        figure.indicator, figure.aspect, figure.value, figure.unit, figure.score + bonus,
+        figure.source,
+    )

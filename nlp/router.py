@@ -15,7 +15,7 @@ from nlp import compose
 from nlp.classifier import IntentPrediction
 from nlp.documents import answer_document
 from nlp.features import Analysis
-from nlp.figures import Figure, name_score, rank_figures
+from nlp.figures import ASPECT_BONUS, Figure, name_score, rank_figures
 from nlp.kb import KnowledgeSnapshot, Unit
 from nlp.periods import PERIOD_NAMES, held_period, question_scope
 from nlp.query import Candidate, Query
@@ -88,7 +88,9 @@ class Router:
                 break
         if not found:
             return self.decline(query)
-        best = max(found, key=lambda c: c.evidence)
+        probability = dict(pred.ranking)
+        # Evidence scales differ by strategy; weigh each by how likely its intent is.
+        best = max(found, key=lambda c: c.evidence * (0.5 + probability.get(c.reply.intent, 0)))
         if best.evidence < floor:
             return self.decline(query)
         best.reply.confidence = pred.confidence
@@ -145,7 +147,8 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     if refusal is not None:
         return Candidate(refusal, 1.0)
     reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
-    return Candidate(reply, min(1.0, best.score))
+    # Evidence is the name match alone; the aspect bonus only chose among this row's figures.
+    return Candidate(reply, min(1.0, best.score - ASPECT_BONUS))
 
 
 def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
