@@ -26,21 +26,37 @@ def save_document(
     """Add the document with all its records; the caller's transaction commits or rolls back."""
     document = _document_row(parsed, content_hash, source_name)
     document.sections = [
-        Section(sid=s.id, parent_sid=s.parent_id, level=s.level, title=s.title, text=s.text,
-                position=n)
+        Section(
+            sid=s.id, parent_sid=s.parent_id, level=s.level, title=s.title, text=s.text, position=n
+        )
         for n, s in enumerate(parsed.sections)
     ]
     document.indicators = [
         Indicator(
-            section_sid=i.section, name=i.name[:300], value=i.value, unit=i.unit,
-            period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
-            progress=i.progress, qualifier=i.qualifier, quote=i.quote, position=n,
+            section_sid=i.section,
+            name=i.name[:300],
+            value=i.value,
+            unit=i.unit,
+            period=i.period,
+            target=i.target,
+            target_value=i.target_value,
+            gap=i.gap,
+            progress=i.progress,
+            qualifier=i.qualifier,
+            quote=i.quote,
+            position=n,
         )
         for n, i in enumerate(parsed.indicators)
     ]
     document.items = [
-        Item(kind=i.kind, section_sid=i.section, title=i.title, text=i.text,
-             points=list(i.points), position=n)
+        Item(
+            kind=i.kind,
+            section_sid=i.section,
+            title=i.title,
+            text=i.text,
+            points=list(i.points),
+            position=n,
+        )
         for n, i in enumerate(parsed.items)
     ]
     document.entities = [

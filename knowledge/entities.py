@@ -9,20 +9,82 @@ from knowledge.records import Entity, Section
 
 CJK = "\u4e00-\u9fff"
 STRONG_SUFFIX = (
-    "股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "商会", "协会", "银行",
-    "研究院", "研究所", "大学", "学院", "医院", "合作社", "联合会", "促进会",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "公司",
+    "集团",
+    "商会",
+    "协会",
+    "银行",
+    "研究院",
+    "研究所",
+    "大学",
+    "学院",
+    "医院",
+    "合作社",
+    "联合会",
+    "促进会",
 )
-WEAK_SUFFIX = ("能源", "科技", "半导体", "新材料", "实业", "控股", "电子", "电力", "药业",
-               "制药", "化工", "矿业", "绿能")
+WEAK_SUFFIX = (
+    "能源",
+    "科技",
+    "半导体",
+    "新材料",
+    "实业",
+    "控股",
+    "电子",
+    "电力",
+    "药业",
+    "制药",
+    "化工",
+    "矿业",
+    "绿能",
+)
 GENERIC_PREFIX = re.compile(
     r"^(?:一批|一些|各|各类|多家|国内外|国内|国外|大|大型|龙头|相关|有关|该|本|我|其|这|新|清洁|"
     r"可再生|绿色|传统|新兴|信息|高|高新|生物|数字|智能|风电|太阳能|核|氢|企业|产业|行业|重点|"
     r"全国|全省|全州|省|州|市|县|中小|民营|外资|外商|合资|投资|招商|商|开发|总|分|子|上市)+$"
 )
 BOUNDARY = (
-    "目前已有", "已有", "引进了", "引进", "成功", "加大了", "与", "和", "及", "以及", "同", "跟",
-    "向", "对", "为", "是", "等", "了", "由", "在", "将", "把", "使", "帮助", "包括", "如",
-    "其中", "目前", "有", "邀请", "共", "并", "打造", "抓住", "推动", "支持", "依托", "围绕",
+    "目前已有",
+    "已有",
+    "引进了",
+    "引进",
+    "成功",
+    "加大了",
+    "与",
+    "和",
+    "及",
+    "以及",
+    "同",
+    "跟",
+    "向",
+    "对",
+    "为",
+    "是",
+    "等",
+    "了",
+    "由",
+    "在",
+    "将",
+    "把",
+    "使",
+    "帮助",
+    "包括",
+    "如",
+    "其中",
+    "目前",
+    "有",
+    "邀请",
+    "共",
+    "并",
+    "打造",
+    "抓住",
+    "推动",
+    "支持",
+    "依托",
+    "围绕",
 )
 ENUM_RE = re.compile(
     rf"((?:[{CJK}（）()]{{2,24}}、)+[{CJK}（）()]{{2,24}})等(?:[^，。；]{{0,10}}?)"
@@ -40,9 +102,39 @@ PLACE_STOP = re.compile(
     r"新|老|都|街|闹|在|从|对|为|确|指|立|一|二|三|四|五|要|今|明|去|相关|有关|紧|围|打|到|赴)"
 )
 PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
-    "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
     "澳门",
 )
 WEAK_STEM_RE = re.compile(
@@ -51,10 +143,14 @@ WEAK_STEM_RE = re.compile(
 )
 QUOTE_RE = re.compile(r"“([^“”]{1,40})”")
 DOC_RE = re.compile(r"《([^《》]{2,120})》")
-SHORT_PROGRAMME_RE = re.compile(r"([一二两三四五六七八九十百千]+[个张大项条支])[\u4e00-\u9fff]{0,2}$")
+SHORT_PROGRAMME_RE = re.compile(
+    r"([一二两三四五六七八九十百千]+[个张大项条支])[\u4e00-\u9fff]{0,2}$"
+)
 
 
-def extract_entities(sections: list[Section], exclude_docs: set[str]) -> tuple[list[Entity], list[str]]:
+def extract_entities(
+    sections: list[Section], exclude_docs: set[str]
+) -> tuple[list[Entity], list[str]]:
     """Return (entities, cited document titles) found in the sections' titles and text."""
     seen: dict[tuple[str, str], Entity] = {}
     cited: list[str] = []
@@ -103,9 +199,9 @@ def _enumerated_names(sections: list[Section]) -> set[str]:
         for match in ENUM_RE.finditer(f"{section.title}\n{section.text}"):
             for part in re.split(r"、|以及", match.group(1)):
                 name = _trim_front(part)
-                if 2 <= len(name) <= 20 and not GENERIC_PREFIX.match(name):
-                    if not any(name == p for p in PROVINCES):
-                        names.add(name)
+                generic = GENERIC_PREFIX.match(name) or name in PROVINCES
+                if 2 <= len(name) <= 20 and not generic:
+                    names.add(name)
     return names
 
 

@@ -49,24 +49,44 @@ def document_dict(doc: Document) -> dict[str, Any]:
         "superseded_by": doc.superseded_by_id,
         "proposal": _proposal(doc),
         "sections": [
-            {"id": s.sid, "parent": s.parent_sid, "level": s.level, "title": s.title,
-             "text": s.text}
+            {
+                "id": s.sid,
+                "parent": s.parent_sid,
+                "level": s.level,
+                "title": s.title,
+                "text": s.text,
+            }
             for s in doc.sections
         ],
         "indicators": [
-            {"name": i.name, "value": i.value, "unit": i.unit, "period": i.period,
-             "target": i.target, "gap": i.gap, "progress": i.progress,
-             "qualifier": i.qualifier, "section": i.section_sid, "quote": i.quote}
+            {
+                "name": i.name,
+                "value": i.value,
+                "unit": i.unit,
+                "period": i.period,
+                "target": i.target,
+                "gap": i.gap,
+                "progress": i.progress,
+                "qualifier": i.qualifier,
+                "section": i.section_sid,
+                "quote": i.quote,
+            }
             for i in doc.indicators
         ],
         "items": [
-            {"kind": i.kind, "section": i.section_sid, "title": i.title, "text": i.text,
-             "points": list(i.points or [])}
+            {
+                "kind": i.kind,
+                "section": i.section_sid,
+                "title": i.title,
+                "text": i.text,
+                "points": list(i.points or []),
+            }
             for i in doc.items
         ],
         "entities": [
             {"name": e.name, "type": e.type, "section": e.section_sid}
-            for e in doc.entities if e.type != "document"
+            for e in doc.entities
+            if e.type != "document"
         ],
         "cited_documents": [e.name for e in doc.entities if e.type == "document"],
         "warnings": list(doc.warnings or []),

@@ -38,9 +38,39 @@ TRAIL_RE = re.compile(
     r"完成|实现)+$"
 )
 CUT_VERBS = (
-    "征集", "引进", "引入", "实施", "举办", "组织", "召开", "开展", "邀请", "接待", "走访",
-    "拜访", "整理", "梳理", "储备", "谋划", "包装", "策划", "编制", "制定", "出台", "新增",
-    "建成", "签订", "帮助", "服务", "培育", "认定", "确定", "推出", "发布", "审批", "办理",
+    "征集",
+    "引进",
+    "引入",
+    "实施",
+    "举办",
+    "组织",
+    "召开",
+    "开展",
+    "邀请",
+    "接待",
+    "走访",
+    "拜访",
+    "整理",
+    "梳理",
+    "储备",
+    "谋划",
+    "包装",
+    "策划",
+    "编制",
+    "制定",
+    "出台",
+    "新增",
+    "建成",
+    "签订",
+    "帮助",
+    "服务",
+    "培育",
+    "认定",
+    "确定",
+    "推出",
+    "发布",
+    "审批",
+    "办理",
 )
 LEAD_CUT_RE = re.compile(rf"^(?:共|累计|新)?({'|'.join(CUT_VERBS)})")
 VERB_END_RE = re.compile(rf"(?:{'|'.join(CUT_VERBS)}|等|的|了|与|和|对|向|为|在|以|从|其中)$")
@@ -56,8 +86,21 @@ POST_CUT_RE = re.compile(
 )
 HEAD_NOUN_RE = re.compile(r"(?:项目|企业|公司|集团|会|活动|单位|客商|园区|基地|平台|商会)$")
 PEOPLE_VERB_RE = re.compile(r"^(?:参与|参加|在线)?(观看|参观|出席|参会|参与|参加|就业|培训|点击)")
-QUALIFIERS = ("州外", "省外", "省内", "州内", "境外", "外资", "州级", "县市", "县级", "省级",
-              "市级", "乡镇", "产业")
+QUALIFIERS = (
+    "州外",
+    "省外",
+    "省内",
+    "州内",
+    "境外",
+    "外资",
+    "州级",
+    "县市",
+    "县级",
+    "省级",
+    "市级",
+    "乡镇",
+    "产业",
+)
 CN_COUNT_RE = re.compile(r"^[一二两三四五六七八九十]+[场个次项家批]")
 
 
@@ -106,8 +149,9 @@ def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]
     return out
 
 
-def _indicator(pre: str, post: str, figure: Figure, clause: str, quote: str, sid: str,
-               state: _State) -> Indicator | None:
+def _indicator(
+    pre: str, post: str, figure: Figure, clause: str, quote: str, sid: str, state: _State
+) -> Indicator | None:
     core = _strip(pre)
     target = target_in(clause)
     kind = "compare" if COMPARE_RE.match(core) else "progress" if PROGRESS_RE.match(core) else ""
@@ -120,8 +164,13 @@ def _indicator(pre: str, post: str, figure: Figure, clause: str, quote: str, sid
     if len(name) < 2:
         return None
     indicator = Indicator(
-        name=name, value=figure.value, unit=figure.unit, period=state.period, section=sid,
-        quote=quote, qualifier=_qualifier(name),
+        name=name,
+        value=figure.value,
+        unit=figure.unit,
+        period=state.period,
+        section=sid,
+        quote=quote,
+        qualifier=_qualifier(name),
     )
     _attach(indicator, kind, core, target, state)
     return indicator
@@ -175,8 +224,9 @@ def _remember(name: str, state: _State) -> None:
     state.topic = MEASURE_END_RE.sub("", name) or name
 
 
-def _attach(indicator: Indicator, kind: str, core: str, target: tuple[str, float] | None,
-            state: _State) -> None:
+def _attach(
+    indicator: Indicator, kind: str, core: str, target: tuple[str, float] | None, state: _State
+) -> None:
     figure_text = f"{format_value(indicator.value)}{indicator.unit}"
     main = _compared(core, state)
     if kind == "compare" and "目标" in core:

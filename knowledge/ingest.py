@@ -63,7 +63,10 @@ def ingest_path(
 
 
 def ingest_bytes(
-    sessions: sessionmaker[Session], data: bytes, name: str, *,
+    sessions: sessionmaker[Session],
+    data: bytes,
+    name: str,
+    *,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestResult:
     """Ingest an uploaded file's bytes; `name` is only a label and picks the format."""
@@ -103,23 +106,34 @@ def _result(document: object, status: Status, label: str, parsed: ParsedDocument
     doc = document  # a db.models.Document
     if parsed is not None:
         counts = {
-            "sections": len(parsed.sections), "indicators": len(parsed.indicators),
-            "items": len(parsed.items), "entities": len(parsed.entities),
+            "sections": len(parsed.sections),
+            "indicators": len(parsed.indicators),
+            "items": len(parsed.items),
+            "entities": len(parsed.entities),
         }
         warnings = list(parsed.warnings)
     else:
         counts = {
-            "sections": len(doc.sections), "indicators": len(doc.indicators),
-            "items": len(doc.items), "entities": len(doc.entities),
+            "sections": len(doc.sections),
+            "indicators": len(doc.indicators),
+            "items": len(doc.items),
+            "entities": len(doc.entities),
         }
         warnings = list(doc.warnings or [])
     return IngestResult(
-        document_id=doc.id, number=doc.number, title=doc.title, status=status, source=label,
-        counts=counts, warnings=warnings,
+        document_id=doc.id,
+        number=doc.number,
+        title=doc.title,
+        status=status,
+        source=label,
+        counts=counts,
+        warnings=warnings,
     )
 
 
-def ensure_default_base(sessions: sessionmaker[Session], sources_dir: Path | str) -> list[IngestResult]:
+def ensure_default_base(
+    sessions: sessionmaker[Session], sources_dir: Path | str
+) -> list[IngestResult]:
     """Ingest the shipped sources when the documents table is empty (cheap otherwise)."""
     from db.models import Document
 

@@ -7,7 +7,9 @@ import re
 
 from knowledge.records import Item, ItemKind, Section
 
-ACTION_RE = re.compile(r"下步|下一步|今后|打算|下阶段|下一阶段|明年|工作计划|工作思路|工作安排|努力方向|展望")
+ACTION_RE = re.compile(
+    r"下步|下一步|今后|打算|下阶段|下一阶段|明年|工作计划|工作思路|工作安排|努力方向|展望"
+)
 MEASURE_RE = re.compile(
     r"工作开展情况|开展情况|主要做法|做法|工作措施|主要措施|采取的措施|具体措施|工作举措|主要工作|"
     r"办理情况|落实情况|推进情况|工作情况|开展的工作"
@@ -63,8 +65,9 @@ def _item(kind: ItemKind, section: Section, children: dict[str | None, list[Sect
             points.append(child.text)
         else:
             points.append(f"{child.title}{'：' + child.text if child.text else ''}")
-    return Item(kind=kind, section=section.id, title=section.title, text=section.text,
-                points=points)
+    return Item(
+        kind=kind, section=section.id, title=section.title, text=section.text, points=points
+    )
 
 
 def _descendants(sid: str, children: dict[str | None, list[Section]]) -> list[Section]:

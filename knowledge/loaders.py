@@ -30,8 +30,17 @@ SUPPORTED = (".txt", ".docx", ".pdf")
 MAX_DOCX_INFLATED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
 MAGIC_BINARY = (
-    b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
-    b"\x7fELF", b"MZ", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x7fELF",
+    b"MZ",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
 )
 
 

@@ -1,4 +1,4 @@
-"""Document metadata of the genre: 文号, issuer, title, addressee, date, contact, 抄送, classification.
+"""Document metadata of the genre: 文号, issuer, title, addressee, date, contact, cc, class.
 
 The layout is the same across issuers: a header (classification, "XX文件", 文号, title,
 addressee ending with "："), the body, then a footer (signature, date, 联系人, 抄送, 印发).
@@ -14,8 +14,23 @@ from knowledge.records import ProposalRef
 
 NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15}〔\d{4}〕\s*第?\s*\d{1,5}\s*号)")
 CLASS_WORDS = (
-    "A类", "B类", "C类", "公开", "主动公开", "依申请公开", "不予公开", "免予公开", "不公开",
-    "内部", "内部资料", "秘密", "机密", "绝密", "特急", "加急", "平急",
+    "A类",
+    "B类",
+    "C类",
+    "公开",
+    "主动公开",
+    "依申请公开",
+    "不予公开",
+    "免予公开",
+    "不公开",
+    "内部",
+    "内部资料",
+    "秘密",
+    "机密",
+    "绝密",
+    "特急",
+    "加急",
+    "平急",
 )
 CLASS_LINE_RE = re.compile(r"^(?:公开(?:方式|属性|类型)|信息公开选项|密级|紧急程度)[:：]\s*(\S+)$")
 TITLE_HINT_RE = re.compile(
@@ -24,8 +39,22 @@ TITLE_HINT_RE = re.compile(
 ORG_END_RE = re.compile(
     r"(?:局|委|办|厅|部|府|政府|委员会|办公室|中心|公司|集团|院|所|站|会|处|科|室|队|党委|支部|政协)$"
 )
-CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 DATE_RE = re.compile(
     r"(\d{4}|[〇零○一二三四五六七八九OＯ]{4})\s*[年./-]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})"
     r"\s*[月./-]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?"
@@ -106,7 +135,9 @@ def _is_footer_line(line: str) -> bool:
         return True
     if line in CLASS_WORDS or CLASS_LINE_RE.match(line):
         return True
-    return len(line) <= 30 and not re.search(r"[，。；：:]", line) and bool(ORG_END_RE.search(line))
+    return (
+        len(line) <= 30 and not re.search(r"[，。；：:]", line) and bool(ORG_END_RE.search(line))
+    )
 
 
 def find_number(header: list[str], text: str) -> str | None:
@@ -124,9 +155,9 @@ def find_issuer(header: list[str], footer: list[str], number: str | None) -> str
         if line.endswith("文件") and 3 < len(line) <= 40:
             return line[: -len("文件")].strip()
     for line in header:
-        if len(line) <= 30 and ORG_END_RE.search(line) and not _is_addressee(line):
-            if not TITLE_HINT_RE.match(line) and not NUMBER_RE.search(line):
-                return line
+        plain = not TITLE_HINT_RE.match(line) and not NUMBER_RE.search(line)
+        if len(line) <= 30 and ORG_END_RE.search(line) and not _is_addressee(line) and plain:
+            return line
     for line in footer:
         if ORG_END_RE.search(line) and not line.startswith(("抄送", "主送", "联系")):
             return line
@@ -136,9 +167,13 @@ def find_issuer(header: list[str], footer: list[str], number: str | None) -> str
 def find_title(header: list[str]) -> str:
     """Return the title line (关于…/对…答复/…总结), else the longest header line."""
     candidates = [
-        line for line in header
-        if line not in CLASS_WORDS and not line.endswith("文件") and not NUMBER_RE.search(line)
-        and not _is_addressee(line) and not CLASS_LINE_RE.match(line)
+        line
+        for line in header
+        if line not in CLASS_WORDS
+        and not line.endswith("文件")
+        and not NUMBER_RE.search(line)
+        and not _is_addressee(line)
+        and not CLASS_LINE_RE.match(line)
     ]
     for line in candidates:
         if TITLE_HINT_RE.match(line):

@@ -1,4 +1,4 @@
-"""Build the section tree from Chinese numbering (一、 /（一）/ 1. /（1）) and split 一是/二是 points."""
+"""Build the section tree from Chinese numbering (一、/（一）/1./（1）) and split 一是 points."""
 
 from __future__ import annotations
 
@@ -123,7 +123,8 @@ def split_points(text: str) -> list[str]:
     parts = [p.strip() for p in POINT_SPLIT.split(text) if p.strip()]
     points = [
         POINT_MARK.sub("", p, count=1).strip().rstrip("；;，,。")
-        for p in parts if POINT_MARK.match(p)
+        for p in parts
+        if POINT_MARK.match(p)
     ]
     return points if len(points) >= 2 else []
 

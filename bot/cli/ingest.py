@@ -29,8 +29,10 @@ def collect(paths: list[str]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
@@ -60,8 +62,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 rows.append({"path": str(path), "ok": True, **_result_dict(result)})
                 line, stream = result.summary(), sys.stdout
             except IngestError as exc:
-                rows.append({"path": str(path), "ok": False, "error": str(exc),
-                             "kind": type(exc).__name__})
+                rows.append(
+                    {"path": str(path), "ok": False, "error": str(exc), "kind": type(exc).__name__}
+                )
                 line, stream = f"失败 {exc}", sys.stderr
             if bar:
                 bar.clear()
@@ -75,10 +78,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         services.close()
     failed = sum(1 for row in rows if not row["ok"])
     if args.json:
-        print(json.dumps({"files": rows, "ok": len(rows) - failed, "failed": failed},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"files": rows, "ok": len(rows) - failed, "failed": failed},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
-        print(f"共 {len(rows)} 个文件：成功 {len(rows) - failed}，失败 {failed}。", file=sys.stderr)
+        print(
+            f"共 {len(rows)} 个文件：成功 {len(rows) - failed}，失败 {failed}。", file=sys.stderr
+        )
     return 1 if failed else 0
 
 

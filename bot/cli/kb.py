@@ -83,11 +83,14 @@ def format_document(doc: dict[str, Any]) -> str:
         f"文号：{doc['number'] or '无'}    发文机关：{doc['issuer'] or '未识别'}",
         f"主送：{doc['addressee'] or '无'}    日期：{doc['date'] or '未识别'}",
         f"联系人：{doc['contact'] or '无'} {doc['contact_phone'] or ''}",
-        f"抄送：{'、'.join(doc['cc']) or '无'}    密级/公开：{'、'.join(doc['classification']) or '无'}",
+        f"抄送：{'、'.join(doc['cc']) or '无'}",
+        f"密级/公开：{'、'.join(doc['classification']) or '无'}",
     ]
     if doc["proposal"]:
         p = doc["proposal"]
-        lines.append(f"答复{p['kind'] or '提案'}：第{p['number']}号《{p['title'] or ''}》 {p['proposer'] or ''}")
+        kind = p["kind"] or "提案"
+        lines.append(f"答复{kind}：第{p['number']}号《{p['title'] or ''}》")
+        lines.append(f"提出者：{p['proposer'] or '未识别'}")
     lines.append("\n章节：")
     lines += [f"  {s['id']} {s['title']}" for s in doc["sections"]]
     lines.append("\n指标：")

@@ -30,7 +30,9 @@ def test_enumeration_grows_known_names() -> None:
 
 
 def test_chambers_and_media_by_enumeration() -> None:
-    names, _ = _entities("邀请温州商会、昆明福建商会等商协会参与，央视频、今日头条等主流媒体报道。")
+    names, _ = _entities(
+        "邀请温州商会、昆明福建商会等商协会参与，央视频、今日头条等主流媒体报道。"
+    )
     assert names["温州商会"] == "org"
     assert names["今日头条"] == "org"
     assert "商协会" not in names
@@ -46,7 +48,9 @@ def test_places_counties_and_provinces() -> None:
 
 
 def test_programmes_in_quotes_and_short_form() -> None:
-    names, _ = _entities("打造“绿色能源、绿色食品、健康生活目的地三张牌”，落实“一把手”招商和“五个一百”行动。")
+    names, _ = _entities(
+        "打造“绿色能源、绿色食品、健康生活目的地三张牌”，落实“一把手”招商和“五个一百”行动。"
+    )
     assert names["一把手"] == "programme"
     assert names["五个一百"] == "programme"
     assert names["三张牌"] == "programme"

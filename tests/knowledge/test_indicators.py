@@ -19,7 +19,9 @@ def test_main_figure_with_target_gap_and_progress() -> None:
     )
     names = [i.name for i in found]
     assert names == [
-        "市外到位资金增长", "市外到位资金增长高于目标", "市外到位资金完成全年目标进度",
+        "市外到位资金增长",
+        "市外到位资金增长高于目标",
+        "市外到位资金完成全年目标进度",
         "市外到位资金提前时序进度",
     ]
     main = found[0]
@@ -46,10 +48,15 @@ def test_subject_changes_after_qizhong_and_semicolon() -> None:
 
 
 def test_actor_is_kept_for_clauses_starting_with_a_place() -> None:
-    found = _extract("市级领导“一把手”省外招商4次，省内会见客商20次；县区领导赴省外招商9次，州内会见客商30次。")
+    found = _extract(
+        "市级领导“一把手”省外招商4次，省内会见客商20次；县区领导赴省外招商9次，州内会见客商30次。"
+    )
     names = [i.name for i in found]
     assert names == [
-        "市级领导一把手省外招商", "市级领导一把手省内会见客商", "县区领导赴省外招商", "县区领导州内会见客商",
+        "市级领导一把手省外招商",
+        "市级领导一把手省内会见客商",
+        "县区领导赴省外招商",
+        "县区领导州内会见客商",
     ]
     assert found[0].qualifier == "市级"
 
@@ -63,7 +70,9 @@ def test_counted_noun_after_the_figure() -> None:
 
 
 def test_noun_before_the_figure_and_trailing_verbs_stripped() -> None:
-    found = _extract("上半年全县共实施工业项目88个，项目开工率达76.5%，实际到位外资仅12万美元。", "上半年")
+    found = _extract(
+        "上半年全县共实施工业项目88个，项目开工率达76.5%，实际到位外资仅12万美元。", "上半年"
+    )
     by = _by_name(found)
     assert by["工业项目"].value == 88
     assert by["项目开工率"].value == 76.5
@@ -100,7 +109,11 @@ def test_years_ranges_quotes_and_documents_are_not_figures() -> None:
 
 def test_list_of_counts_separated_by_enumeration_commas() -> None:
     found = _extract("全面梳理在谈项目14个、签约项目8个、在建项目21个任务清单。")
-    assert [(i.name, i.value) for i in found] == [("在谈项目", 14), ("签约项目", 8), ("在建项目", 21)]
+    assert [(i.name, i.value) for i in found] == [
+        ("在谈项目", 14),
+        ("签约项目", 8),
+        ("在建项目", 21),
+    ]
 
 
 def test_quote_is_the_sentence_and_section_is_kept() -> None:

@@ -17,14 +17,21 @@ def test_children_of_a_measures_heading_become_items_with_points() -> None:
     sections = [
         Section(id="一", title="工作成效", text="增长5%。"),
         Section(id="二", title="主要做法"),
-        Section(id="二（一）", parent_id="二", level=2, title="强化招商",
-                text="一是开展招商。二是举办推介。", points=["开展招商", "举办推介"]),
+        Section(
+            id="二（一）",
+            parent_id="二",
+            level=2,
+            title="强化招商",
+            text="一是开展招商。二是举办推介。",
+            points=["开展招商", "举办推介"],
+        ),
         Section(id="三", title="下步打算"),
         Section(id="三（一）", parent_id="三", level=2, title="抓落实", text="确保落地。"),
     ]
     items = extract_items(sections, "summary")
     assert [(i.kind, i.section, i.title) for i in items] == [
-        ("measure", "二（一）", "强化招商"), ("action", "三（一）", "抓落实"),
+        ("measure", "二（一）", "强化招商"),
+        ("action", "三（一）", "抓落实"),
     ]
     assert items[0].points == ["开展招商", "举办推介"]
 
@@ -43,5 +50,7 @@ def test_numbered_subsections_fold_into_points() -> None:
 
 
 def test_leaf_heading_with_own_text_is_one_item() -> None:
-    items = extract_items([Section(id="三", title="下一步工作打算", text="加快项目落地。")], "reply")
+    items = extract_items(
+        [Section(id="三", title="下一步工作打算", text="加快项目落地。")], "reply"
+    )
     assert [(i.kind, i.section) for i in items] == [("action", "三")]

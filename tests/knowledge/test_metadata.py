@@ -40,10 +40,21 @@ def test_bad_date_gives_none() -> None:
 
 def test_layout_and_header_fields() -> None:
     lines = [
-        "A类", "公开", "某某县投资促进局文件", "县投促函〔2022〕8号", "对县政协九届二次会议第5号提案的答复",
-        "民盟某某县支部：", "您委《关于优化营商环境的提案》已交我局办理，现答复如下：", "一、工作成效",
-        "增长5%。", "某某县投资促进局", "2022年6月1日", "联系人：张三，电话：0878-1234567",
-        "抄送：县政府办公室、县政协提案委", "某某县投资促进局办公室", "2022年6月1日印发",
+        "A类",
+        "公开",
+        "某某县投资促进局文件",
+        "县投促函〔2022〕8号",
+        "对县政协九届二次会议第5号提案的答复",
+        "民盟某某县支部：",
+        "您委《关于优化营商环境的提案》已交我局办理，现答复如下：",
+        "一、工作成效",
+        "增长5%。",
+        "某某县投资促进局",
+        "2022年6月1日",
+        "联系人：张三，电话：0878-1234567",
+        "抄送：县政府办公室、县政协提案委",
+        "某某县投资促进局办公室",
+        "2022年6月1日印发",
     ]
     layout = meta.split_layout(lines)
     assert layout.header[-1] == "民盟某某县支部："
@@ -69,7 +80,10 @@ def test_classification_lines_with_labels() -> None:
 
 
 def test_contact_in_brackets_and_plain() -> None:
-    assert meta.find_contact(["（联系人：王芳，联系电话：0878-4123456）"]) == ("王芳", "0878-4123456")
+    assert meta.find_contact(["（联系人：王芳，联系电话：0878-4123456）"]) == (
+        "王芳",
+        "0878-4123456",
+    )
     assert meta.find_contact(["联系人：雷虹 13987829669"]) == ("雷虹", "13987829669")
 
 
@@ -91,8 +105,12 @@ def test_no_proposal_for_a_summary() -> None:
 
 @pytest.mark.parametrize(
     ("title", "kind"),
-    [("对第084号提案的答复", "reply"), ("2023年上半年工作总结", "summary"),
-     ("2024年招商引资工作计划", "plan"), ("通知", "other")],
+    [
+        ("对第084号提案的答复", "reply"),
+        ("2023年上半年工作总结", "summary"),
+        ("2024年招商引资工作计划", "plan"),
+        ("通知", "other"),
+    ],
 )
 def test_doc_type(title: str, kind: str) -> None:
     assert meta.doc_type(title) == kind

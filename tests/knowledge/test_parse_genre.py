@@ -41,7 +41,12 @@ def test_county_reply_indicators() -> None:
     doc = parse_text(COUNTY_REPLY)
     by = {i.name: i for i in doc.indicators}
     total = by["社会消费品零售总额"]
-    assert (total.value, total.unit, total.period, total.section) == (45.6, "亿元", "2022年1-9月", "一")
+    assert (total.value, total.unit, total.period, total.section) == (
+        45.6,
+        "亿元",
+        "2022年1-9月",
+        "一",
+    )
     growth = by["社会消费品零售总额同比增长"]
     assert (growth.value, growth.target, growth.gap) == (8.2, "10%", "低于目标1.8个百分点")
     assert by["农村消费品零售额同比增长"].value == 11.5

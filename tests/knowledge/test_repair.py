@@ -4,7 +4,9 @@ from knowledge import repair
 
 
 def test_join_split_word_across_blank_lines() -> None:
-    text = "在成功引进龙头企业，形成光伏单晶硅拉棒、切" + "割" * 20 + "\n\n片、光伏组件等项目集群。"
+    text = (
+        "在成功引进龙头企业，形成光伏单晶硅拉棒、切" + "割" * 20 + "\n\n片、光伏组件等项目集群。"
+    )
     assert "切" + "割" * 20 + "片、光伏组件" in repair.join_broken_lines(text)
 
 
@@ -14,7 +16,10 @@ def test_join_after_enumeration_comma() -> None:
 
 
 def test_headings_and_short_lines_are_not_joined() -> None:
-    text = "一、上半年工作成效\n\n1-6月，全州引进资金增长19.4%。\n\n（一）产业链招商\n\n上半年共实施项目。"
+    text = (
+        "一、上半年工作成效\n\n1-6月，全州引进资金增长19.4%。\n\n"
+        "（一）产业链招商\n\n上半年共实施项目。"
+    )
     out = repair.join_broken_lines(text)
     assert "一、上半年工作成效\n" in out
     assert "（一）产业链招商\n" in out
@@ -52,7 +57,10 @@ def test_phone_numbers_keep_their_space() -> None:
 
 
 def test_stray_latin_glue_word_replaced() -> None:
-    assert repair.replace_stray_latin("统筹考虑产业布局 and 重大项目选址") == "统筹考虑产业布局和重大项目选址"
+    assert (
+        repair.replace_stray_latin("统筹考虑产业布局 and 重大项目选址")
+        == "统筹考虑产业布局和重大项目选址"
+    )
     assert repair.replace_stray_latin("产业 or 项目") == "产业或项目"
     assert repair.replace_stray_latin("PPP等融资") == "PPP等融资"
 

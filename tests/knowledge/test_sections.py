@@ -15,13 +15,31 @@ def test_heading_levels() -> None:
 
 def test_section_ids_nest_like_the_genre() -> None:
     paragraphs = [
-        "引言段落。", "一、工作成效", "增长5%。", "二、主要做法", "（一）强化招商", "正文。",
-        "（二）优化服务", "1.简化流程", "（1）一窗受理。", "三、下步打算", "（一）抓落实。",
+        "引言段落。",
+        "一、工作成效",
+        "增长5%。",
+        "二、主要做法",
+        "（一）强化招商",
+        "正文。",
+        "（二）优化服务",
+        "1.简化流程",
+        "（1）一窗受理。",
+        "三、下步打算",
+        "（一）抓落实。",
     ]
     sections, preamble = build_sections(paragraphs)
     ids = [s.id for s in sections]
     assert preamble == ["引言段落。"]
-    assert ids == ["一", "二", "二（一）", "二（二）", "二（二）1", "二（二）1（1）", "三", "三（一）"]
+    assert ids == [
+        "一",
+        "二",
+        "二（一）",
+        "二（二）",
+        "二（二）1",
+        "二（二）1（1）",
+        "三",
+        "三（一）",
+    ]
     by_id = {s.id: s for s in sections}
     assert by_id["二（二）1"].parent_id == "二（二）"
     assert by_id["一"].text == "增长5%。"
@@ -30,7 +48,8 @@ def test_section_ids_nest_like_the_genre() -> None:
 
 def test_title_and_body_on_one_line() -> None:
     assert split_title("完善体制机制，为招商提供保障。一是建立制度。") == (
-        "完善体制机制，为招商提供保障", "一是建立制度。",
+        "完善体制机制，为招商提供保障",
+        "一是建立制度。",
     )
     assert split_title("优化环境，明确职责") == ("优化环境，明确职责", "")
 
