@@ -89,3 +89,21 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     if services.assistant is not None and result.status != "unchanged":
         services.assistant.refresh()
     return Reply(intent="document", answered=True, text=result.summary())
+
+
+def handle_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
+    """Route a downloaded upload: captioned 提案/建议 -> triage, otherwise ingestion."""
+    if not incoming.is_admin:
+        return Reply(intent="help", text="仅管理员可以上传文件。")
+    if re.search(r"提案|建议|/tian", incoming.text):
+        from knowledge.errors import IngestError
+        from knowledge.loaders import load_path
+
+        try:
+            loaded = load_path(path, max_bytes=services.settings.max_upload_bytes)
+        except IngestError as exc:
+            return Reply(intent="triage", text=f"读取失败：{exc}")
+        from bot.handlers import triage
+
+        return triage(incoming.model_copy(update={"text": loaded.text}), services)
+    return ingest_upload(incoming, services, path)

@@ -1,18 +1,74 @@
-"""`run_bot.py serve`: not built yet."""
+"""`run_bot.py serve`: the Telegram bot, by long polling (default) or webhook."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import secrets
+import signal
 import sys
 
 from bot.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this subcommand's options."""
+    parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL: run in webhook mode")
+    parser.add_argument("--listen", metavar="HOST", default="127.0.0.1", help="webhook host")
+    parser.add_argument("--port", metavar="N", type=int, default=8443, help="webhook port")
+    parser.add_argument(
+        "--poll-timeout", metavar="S", type=int, default=25, help="long-polling timeout (s)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the subcommand."""
-    print("该命令尚未实现 (serve)", file=sys.stderr)
-    return 2
+    """Build the services and serve until SIGTERM or Ctrl-C."""
+    if not settings.token:
+        print(
+            "未设置 TELEGRAM_BOT_TOKEN，无法连接 Telegram（可用 chat 子命令在控制台使用）。",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.services import build_services
+
+    services = build_services(settings)
+    try:
+        asyncio.run(serve(args, settings, services))
+    finally:
+        services.close()
+    return 0
+
+
+async def serve(args: argparse.Namespace, settings: Settings, services) -> None:
+    """Start the application, re-handle what the last run left, then poll or serve a webhook."""
+    from bot import telegram_app
+    from bot.transport.delivery import DeliveryPolicy
+    from bot.transport.polling import DurablePoller, run_polling
+    from bot.transport.webhook import run_webhook
+
+    policy = DeliveryPolicy(poll_timeout=args.poll_timeout)
+    application = telegram_app.build_application(settings, services, policy)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await telegram_app.start(application, services)
+    dispatcher = telegram_app.dispatcher_for(application, services)
+    try:
+        await dispatcher.recover()
+        if args.webhook:
+            secret = (
+                settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else secrets.token_urlsafe(32)
+            )
+            await run_webhook(dispatcher, args.webhook, args.listen, args.port, secret, stop)
+        else:
+            logger.info("polling for updates")
+            await run_polling(DurablePoller(dispatcher, policy), stop)
+    finally:
+        await telegram_app.stop(application)
+        logger.info("stopped")

@@ -1,0 +1,364 @@
+"""The Telegram transport: build the PTB Application and its thin callbacks.
+
+Callbacks only adapt: Update -> Incoming -> handlers.handle (in a worker thread, so the event
+loop never blocks on NLP or SQL) -> render -> send. Access is checked in group -1 before any
+handler runs. Updates come from bot.transport (durable polling or webhook), not PTB's Updater,
+so that no question is lost to a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputFile,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import access, admin, browse, handlers, render
+from bot.commands import COMMANDS, menu
+from bot.incoming import Incoming
+from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from nlp.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+APOLOGY = "出错了，请稍后重试。"
+TYPING_AFTER = 1.0
+TYPING_EVERY = 4.5
+INLINE_CACHE_SECONDS = 5
+
+
+@dataclass
+class BotRuntime:
+    """What the callbacks share: configuration, services and per-process state."""
+
+    settings: Settings
+    services: Services
+    policy: DeliveryPolicy
+    throttle: access.Throttle
+    tracker: FailureTracker = field(default_factory=FailureTracker)
+
+    def access_of(self, user_id: int | None) -> access.Access:
+        """Return a user's access level."""
+        s = self.settings
+        return access.check(user_id, s.allowed_user_ids, s.admin_user_ids)
+
+
+def to_markup(rendered: render.Rendered) -> InlineKeyboardMarkup | None:
+    """Turn button specs into an inline keyboard."""
+    if not rendered.keyboard:
+        return None
+    rows = [
+        [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+        for row in rendered.keyboard
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+class Callbacks:
+    """The PTB callbacks; each adapts and delegates."""
+
+    def __init__(self, runtime: BotRuntime) -> None:
+        self.rt = runtime
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def incoming(self, update: Update, **fields: Any) -> Incoming:
+        """Build the transport-neutral request from an update."""
+        user, chat = update.effective_user, update.effective_chat
+        user_id = user.id if user else None
+        return Incoming(
+            user_id=user_id,
+            chat_id=chat.id if chat else user_id,
+            update_id=update.update_id,
+            is_admin=self.rt.access_of(user_id) is access.Access.ADMIN,
+            **fields,
+        )
+
+    async def run(self, chat_id: int | None, func: Callable[..., T], *args: Any) -> T:
+        """Run blocking work in a thread; show “typing…” if it takes over a second."""
+        task = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        wait = TYPING_AFTER
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if done:
+                return task.result()
+            if chat_id is not None:
+                with suppress(TelegramError):
+                    await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            wait = TYPING_EVERY
+
+    @property
+    def bot(self) -> Any:
+        return self._bot
+
+    def bind(self, application: Application) -> None:
+        """Remember the application's bot (set once the application is built)."""
+        self._bot = application.bot
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Send a reply: escaped HTML chunks (keyboard under the last), then attachments."""
+        if reply.text or not reply.attachments:
+            rendered = render.render(reply)
+            markup = to_markup(rendered)
+            last = len(rendered.chunks) - 1
+            for i, chunk in enumerate(rendered.chunks):
+                await self.bot.send_message(
+                    chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if i == last else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+        for attachment in reply.attachments:
+            data = InputFile(attachment.data, filename=attachment.filename)
+            caption = attachment.caption[:1024] or None
+            if attachment.kind == "photo":
+                await self.bot.send_photo(chat_id, data, caption=caption)
+            else:
+                await self.bot.send_document(chat_id, data, caption=caption)
+
+    # -- gate (group -1) -----------------------------------------------------------------------
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Refuse strangers (no data anywhere) and throttle bursts, before any handler."""
+        user = update.effective_user
+        if user is None:
+            raise ApplicationHandlerStop
+        verdict = self.rt.throttle.take(user.id)
+        if self.rt.access_of(user.id) is access.Access.REFUSED:
+            logger.info("refused user %s (update %s)", user.id, update.update_id)
+            await self._deny(update, access.REFUSAL, verdict is not access.Verdict.DENY_SILENT)
+            raise ApplicationHandlerStop
+        if verdict is not access.Verdict.ALLOW:
+            logger.info("throttled user %s (update %s)", user.id, update.update_id)
+            await self._deny(update, access.THROTTLED, verdict is access.Verdict.DENY_NOTIFY)
+            raise ApplicationHandlerStop
+
+    async def _deny(self, update: Update, text: str, tell: bool) -> None:
+        if update.inline_query:
+            await update.inline_query.answer([], is_personal=True, cache_time=0)
+        elif update.callback_query:
+            await update.callback_query.answer()  # stop the spinner; nothing else
+        elif tell and update.effective_chat:
+            await self.bot.send_message(update.effective_chat.id, text)
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Free text: a question or a proposal."""
+        message = update.effective_message
+        incoming = self.incoming(update, text=message.text or "")
+        reply = await self.run(incoming.chat_id, handlers.handle, incoming, self.rt.services)
+        await self.send(message.chat_id, reply)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A /command from the COMMANDS table (or an unknown one)."""
+        message = update.effective_message
+        text = message.text or message.caption or ""
+        head, *args = text.split()
+        name = head[1:].split("@", 1)[0].lower()
+        incoming = self.incoming(update, text=text, command=name, args=args)
+        reply = await self.run(incoming.chat_id, handlers.handle, incoming, self.rt.services)
+        await self.send(message.chat_id, reply)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: feedback becomes a toast, everything else a new message."""
+        query = update.callback_query
+        incoming = self.incoming(update, callback=query.data or "")
+        reply = await self.run(incoming.chat_id, handlers.handle, incoming, self.rt.services)
+        if reply.intent == "feedback":
+            await query.answer(reply.text)
+            return
+        await query.answer()
+        if incoming.chat_id is not None:
+            await self.send(incoming.chat_id, reply)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Inline mode: indicator cards, personal and cached only briefly."""
+        query = update.inline_query
+        cards = await asyncio.to_thread(browse.inline_cards, query.query, self.rt.services)
+        results = [
+            InlineQueryResultArticle(
+                id=card.key,
+                title=card.title,
+                description=card.description,
+                input_message_content=InputTextMessageContent(
+                    render.escape(card.text)[:4096], parse_mode=ParseMode.HTML
+                ),
+            )
+            for card in cards
+        ]
+        # is_personal: Telegram must never serve one user's cached results to another.
+        await query.answer(results, is_personal=True, cache_time=INLINE_CACHE_SECONDS)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An uploaded file: admins' .txt/.docx/.pdf are ingested (or triaged), off the loop."""
+        message = update.effective_message
+        document = message.document
+        incoming = self.incoming(update, text=message.caption or "")
+        limit = self.rt.settings.max_upload_bytes
+        refusal = admin.upload_check(incoming, document.file_name, document.file_size, limit)
+        if refusal:
+            await self.send(message.chat_id, Reply(intent="document", text=refusal))
+            return
+        uploads = Path(self.rt.settings.var_dir) / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=uploads) as folder:
+            path = Path(folder) / admin.safe_upload_name(document.file_name)
+            telegram_file = await document.get_file()
+            await telegram_file.download_to_drive(path)
+            reply = await self.run(
+                message.chat_id, admin.handle_upload, incoming, self.rt.services, path
+            )
+        await self.send(message.chat_id, reply)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log (never the token), retry transient delivery failures, apologise otherwise."""
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        transient = isinstance(error, NetworkError | RetryAfter) and not isinstance(
+            error, BadRequest
+        )
+        if transient and update_id is not None:
+            logger.warning("update %s: delivery failed (%s), will retry", update_id, error)
+            self.rt.tracker.fail(update_id)
+            return
+        logger.error("update %s failed", update_id, exc_info=error)
+        if isinstance(update, Update) and update.effective_chat:
+            with suppress(TelegramError):
+                if update.callback_query:
+                    await update.callback_query.answer()
+                await self.bot.send_message(update.effective_chat.id, APOLOGY)
+
+
+def build_application(
+    settings: Settings, services: Services, policy: DeliveryPolicy | None = None
+) -> Application:
+    """Build the Application with every handler; requests go to {root}/bot{token}/{method}."""
+    policy = policy or DeliveryPolicy()
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    root = settings.telegram_api_base_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .rate_limiter(RetryingRateLimiter(policy))
+        .read_timeout(policy.read_timeout)
+        .connect_timeout(policy.connect_timeout)
+        .write_timeout(policy.read_timeout)
+        .media_write_timeout(policy.read_timeout * 3)
+        .connection_pool_size(max(8, policy.concurrency * 2))
+        .updater(None)
+        .build()
+    )
+    runtime = BotRuntime(
+        settings, services, policy, access.Throttle(settings.user_rate_per_minute)
+    )
+    callbacks = Callbacks(runtime)
+    callbacks.bind(application)
+    register(application, callbacks)
+    application.bot_data["runtime"] = runtime
+    return application
+
+
+def register(application: Application, callbacks: Callbacks) -> None:
+    """Add the gate, every COMMANDS entry and the message/button/inline/file handlers."""
+    application.add_handler(TypeHandler(Update, callbacks.gate), group=-1)
+    for command in COMMANDS:
+        application.add_handler(CommandHandler(list(command.names), callbacks.on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, callbacks.on_command))
+    application.add_handler(MessageHandler(filters.Document.ALL, callbacks.on_document))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, callbacks.on_text))
+    application.add_handler(CallbackQueryHandler(callbacks.on_callback))
+    application.add_handler(InlineQueryHandler(callbacks.on_inline))
+    application.add_error_handler(callbacks.on_error)
+
+
+def registered_commands(application: Application) -> set[str]:
+    """Return every command name a CommandHandler answers (for the agreement test)."""
+    names: set[str] = set()
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, CommandHandler):
+                names |= set(handler.commands)
+    return names
+
+
+def dispatcher_for(application: Application, services: Services) -> DurableDispatcher:
+    """Return the durable dispatcher that feeds this application."""
+    runtime: BotRuntime = application.bot_data["runtime"]
+    return DurableDispatcher(
+        application, UpdateJournal(services.sessions), runtime.tracker, runtime.policy
+    )
+
+
+async def start(application: Application, services: Services) -> None:
+    """Initialise, publish the command menu, schedule reminders."""
+    await application.initialize()
+    await application.start()
+    commands = [BotCommand(name, description) for name, description in menu()]
+    try:
+        await application.bot.set_my_commands(commands)
+    except TelegramError as exc:
+        logger.warning("could not publish the command menu: %s", exc)
+    _schedule_reminders(application, services)
+
+
+def _schedule_reminders(application: Application, services: Services) -> None:
+    try:
+        from bot.reminders import schedule_reminders
+    except ImportError:
+        return
+    if application.job_queue is None:
+        return
+
+    async def send(chat_id: int, text: str) -> Any:
+        return await application.bot.send_message(chat_id, text)
+
+    try:
+        schedule_reminders(application.job_queue, services, send)
+    except Exception:
+        logger.exception("could not schedule proposal reminders")
+
+
+async def stop(application: Application) -> None:
+    """Stop the application and release its connections."""
+    with suppress(RuntimeError):
+        await application.stop()
+    await application.shutdown()

@@ -1,0 +1,1 @@
+"""Telegram plumbing behind bot/telegram_app.py: delivery retries, durable updates, webhook."""

@@ -1,0 +1,149 @@
+"""At-least-once, de-duplicated update handling that survives a crash (even SIGKILL).
+
+Every update is written to `received_updates` before it is handled and marked handled right
+after its reply went out. Polling confirms an offset to Telegram only after the batch before it
+was handled; a webhook answers 200 only once the update is stored. At start, stored unhandled
+updates are handled first; an update_id already handled is skipped, which also de-duplicates
+Telegram's redeliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Update
+from telegram.ext import Application
+
+from bot.transport.delivery import DeliveryPolicy
+from db import bot_records
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FailureTracker:
+    """Update ids whose handling hit a transient failure (set by the error handler)."""
+
+    _failed: set[int] = field(default_factory=set)
+
+    def fail(self, update_id: int) -> None:
+        """Remember that an update must be retried."""
+        self._failed.add(update_id)
+
+    def pop(self, update_id: int) -> bool:
+        """Tell whether an update failed, forgetting it."""
+        if update_id in self._failed:
+            self._failed.discard(update_id)
+            return True
+        return False
+
+
+class UpdateJournal:
+    """The received_updates table, through db.bot_records (blocking: call in a thread)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def store(self, items: Iterable[tuple[int, str]]) -> list[int]:
+        """Store new updates in one transaction; return ids that still need handling."""
+        with self.sessions.begin() as session:
+            return bot_records.store_received(session, items)
+
+    def handled(self, update_id: int) -> None:
+        """Mark one update handled."""
+        with self.sessions.begin() as session:
+            bot_records.mark_handled(session, update_id)
+
+    def failed(self, update_id: int) -> int:
+        """Count a failed attempt; return the attempts so far."""
+        with self.sessions.begin() as session:
+            return bot_records.record_attempt(session, update_id)
+
+    def unhandled(self) -> list[tuple[int, str]]:
+        """Return stored updates not yet handled."""
+        with self.sessions() as session:
+            return bot_records.unhandled_updates(session)
+
+
+def _chat_key(update: Update) -> int:
+    chat = update.effective_chat
+    user = update.effective_user
+    return chat.id if chat else (user.id if user else 0)
+
+
+class DurableDispatcher:
+    """Store, handle (per chat in order, chats in parallel) and mark updates."""
+
+    def __init__(
+        self,
+        application: Application,
+        journal: UpdateJournal,
+        tracker: FailureTracker,
+        policy: DeliveryPolicy,
+        max_attempts: int = 3,
+    ) -> None:
+        self.application = application
+        self.journal = journal
+        self.tracker = tracker
+        self.policy = policy
+        self.max_attempts = max_attempts
+        self._in_flight: set[int] = set()
+        self._slots = asyncio.Semaphore(policy.concurrency)
+
+    async def accept(self, updates: list[Update]) -> list[Update]:
+        """Store updates durably; return those not handled before (de-duplication)."""
+        if not updates:
+            return []
+        items = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
+        pending = set(await asyncio.to_thread(self.journal.store, items))
+        return [
+            u for u in updates if u.update_id in pending and u.update_id not in self._in_flight
+        ]
+
+    async def recover(self) -> int:
+        """Handle the updates stored by an earlier run but never handled; return how many."""
+        rows = await asyncio.to_thread(self.journal.unhandled)
+        bot = self.application.bot
+        updates = [Update.de_json(json.loads(payload), bot) for _, payload in rows]
+        if updates:
+            logger.info("re-processing %d updates left unhandled by the last run", len(updates))
+        await self.process([u for u in updates if u is not None])
+        return len(updates)
+
+    async def process(self, updates: list[Update]) -> None:
+        """Handle updates: one chat's updates in order, different chats concurrently."""
+        by_chat: dict[int, list[Update]] = defaultdict(list)
+        for update in updates:
+            by_chat[_chat_key(update)].append(update)
+        await asyncio.gather(*(self._process_chat(batch) for batch in by_chat.values()))
+
+    async def _process_chat(self, updates: list[Update]) -> None:
+        for update in updates:
+            async with self._slots:
+                await self.process_one(update)
+
+    async def process_one(self, update: Update) -> None:
+        """Handle one update until it succeeds or its attempts run out, then mark it."""
+        update_id = update.update_id
+        if update_id in self._in_flight:
+            return
+        self._in_flight.add(update_id)
+        try:
+            for _ in range(self.max_attempts):
+                await self.application.process_update(update)
+                if not self.tracker.pop(update_id):
+                    break
+                attempts = await asyncio.to_thread(self.journal.failed, update_id)
+                if attempts >= self.max_attempts:
+                    logger.error("update %s still failing after %d attempts", update_id, attempts)
+                    break
+                await asyncio.sleep(self.policy.backoff(attempts))
+            await asyncio.to_thread(self.journal.handled, update_id)
+        finally:
+            self._in_flight.discard(update_id)

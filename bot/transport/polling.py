@@ -1,0 +1,88 @@
+"""Long polling that confirms an offset only after the updates before it were handled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+
+from bot.transport.delivery import DeliveryPolicy
+from bot.transport.durable import DurableDispatcher
+
+logger = logging.getLogger(__name__)
+
+
+class DurablePoller:
+    """Fetch with getUpdates, store, handle, then move the offset past the handled batch."""
+
+    def __init__(self, dispatcher: DurableDispatcher, policy: DeliveryPolicy) -> None:
+        self.dispatcher = dispatcher
+        self.policy = policy
+        self.offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; network trouble is waited out with backoff."""
+        bot = self.dispatcher.application.bot
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await self._fetch(bot, stop)
+            except RetryAfter as exc:
+                await _sleep(stop, retry_after_seconds(exc))
+                continue
+            except TimedOut:
+                continue
+            except (InvalidToken, Conflict):
+                raise
+            except NetworkError as exc:
+                failures += 1
+                wait = self.policy.backoff(failures)
+                logger.warning("getUpdates failed (%s); retrying in %.1fs", exc, wait)
+                await _sleep(stop, wait)
+                continue
+            failures = 0
+            if updates is None:
+                break
+            if updates:
+                pending = await self.dispatcher.accept(updates)
+                await self.dispatcher.process(pending)
+                # Only now is the batch confirmed (Telegram forgets it at the next call).
+                self.offset = updates[-1].update_id + 1
+
+    async def _fetch(self, bot, stop: asyncio.Event) -> list[Update] | None:
+        fetch = asyncio.ensure_future(
+            bot.get_updates(
+                offset=self.offset,
+                timeout=self.policy.poll_timeout,
+                read_timeout=self.policy.poll_timeout + self.policy.read_timeout,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        )
+        stopper = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if fetch not in done:
+            fetch.cancel()
+            return None
+        return list(fetch.result())
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, waking early when asked to stop."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Return a RetryAfter's wait in seconds (PTB gives an int or a timedelta)."""
+    value = exc.retry_after
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+
+
+async def run_polling(poller: DurablePoller, stop: asyncio.Event) -> None:
+    """Drop any webhook (getUpdates refuses to work with one) and poll until stopped."""
+    await poller.dispatcher.application.bot.delete_webhook(drop_pending_updates=False)
+    await poller.run(stop)
