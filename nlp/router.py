@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 FIGURE_FLOOR = 0.5  # name match + aspect fit of the best figure
 FIGURE_MARGIN = 0.02  # two different figures this close: offer both
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
+PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
 CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
 _GENERIC = re.compile(
@@ -131,7 +132,17 @@ class Router:
         canonical = set(query.analysis.canonical)
         terms = unit_terms(words, " ".join(w for w in words if w not in canonical))
         accept = (lambda u: u.kind in kinds) if kinds else None
-        return self.index.search(terms, k=k, accept=accept)
+        hits = self.index.search(terms, k=k, accept=accept)
+        phrases = [c for c in canonical if len(c) >= 4]
+        if phrases:
+            # A document's own term (from the synonym table) found verbatim is strong
+            # evidence on top of bag-of-words similarity.
+            hits = [
+                Hit(h.unit, h.score + PHRASE_BONUS * sum(p in h.unit.text for p in phrases))
+                for h in hits
+            ]
+            hits.sort(key=lambda h: -h.score)
+        return hits
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -205,8 +216,6 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
     if not own and kind in ("measure", "action"):
         return _overview(router, query, kind)
     hits = router.search(query, (kind, "other"), k=12)
-    hits = [Hit(h.unit, h.score * (1.0 if h.unit.kind == kind else 0.85)) for h in hits]
-    hits.sort(key=lambda h: -h.score)
     if not hits or hits[0].score < RETRIEVAL_FLOOR:
         return None
     top = hits[0].unit
@@ -215,8 +224,15 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
         u for u in router.snapshot.units
         if (u.document_id, u.section) == (top.document_id, top.section)
     ]
-    chosen = sorted(same, key=lambda u: (-scores.get(u.id, 0.0), u.id))[: compose.MAX_POINTS]
+    same = [u for u in same if scores.get(u.id, 0.0) > 0] or same
+    chosen = sorted(same, key=lambda u: (-scores.get(u.id, 0.0), u.id))[: compose.MAX_POINTS - 1]
     chosen.sort(key=lambda u: u.id)
+    # A close runner-up from another section (often the preamble's summary) goes last.
+    elsewhere = [
+        h.unit for h in hits[1:]
+        if h.unit.section != top.section and h.score >= 0.5 * hits[0].score
+    ]
+    chosen += elsewhere[:1]
     section = router.snapshot.section(top.document_id, top.section)
     heading = f"【{section.sid} {section.title}】" if section and section.title else ""
     intent = "plan" if kind == "action" else kind
