@@ -45,6 +45,8 @@ ASK_CUES = (
     "建议", "应当", "应该", "要", "加快", "加强", "完善", "推进", "提高", "强化", "建立", "健全",
     "优化", "加大", "落实", "鼓励", "支持", "出台", "制定", "设立", "探索", "推动", "提升",
     "拓宽", "创新", "促进", "引导", "统筹", "简化", "降低", "争取", "积极", "着力", "切实",
+    "推行", "畅通", "实行", "实施", "开展", "引进", "组建", "搭建", "打造", "深化", "放宽",
+    "减免", "给予", "压缩", "用好", "做实", "做大", "做强",
 )
 # Words that mark the situation/problem part, where cue words describe rather than ask.
 PROBLEM_CUES = ("存在", "不足", "问题是", "滞后", "薄弱", "不够", "不高", "困难", "制约", "短板")
@@ -169,8 +171,12 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
         if heading is not None:
             part = heading
             continue
+        if _ASK_LEAD.match(sentence) or sentence.startswith("建议"):
+            part = "ask"  # "建议：一是…" opens the suggestions inside a paragraph
         in_ask_part = part == "ask"
         score = _ask_score(sentence, in_ask_part) - (2.0 if part == "description" else 0.0)
+        if in_ask_part and score < 1.0 and _LEADING_NUMBER.match(sentence):
+            score = 1.0  # an enumerated point of the suggestions is an ask, cue word or not
         if score >= 1.0:
             scored.append((score, position, _clip(strip_numbering(sentence)), in_ask_part))
     if any(row[3] for row in scored):

@@ -174,3 +174,21 @@ def test_another_issuers_base(triage_tokenizer: ChineseTokenizer) -> None:
     assert finance.related[0].section == "三（一）"
     assert finance.related[0].document == doc
     assert triager.analyze(SCHOOL).related == []
+
+
+def test_business_environment_proposal(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(support.BUSINESS_ENV)
+    assert result.topic == "营商环境与服务"
+    assert ("action", "三（五）") in {(r.kind, r.section) for r in result.related[:2]}
+    assert len(result.asks) == 4  # 一是…四是 inside one paragraph
+
+
+def test_industry_chain_suggestion(kb_triager: Triager) -> None:
+    result = kb_triager.analyze(support.INDUSTRY_CHAIN)
+    assert result.topic == "产业链招商"
+    assert (result.related[0].kind, result.related[0].section) == ("measure", "二（二）")
+    assert "三（三）" in {r.section for r in result.related[:3]}
+
+
+def test_rural_sanitation_is_out_of_scope(kb_triager: Triager) -> None:
+    assert kb_triager.analyze(support.VILLAGE).topic == OUT_OF_SCOPE

@@ -108,3 +108,10 @@ def test_over_the_cap_is_one_clear_message() -> None:
 def test_empty_text_is_refused() -> None:
     with pytest.raises(TriageError, match="没有收到提案正文"):
         normalize_text(" \n\t ")
+
+
+def test_enumerated_points_inside_one_paragraph_are_all_asks() -> None:
+    text = "关于优化服务的提案\n办事慢。建议：一是推行并联审批；二是全面推行代办制度；"
+    text += "四是畅通投诉渠道。"
+    asks = extract_asks(text, "关于优化服务的提案")
+    assert asks == ["推行并联审批；", "全面推行代办制度；", "畅通投诉渠道。"]

@@ -121,3 +121,25 @@ def triage_tokenizer(
 def kb_triager(triage_tokenizer: ChineseTokenizer, kb_snapshot: KnowledgeSnapshot) -> Triager:
     """A Triager fitted on the shipped knowledge base."""
     return Triager(triage_tokenizer).fit(kb_snapshot)
+
+
+BUSINESS_ENV = _text(
+    "关于进一步优化营商环境、提升企业获得感的提案",
+    "委员：陈刚",
+    "当前我州营商环境仍存在审批环节多、办事效率不高、政策兑现慢等问题。",
+    "建议：一是深化“放管服”改革，推行并联审批和容缺受理，压缩项目审批时限；"
+    "二是全面推行重点项目代办帮办制度；三是建立涉企政策兑现“一站式”平台；"
+    "四是畅通企业投诉渠道。",
+)
+
+INDUSTRY_CHAIN = _text(
+    "关于做大做强绿色硅光伏产业链的建议",
+    "我州已引进一批光伏龙头企业，但产业链上下游配套不足。建议围绕绿色硅光伏全产业链，"
+    "绘制产业链招商图谱，聚焦链主企业开展以商招商、以企引企，引进光伏玻璃、边框、"
+    "支架等配套企业，推动延链补链强链，形成产业集群。",
+)
+
+VILLAGE = _text(
+    "关于加强农村人居环境整治的建议",
+    "建议加大农村厕所改造力度，完善生活垃圾收运处置体系，推进农村生活污水治理。",
+)
