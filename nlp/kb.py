@@ -220,7 +220,8 @@ def build_units(snapshot: KnowledgeSnapshot, texts: dict[int, str]) -> list[Unit
     def add(document_id: int, section: str | None, kind: str, sentence: str) -> None:
         key = _key(sentence)
         done = covered.setdefault(document_id, [])
-        if len(key) < 4 or any(key in c for c in done):
+        # Skip text already held, either way round: a layout-joined line may contain it.
+        if len(key) < 4 or any(key in c or c in key for c in done):
             return
         done.append(key)
         units.append(Unit(len(units), document_id, section, kind, sentence))
