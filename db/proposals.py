@@ -60,8 +60,14 @@ def label(proposal: Proposal) -> str:
     return f"{number}{proposal.kind}（ID {proposal.id}）"
 
 
-def _event(proposal: Proposal, field: str, old: str | None, new: str | None, actor: str,
-           at: dt.datetime | None) -> ProposalEvent:
+def _event(
+    proposal: Proposal,
+    field: str,
+    old: str | None,
+    new: str | None,
+    actor: str,
+    at: dt.datetime | None,
+) -> ProposalEvent:
     event = ProposalEvent(field=field, old=old, new=new, actor=actor or "system")
     if at is not None:
         event.at = at
@@ -87,10 +93,17 @@ def add_proposal(
 ) -> Proposal:
     """Store a triaged proposal in status 收到, due `due_days` after receipt."""
     proposal = Proposal(
-        number=number, kind=kind if kind in ("提案", "建议") else "提案", title=title,
-        proposer=proposer, text=text, content_hash=content_hash, topic=topic,
-        triage=triage or {}, received_date=received,
-        due_date=received + dt.timedelta(days=due_days), status=RECEIVED,
+        number=number,
+        kind=kind if kind in ("提案", "建议") else "提案",
+        title=title,
+        proposer=proposer,
+        text=text,
+        content_hash=content_hash,
+        topic=topic,
+        triage=triage or {},
+        received_date=received,
+        due_date=received + dt.timedelta(days=due_days),
+        status=RECEIVED,
         duplicate_of_id=duplicate_of_id,
     )
     session.add(proposal)
@@ -169,7 +182,12 @@ def _check_return(proposal: Proposal, today: dt.date) -> None:
 
 
 def set_status(
-    session: Session, proposal_id: int, status: str, *, actor: str, today: dt.date,
+    session: Session,
+    proposal_id: int,
+    status: str,
+    *,
+    actor: str,
+    today: dt.date,
     at: dt.datetime | None = None,
 ) -> Proposal:
     """Move a proposal to `status` after checking the workflow, recording who and when."""
@@ -183,7 +201,11 @@ def set_status(
 
 
 def set_assignee(
-    session: Session, proposal_id: int, assignee: str, *, actor: str,
+    session: Session,
+    proposal_id: int,
+    assignee: str,
+    *,
+    actor: str,
     at: dt.datetime | None = None,
 ) -> Proposal:
     """Give the proposal to a member of staff (recorded as an event)."""
@@ -199,7 +221,11 @@ def set_assignee(
 
 
 def set_outcome(
-    session: Session, proposal_id: int, outcome: str, *, actor: str,
+    session: Session,
+    proposal_id: int,
+    outcome: str,
+    *,
+    actor: str,
     at: dt.datetime | None = None,
 ) -> Proposal:
     """Record the reply's outcome class A/B/C/D (not for returned proposals)."""

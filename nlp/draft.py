@@ -29,6 +29,7 @@ OUT_OF_SCOPE_NOTE = (
 # A point is drafted only when it scores at least this share of the best of its kind.
 RELATIVE_CUTOFF = 0.6
 PLACEHOLDER = "【待补充：知识库中暂无可引用的相关内容】"
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _ORG_HINT = re.compile(r"[委会党部社盟团联组]")
 
@@ -195,6 +196,11 @@ def render_text(draft: DraftReply, *, with_sources: bool = True) -> str:
     return "\n".join(lines).strip()
 
 
+def _safe(text: str) -> str:
+    """Drop characters XML (and so .docx) cannot hold."""
+    return _XML_UNSAFE.sub("", text)
+
+
 def render_docx(draft: DraftReply) -> bytes:
     """Render the draft as a .docx document (sources in small grey type) and return its bytes."""
     import docx  # lazy: python-docx and lxml cost ~0.2 s, paid only when a draft is sent
@@ -203,24 +209,24 @@ def render_docx(draft: DraftReply) -> bytes:
     document = docx.Document()
     document.add_heading("答复意见（草稿）", level=1)
     if draft.addressee:
-        document.add_paragraph(f"{draft.addressee}：")
-    document.add_paragraph(draft.opening)
+        document.add_paragraph(_safe(f"{draft.addressee}："))
+    document.add_paragraph(_safe(draft.opening))
     if draft.note:
-        document.add_paragraph(draft.note)
+        document.add_paragraph(_safe(draft.note))
     for part in draft.parts:
         document.add_heading(part.heading, level=2)
         if not part.blocks:
             document.add_paragraph(PLACEHOLDER)
         for block in part.blocks:
             if block.heading:
-                document.add_paragraph().add_run(block.heading).bold = True
-            paragraph = document.add_paragraph("".join(s.text for s in block.sentences))
-            source = paragraph.add_run(_source(block.sentences))
+                document.add_paragraph().add_run(_safe(block.heading)).bold = True
+            paragraph = document.add_paragraph(_safe("".join(s.text for s in block.sentences)))
+            source = paragraph.add_run(_safe(_source(block.sentences)))
             source.font.size = Pt(8)
             source.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
-    document.add_paragraph(draft.contact_line)
+    document.add_paragraph(_safe(draft.contact_line))
     if draft.issuer:
-        document.add_paragraph(draft.issuer)
+        document.add_paragraph(_safe(draft.issuer))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

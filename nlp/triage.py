@@ -42,6 +42,8 @@ DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+# Control characters and lone surrogates: meaningless in a proposal, and invalid in a .docx.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Full-width letters and digits (and the ideographic space) to ASCII; punctuation stays.
 _FULL_WIDTH_ALNUM = {
     **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
@@ -141,8 +143,18 @@ class TriageResult(BaseModel):
                 for r in self.related
             ],
             "indicators": [
-                i.model_dump(include={"name", "value", "unit", "period", "section", "quote",
-                                      "score", "document"})
+                i.model_dump(
+                    include={
+                        "name",
+                        "value",
+                        "unit",
+                        "period",
+                        "section",
+                        "quote",
+                        "score",
+                        "document",
+                    }
+                )
                 for i in self.indicators
             ],
             "similar": [s.model_dump() for s in self.similar],
@@ -206,14 +218,15 @@ class Triager:
         self._fit_idf(texts)
         self._item_profiles = [
             (
-                item, self.vector(self._item_text(item)), self._topic_strengths(item),
+                item,
+                self.vector(self._item_text(item)),
+                self._topic_strengths(item),
                 char_pairs(item.title),
             )
             for item in snapshot.items
         ]
         self._indicator_vectors = [
-            (ind, self.vector(f"{ind.name} {ind.name} {ind.quote}"))
-            for ind in snapshot.indicators
+            (ind, self.vector(f"{ind.name} {ind.name} {ind.quote}")) for ind in snapshot.indicators
         ]
         return self
 
@@ -268,10 +281,17 @@ class Triager:
         focus = "\n".join([meta.title, meta.title, *asks, text])
         query = self.vector(focus)
         result = TriageResult(
-            number=meta.number, kind=meta.kind, title=meta.title, proposer=meta.proposer,
-            content_hash=digest, chars=len(text), topic=OUT_OF_SCOPE, in_scope=scores.in_scope,
+            number=meta.number,
+            kind=meta.kind,
+            title=meta.title,
+            proposer=meta.proposer,
+            content_hash=digest,
+            chars=len(text),
+            topic=OUT_OF_SCOPE,
+            in_scope=scores.in_scope,
             topic_scores={k: round(v, 2) for k, v in scores.topics.items()},
-            asks=asks, keywords=self.keywords(text.replace(meta.proposer or "\0", "")),
+            asks=asks,
+            keywords=self.keywords(text.replace(meta.proposer or "\0", "")),
             contact=self.snapshot.contact,
             similar=self.similar(text, digest, earlier),
         )
@@ -325,8 +345,12 @@ class Triager:
             if score >= MIN_RELATED_SCORE:
                 scored.append(
                     RelatedItem(
-                        kind=item.kind, section=item.section, title=item.title,
-                        score=round(score, 3), document=item.document, text=item.text,
+                        kind=item.kind,
+                        section=item.section,
+                        title=item.title,
+                        score=round(score, 3),
+                        document=item.document,
+                        text=item.text,
                         points=item.points,
                     )
                 )
@@ -364,8 +388,11 @@ class Triager:
             if score >= MIN_SIMILAR_SCORE:
                 found.append(
                     SimilarProposal(
-                        id=other.id, number=other.number, title=other.title,
-                        score=round(score, 3), duplicate=same or score >= DUPLICATE_SCORE,
+                        id=other.id,
+                        number=other.number,
+                        title=other.title,
+                        score=round(score, 3),
+                        duplicate=same or score >= DUPLICATE_SCORE,
                     )
                 )
         found.sort(key=lambda s: (-s.score, s.id))
@@ -389,7 +416,7 @@ def normalize_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             f"提案文本共 {len(text)} 字，超过 {max_chars} 字的上限；"
             "请删去附件、表格等内容后再发送。"
         )
-    text = to_simplified(text.translate(_FULL_WIDTH_ALNUM))
+    text = to_simplified(_UNPRINTABLE.sub("", text).translate(_FULL_WIDTH_ALNUM))
     text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
     if not text:
         raise TriageError("没有收到提案正文，请粘贴或上传提案全文。")

@@ -99,9 +99,7 @@ def load_snapshot(session: Session) -> KnowledgeSnapshot:
     sections = session.scalars(
         select(Section).where(Section.document_id.in_(ids)).order_by(Section.position)
     ).all()
-    headline = {
-        (s.document_id, s.sid) for s in sections if _HEADLINE_TITLE.search(s.title or "")
-    }
+    headline = {(s.document_id, s.sid) for s in sections if _HEADLINE_TITLE.search(s.title or "")}
     items = session.scalars(
         select(Item).where(Item.document_id.in_(ids)).order_by(Item.document_id, Item.position)
     ).all()
@@ -158,6 +156,8 @@ def _contact(docs: list[Document]) -> KbContact:
         return KbContact(issuer=docs[-1].issuer if docs else None)
     doc = ranked[-1]
     return KbContact(
-        issuer=doc.issuer, contact=doc.contact, phone=doc.contact_phone,
+        issuer=doc.issuer,
+        contact=doc.contact,
+        phone=doc.contact_phone,
         document=document_label(doc),
     )

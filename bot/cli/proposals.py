@@ -35,10 +35,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _row(p) -> dict:
     return {
-        "id": p.id, "number": p.number, "kind": p.kind, "title": p.title,
-        "proposer": p.proposer, "topic": p.topic, "status": p.status, "assignee": p.assignee,
-        "outcome": p.outcome, "received_date": p.received_date.isoformat(),
-        "due_date": p.due_date.isoformat(), "duplicate_of": p.duplicate_of_id,
+        "id": p.id,
+        "number": p.number,
+        "kind": p.kind,
+        "title": p.title,
+        "proposer": p.proposer,
+        "topic": p.topic,
+        "status": p.status,
+        "assignee": p.assignee,
+        "outcome": p.outcome,
+        "received_date": p.received_date.isoformat(),
+        "due_date": p.due_date.isoformat(),
+        "duplicate_of": p.duplicate_of_id,
     }
 
 
@@ -67,8 +75,13 @@ def _show(session, args) -> int:
 
     p = store.get_proposal(session, args.id)
     events = [
-        {"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "field": e.field,
-         "from": e.old, "to": e.new}
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "actor": e.actor,
+            "field": e.field,
+            "from": e.old,
+            "to": e.new,
+        }
         for e in p.events
     ]
     if args.json:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE
@@ -192,3 +194,23 @@ def test_industry_chain_suggestion(kb_triager: Triager) -> None:
 
 def test_rural_sanitation_is_out_of_scope(kb_triager: Triager) -> None:
     assert kb_triager.analyze(support.VILLAGE).topic == OUT_OF_SCOPE
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(min_size=1, max_size=400))
+def test_any_text_is_triaged_or_refused_with_a_message(kb_triager: Triager, text: str) -> None:
+    from nlp.draft import build_draft, render_docx, render_text
+    from nlp.triage import TriageError
+
+    hostile = "建议<b>加快</b>招商\u202e引资\x00项目'; DROP TABLE proposals;--" + text
+    for candidate in (text, hostile):
+        try:
+            result = kb_triager.analyze(candidate)
+        except TriageError as exc:
+            assert str(exc)
+            continue
+        draft = build_draft(result)
+        assert render_text(draft)
+        assert render_docx(draft)[:2] == b"PK"
