@@ -87,23 +87,75 @@ class Figure:
     source: str = "value"  # which field it comes from: value | target | progress | gap
 
 
-def name_score(question: str, canonical: list[str], indicator: IndicatorInfo) -> float:
-    """Return 0..1: how well the question names this indicator (bigram overlap)."""
-    query = _bigrams(_STOP.sub(" ", question), *canonical)
-    if not query:
-        return 0.0
-    name = _bigrams(indicator.name + (indicator.qualifier or ""))
+def question_bigrams(question: str, canonical: list[str]) -> set[str]:
+    """Return the bigrams of the question's content words plus its canonical terms."""
+    return _bigrams(_STOP.sub(" ", question), *canonical)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    indicator: IndicatorInfo
+    name: frozenset[str]
+    around: frozenset[str]
+
+
+class FigureIndex:
+    """Indicators with their name/context bigrams precomputed, and bigram postings."""
+
+    def __init__(self, indicators: list[IndicatorInfo]) -> None:
+        self.entries: list[_Entry] = []
+        self.postings: dict[str, list[int]] = {}
+        for indicator in indicators:
+            name = frozenset(_bigrams(indicator.name + (indicator.qualifier or "")))
+            around = name | _bigrams(indicator.context or indicator.quote)
+            for gram in around:
+                self.postings.setdefault(gram, []).append(len(self.entries))
+            self.entries.append(_Entry(indicator, name, frozenset(around)))
+
+    def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
+        """Return (indicator, name score) for indicators sharing a bigram with the question."""
+        query = question_bigrams(question, canonical)
+        if not query:
+            return []
+        hit = {i for gram in query for i in self.postings.get(gram, ())}
+        quantity_less = not _QUANTITY.search(question)
+        out = []
+        for i in sorted(hit):
+            entry = self.entries[i]
+            score = _score(query, entry.name, entry.around, question, quantity_less)
+            out.append((entry.indicator, score + _unit_fit(question, entry.indicator.unit)))
+        return out
+
+    def rank(self, question: str, canonical: list[str]) -> list[Figure]:
+        """Return every candidate figure, best first: name match plus aspect fit."""
+        aspect = asked_aspect(question)
+        ranked = [
+            _with_aspect_fit(figure, aspect)
+            for indicator, base in self.scored(question, canonical)
+            if base > 0
+            for figure in figures_of(indicator, base)
+        ]
+        ranked.sort(key=lambda f: -f.score)
+        return ranked
+
+
+def _score(
+    query: set[str],
+    name: frozenset[str],
+    around: frozenset[str],
+    question: str,
+    quantity_less: bool,
+) -> float:
     if not name:
         return 0.0
-    around = name | _bigrams(indicator.context or indicator.quote)
     shared = len(query & name)
     covered = len(query & around) / len(query)
     score = 0.35 * shared / len(query) + 0.35 * shared / len(name) + 0.30 * covered
-    if (covered < 0.7 and not _QUANTITY.search(question)) or _WHICH.search(question):
+    if (covered < 0.7 and quantity_less) or _WHICH.search(question):
         # No word asks for a quantity and much of the question is about something else
         # ("招商项目清单制度"), or it asks "which": probably not a figure question.
         score *= 0.6
-    return score + _unit_fit(question, indicator.unit)
+    return score
 
 
 def _unit_fit(question: str, unit: str) -> float:
@@ -134,22 +186,6 @@ def number_with_unit(text: str | None) -> tuple[float, str] | None:
     if not match:
         return None
     return float(match.group(1)), match.group(2)
-
-
-def rank_figures(
-    question: str, canonical: list[str], indicators: list[IndicatorInfo]
-) -> list[Figure]:
-    """Return every candidate figure, best first: name match plus aspect fit."""
-    aspect = asked_aspect(question)
-    ranked: list[Figure] = []
-    for indicator in indicators:
-        base = name_score(question, canonical, indicator)
-        if base <= 0:
-            continue
-        for figure in figures_of(indicator, base):
-            ranked.append(_with_aspect_fit(figure, aspect))
-    ranked.sort(key=lambda f: -f.score)
-    return ranked
 
 
 def _with_aspect_fit(figure: Figure, asked: str) -> Figure:

@@ -15,7 +15,7 @@ from nlp import compose
 from nlp.classifier import IntentPrediction
 from nlp.documents import answer_document
 from nlp.features import Analysis
-from nlp.figures import ASPECT_BONUS, Figure, name_score, rank_figures
+from nlp.figures import ASPECT_BONUS, Figure, FigureIndex
 from nlp.kb import KnowledgeSnapshot, Unit
 from nlp.periods import PERIOD_NAMES, held_period, question_scope
 from nlp.query import Candidate, Query
@@ -49,6 +49,7 @@ class Router:
         self.index = index
         self.threshold = threshold
         self.margin = margin
+        self.figures = FigureIndex(snapshot.indicators)
         years = [d.year for d in snapshot.documents if d.year]
         self.latest_year = max(years) if years else None
 
@@ -116,10 +117,9 @@ class Router:
         """Return up to four nearby questions the base can answer."""
         out: list[str] = []
         scored = sorted(
-            self.snapshot.indicators,
-            key=lambda i: -name_score(query.text, query.analysis.canonical, i),
+            self.figures.scored(query.text, query.analysis.canonical), key=lambda pair: -pair[1]
         )
-        out += [f"{i.name}是多少" for i in scored[:2]]
+        out += [f"{indicator.name}是多少" for indicator, _score in scored[:2]]
         for hit in self.search(query, None, k=6):
             section = self.snapshot.section(hit.unit.document_id, hit.unit.section)
             if section and section.title and section.title not in out:
@@ -150,7 +150,7 @@ class Router:
 
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier and period; the asked figure first."""
-    figures = rank_figures(query.text, query.analysis.canonical, router.snapshot.indicators)
+    figures = router.figures.rank(query.text, query.analysis.canonical)
     if not figures or figures[0].score < FIGURE_FLOOR:
         return None
     best = _prefer_matching_document(router, query, figures)
