@@ -40,6 +40,8 @@ MAX_INDICATORS = 10
 MIN_SIMILAR_SCORE = 0.35
 DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
+# Near-duplicates show in their opening; comparing only that keeps 500 comparisons fast.
+SIMILARITY_CHARS = 4000
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Control characters and lone surrogates: meaningless in a proposal, and invalid in a .docx.
@@ -149,6 +151,7 @@ class TriageResult(BaseModel):
                         "value",
                         "unit",
                         "period",
+                        "target",
                         "section",
                         "quote",
                         "score",
@@ -380,11 +383,11 @@ class Triager:
         self, text: str, digest: str, earlier: Iterable[EarlierProposal]
     ) -> list[SimilarProposal]:
         """Find stored proposals close to this text; flag (near-)duplicates."""
-        vector = self.vector(text)
+        vector = self.vector(text[:SIMILARITY_CHARS])
         found = []
         for other in earlier:
             same = bool(other.content_hash) and other.content_hash == digest
-            score = 1.0 if same else _cosine(vector, self.vector(other.text))
+            score = 1.0 if same else _cosine(vector, self.vector(other.text[:SIMILARITY_CHARS]))
             if score >= MIN_SIMILAR_SCORE:
                 found.append(
                     SimilarProposal(

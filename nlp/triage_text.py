@@ -30,6 +30,8 @@ _PARTY = re.compile(
     r"((?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|共青团|妇联)"
     r"[\u4e00-\u9fff]{0,12}?(?:委员会|基层委|总支部?|支部|工委|委))"
 )
+# A title wrapped onto a second line: a break between two non-space characters.
+_SOFT_BREAK = re.compile(r"(?<=[^\s。！？：:])\n(?=[^\s一二三四五六七八九十（(])")
 _NPC_HINTS = ("人大", "代表", "建议")
 _CPPCC_HINTS = ("政协", "委员", "提案")
 
@@ -127,7 +129,7 @@ def strip_numbering(sentence: str) -> str:
 def extract_title(text: str) -> str:
     """Return the 关于…的提案/建议 title, else the first short line, else the first sentence."""
     head = text[:3000]
-    match = _TITLE.search(head)
+    match = _TITLE.search(head) or _TITLE.search(_SOFT_BREAK.sub("", head))
     if match:
         return match.group(0).strip()
     for line in head.splitlines():

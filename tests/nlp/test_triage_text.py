@@ -115,3 +115,8 @@ def test_enumerated_points_inside_one_paragraph_are_all_asks() -> None:
     text += "四是畅通投诉渠道。"
     asks = extract_asks(text, "关于优化服务的提案")
     assert asks == ["推行并联审批；", "全面推行代办制度；", "畅通投诉渠道。"]
+
+
+def test_a_title_wrapped_onto_two_lines() -> None:
+    text = "第12号\n关于加快园区标准厂房建设\n促进项目落地的建议\n代表：杨丽\n建议加快建设。"
+    assert extract_meta(text).title == "关于加快园区标准厂房建设促进项目落地的建议"
