@@ -124,6 +124,10 @@ class Router:
             section = self.snapshot.section(hit.unit.document_id, hit.unit.section)
             if section and section.title and section.title not in out:
                 out.append(section.title)
+        if not out:
+            # Nothing is close: offer what the base is mostly about.
+            out += [f"{i.name}是多少" for i in self.snapshot.indicators[:2]]
+            out += [i.title for i in self.snapshot.items if i.title][:2]
         return list(dict.fromkeys(out))[:4]
 
     def search(self, query: Query, kinds: tuple[str, ...] | None, k: int = 8) -> list[Hit]:
