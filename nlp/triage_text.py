@@ -19,7 +19,7 @@ _NUMBER = re.compile(
 )
 _PROPOSER_LABEL = re.compile(
     r"(?:提案人|提出人|领衔人|领衔代表|提案者|提案单位|建议人|代表|委员|联名人|党派|提出单位)"
-    r"\s*[:：]\s*([^\n。；;]{2,60})"
+    r"\s*[:：]\s*([^\s。；;，,]{2,40})"
 )
 # A header line such as "州人大代表 张华" or "政协委员：王芳".
 _SIGNED = re.compile(
@@ -35,8 +35,13 @@ _SOFT_BREAK = re.compile(r"(?<=[^\s。！？：:])\n(?=[^\s一二三四五六七
 _NPC_HINTS = ("人大", "代表", "建议")
 _CPPCC_HINTS = ("政协", "委员", "提案")
 
-# Sentence ends; a line break also ends a heading like "一、加强部门联动".
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])|\n+")
+# Sentence ends; a line break also ends a heading like "一、加强部门联动". Text pasted from a
+# phone often has its line breaks turned into spaces, and Chinese prose has no spaces between
+# words, so a space between two Chinese characters is read as a line break too.
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？；;!?])|\n+"
+    r"|(?<=[\u4e00-\u9fff。！？；：:、）)])[ \t\u3000]+(?=[\u4e00-\u9fff（(])"
+)
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
     r"[0-9]+[、.．)）]|[一二三四五六七八九十]是[，,：:]?|第[一二三四五六七八九十]+[，,、])\s*"
@@ -154,7 +159,7 @@ def extract_proposer(text: str) -> str | None:
     head = text[:1500]
     match = _PROPOSER_LABEL.search(head)
     if match:
-        return re.split(r"\s{2,}|\t", match.group(1).strip())[0].strip(" ，,")
+        return match.group(1).strip()
     signed = _SIGNED.search(head)
     if signed:
         return signed.group(1)
@@ -214,7 +219,7 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
     scored: list[tuple[float, int, str, bool]] = []
     part = None
     for position, sentence in enumerate(split_sentences(text)):
-        if sentence == title or _TITLE.fullmatch(sentence):
+        if (title and title in sentence) or _TITLE.fullmatch(sentence):
             continue
         heading = _part_heading(sentence)
         if heading is not None:

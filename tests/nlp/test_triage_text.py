@@ -120,3 +120,10 @@ def test_enumerated_points_inside_one_paragraph_are_all_asks() -> None:
 def test_a_title_wrapped_onto_two_lines() -> None:
     text = "第12号\n关于加快园区标准厂房建设\n促进项目落地的建议\n代表：杨丽\n建议加快建设。"
     assert extract_meta(text).title == "关于加快园区标准厂房建设促进项目落地的建议"
+
+
+def test_a_proposal_pasted_as_one_line() -> None:
+    one_line = " ".join(CPPCC.split("\n"))
+    meta = extract_meta(one_line)
+    assert meta.title.endswith("落地率的提案") and meta.proposer == "致公党楚雄市基层委"
+    assert extract_asks(one_line, meta.title) == extract_asks(CPPCC, meta.title)
