@@ -170,13 +170,17 @@ def figures_of(indicator: IndicatorInfo, base: float) -> list[Figure]:
     """Return the figures an indicator row offers, each scored `base` before aspect fit."""
     own = _name_aspect(indicator.name)
     out = [Figure(indicator, own, indicator.value, indicator.unit, base)]
+    # A row that is itself a gap or progress figure repeats its parent's target: prefer the
+    # parent's copy.
+    derived = base if own == "value" else base - 0.05
     if indicator.target_value is not None and own != "target":
-        unit = indicator.unit if indicator.unit == "%" else ""
-        out.append(Figure(indicator, "target", indicator.target_value, unit, base, "target"))
+        parsed = number_with_unit(indicator.target)
+        unit = parsed[1] if parsed else ""
+        out.append(Figure(indicator, "target", indicator.target_value, unit, derived, "target"))
     for field, text in (("progress", indicator.progress), ("gap", indicator.gap)):
         parsed = number_with_unit(text)
         if parsed is not None and own != field and "时序" not in (text or ""):
-            out.append(Figure(indicator, field, parsed[0], parsed[1], base, field))
+            out.append(Figure(indicator, field, parsed[0], parsed[1], derived, field))
     return out
 
 
