@@ -45,6 +45,7 @@ from telegram.ext import (
 from bot import access, admin, browse, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
+from bot.logging_setup import SecretMaskFilter
 from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
 from nlp.reply import Reply
@@ -59,6 +60,8 @@ APOLOGY = "出错了，请稍后重试。"
 TYPING_AFTER = 1.0
 TYPING_EVERY = 4.5
 INLINE_CACHE_SECONDS = 5
+# Loggers that print Bot API URLs, which contain the token (PTB logs them at DEBUG).
+URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
 
 
 @dataclass
@@ -272,6 +275,7 @@ def build_application(
     policy = policy or DeliveryPolicy()
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
     application = (
         ApplicationBuilder()
@@ -295,6 +299,19 @@ def build_application(
     register(application, callbacks)
     application.bot_data["runtime"] = runtime
     return application
+
+
+def mask_token_in_library_logs(token: str) -> None:
+    """Mask the token in records of the loggers that print request URLs, whoever set up logging.
+
+    run_bot.py masks it on its handler too; this also covers tests and embedding programs.
+    """
+    for name in URL_LOGGERS:
+        library_logger = logging.getLogger(name)
+        if not any(
+            isinstance(f, SecretMaskFilter) and token in f.secrets for f in library_logger.filters
+        ):
+            library_logger.addFilter(SecretMaskFilter([token]))
 
 
 def register(application: Application, callbacks: Callbacks) -> None:

@@ -85,8 +85,12 @@ class RunningBot:
 
         self.services = services
         self.policy = policy or DeliveryPolicy(
-            poll_timeout=1, backoff_base=0.05, backoff_max=0.5, read_timeout=1.0,
-            connect_timeout=1.0, overall_max_rate=0,
+            poll_timeout=1,
+            backoff_base=0.05,
+            backoff_max=0.5,
+            read_timeout=1.0,
+            connect_timeout=1.0,
+            overall_max_rate=0,
         )
         self.application = None
         self._stop = asyncio.Event()

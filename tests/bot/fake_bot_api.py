@@ -27,8 +27,20 @@ from typing import Any
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
 TEXT_KEYS = frozenset(
-    {"text", "caption", "callback_query_id", "inline_query_id", "file_id", "url",
-     "secret_token", "query", "description", "short_description", "name", "switch_pm_text"}
+    {
+        "text",
+        "caption",
+        "callback_query_id",
+        "inline_query_id",
+        "file_id",
+        "url",
+        "secret_token",
+        "query",
+        "description",
+        "short_description",
+        "name",
+        "switch_pm_text",
+    }
 )
 
 
@@ -152,8 +164,10 @@ class FakeBotAPI:
         with self._cond:
             calls = list(self.calls)
         return [
-            c for c in calls
-            if c.method == method and c.ok
+            c
+            for c in calls
+            if c.method == method
+            and c.ok
             and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
         ]
 
@@ -170,8 +184,10 @@ class FakeBotAPI:
 
     def add_file(self, content: bytes, name: str) -> str:
         """Store a file the bot may download; return its file_id."""
-        file_id = f"F{len(self.files) + 1}_{abs(hash(name)) % 10**6}"
-        self.files[file_id] = (f"documents/{file_id}_{name}", content)
+        number = len(self.files) + 1
+        file_id = f"BQACAgUAAx{number:06d}"
+        suffix = name.rsplit(".", 1)[-1] if "." in name else "bin"
+        self.files[file_id] = (f"documents/file_{number}.{suffix}", content)
         return file_id
 
     def fail(self, method: str, *faults: Fault) -> None:
@@ -191,23 +207,33 @@ class FakeBotAPI:
         return 200, {"ok": True, "result": result}
 
     def _bot_user(self) -> dict[str, Any]:
-        return {"id": self.bot_id, "is_bot": True, "first_name": "Test Bot",
-                "username": "cx_test_bot"}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Test Bot",
+            "username": "cx_test_bot",
+        }
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = int(params.get("chat_id", 0))
         message = {
-            "message_id": next(self._message_ids), "date": int(time.time()),
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-            "from": self._bot_user(), **extra,
+            "from": self._bot_user(),
+            **extra,
         }
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message
 
     def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self._bot_user(), "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": True}
+        return {
+            **self._bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
 
     def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self._get_updates(params)
@@ -215,11 +241,17 @@ class FakeBotAPI:
     def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         text = str(params.get("text", ""))
         if not text.strip():
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: message text is empty"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message text is empty",
+            }
         if len(text) > 4096 * 2:
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: message is too long"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message is too long",
+            }
         return self._message(params, text=text)
 
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
@@ -228,26 +260,45 @@ class FakeBotAPI:
         return self._message(params, text=str(params.get("text", "")))
 
     def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        size = len(params.get("photo", {}).get("data", b"")) if isinstance(
-            params.get("photo"), dict) else 0
-        photo = {"file_id": "P1", "file_unique_id": "UP1", "width": 800, "height": 400,
-                 "file_size": size}
+        size = (
+            len(params.get("photo", {}).get("data", b""))
+            if isinstance(params.get("photo"), dict)
+            else 0
+        )
+        photo = {
+            "file_id": "P1",
+            "file_unique_id": "UP1",
+            "width": 800,
+            "height": 400,
+            "file_size": size,
+        }
         return self._message(params, photo=[photo], caption=params.get("caption", ""))
 
     def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         part = params.get("document") if isinstance(params.get("document"), dict) else {}
-        document = {"file_id": "D1", "file_unique_id": "UD1",
-                    "file_name": part.get("filename", "file"), "file_size": part.get("size", 0)}
+        document = {
+            "file_id": "D1",
+            "file_unique_id": "UD1",
+            "file_name": part.get("filename", "file"),
+            "file_size": part.get("size", 0),
+        }
         return self._message(params, document=document)
 
     def _m_getFile(self, params: dict[str, Any]) -> Any:
         file_id = str(params.get("file_id", ""))
         if file_id not in self.files:
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: invalid file_id"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: invalid file_id",
+            }
         path, content = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(content),
-                "file_path": path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         self.commands = list(params.get("commands") or [])
@@ -265,8 +316,11 @@ class FakeBotAPI:
         return True
 
     def _m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _true(self, params: dict[str, Any]) -> bool:
         return True
@@ -297,8 +351,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         api = self.server_api
         prefix = f"/file/bot{api.token}/"
-        if self.path.startswith(prefix):
-            wanted = urllib.parse.unquote(self.path[len(prefix):])
+        path = urllib.parse.unquote(self.path)  # clients may send the token's ':' as %3A
+        if path.startswith(prefix):
+            wanted = path[len(prefix) :]
             for path, content in api.files.values():
                 if path == wanted:
                     self._send_raw(200, content, "application/octet-stream")
@@ -317,10 +372,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlparse(self.path)
         params = {**_query(path.query), **params}
         prefix = f"/bot{api.token}/"
-        if not path.path.startswith(prefix):
+        route = urllib.parse.unquote(path.path)
+        if not route.startswith(prefix):
             self._send_json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        method = path.path[len(prefix):]
+        method = route[len(prefix) :]
         fault = _pop(api.faults.get(method))
         if fault is not None and self._inject(method, params, fault):
             return
@@ -339,14 +395,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _inject(self, method: str, params: dict[str, Any], fault: Fault) -> bool:
         api = self.server_api
-        api.record(Call(method, params, status=-1 if fault.kind in ("timeout", "reset")
-                        else int(fault.kind)))
+        api.record(
+            Call(
+                method,
+                params,
+                status=-1 if fault.kind in ("timeout", "reset") else int(fault.kind),
+            )
+        )
         if fault.kind == "429":
-            self._send_json(429, {
-                "ok": False, "error_code": 429,
-                "description": f"Too Many Requests: retry after {fault.retry_after}",
-                "parameters": {"retry_after": fault.retry_after},
-            })
+            self._send_json(
+                429,
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {fault.retry_after}",
+                    "parameters": {"retry_after": fault.retry_after},
+                },
+            )
         elif fault.kind in ("500", "502"):
             code = int(fault.kind)
             text = "Internal Server Error" if code == 500 else "Bad Gateway"
@@ -356,7 +421,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault.kind == "reset":
             # SO_LINGER 0 makes close() send RST: the client sees "connection reset by peer".
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
             self.close_connection = True
             self.connection.close()
         return True
@@ -369,8 +436,9 @@ class _Handler(BaseHTTPRequestHandler):
             return True
 
     def _send_json(self, status: int, payload: dict[str, Any]) -> None:
-        self._send_raw(status, json.dumps(payload, ensure_ascii=False).encode(),
-                       "application/json")
+        self._send_raw(
+            status, json.dumps(payload, ensure_ascii=False).encode(), "application/json"
+        )
 
     def _send_raw(self, status: int, body: bytes, content_type: str) -> None:
         try:
@@ -430,15 +498,22 @@ def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
 
 def user_json(user_id: int) -> dict[str, Any]:
     """Return a private user object."""
-    return {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}", "language_code": "zh-hans"}
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": f"用户{user_id}",
+        "language_code": "zh-hans",
+    }
 
 
 def message_json(user_id: int, text: str, message_id: int = 1) -> dict[str, Any]:
     """Return a private-chat message; a leading /command gets its bot_command entity."""
     message: dict[str, Any] = {
-        "message_id": message_id, "date": int(time.time()),
+        "message_id": message_id,
+        "date": int(time.time()),
         "chat": {"id": user_id, "type": "private", "first_name": f"用户{user_id}"},
-        "from": user_json(user_id), "text": text,
+        "from": user_json(user_id),
+        "text": text,
     }
     if text.startswith("/"):
         length = len(text.split()[0])
@@ -454,22 +529,33 @@ def message_update(user_id: int, text: str) -> dict[str, Any]:
 def callback_update(user_id: int, data: str, chat_id: int | None = None) -> dict[str, Any]:
     """Return the body of a callback_query update for a button on a bot message."""
     bot_message = {
-        "message_id": 77, "date": int(time.time()),
+        "message_id": 77,
+        "date": int(time.time()),
         "chat": {"id": chat_id or user_id, "type": "private"},
-        "from": {"id": 123456789, "is_bot": True, "first_name": "Test Bot"}, "text": "…",
+        "from": {"id": 123456789, "is_bot": True, "first_name": "Test Bot"},
+        "text": "…",
     }
-    return {"callback_query": {
-        "id": f"cq{user_id}{time.monotonic_ns() % 10**9}", "from": user_json(user_id),
-        "chat_instance": "ci-1", "data": data, "message": bot_message,
-    }}
+    return {
+        "callback_query": {
+            "id": f"cq{user_id}{time.monotonic_ns() % 10**9}",
+            "from": user_json(user_id),
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": bot_message,
+        }
+    }
 
 
 def inline_update(user_id: int, query: str) -> dict[str, Any]:
     """Return the body of an inline_query update."""
-    return {"inline_query": {
-        "id": f"iq{user_id}{time.monotonic_ns() % 10**9}", "from": user_json(user_id),
-        "query": query, "offset": "",
-    }}
+    return {
+        "inline_query": {
+            "id": f"iq{user_id}{time.monotonic_ns() % 10**9}",
+            "from": user_json(user_id),
+            "query": query,
+            "offset": "",
+        }
+    }
 
 
 def document_update(
@@ -479,9 +565,13 @@ def document_update(
     file_id = api.add_file(content, name)
     message = message_json(user_id, "")
     del message["text"]
-    message["document"] = {"file_id": file_id, "file_unique_id": f"U{file_id}",
-                           "file_name": name, "mime_type": "text/plain",
-                           "file_size": len(content)}
+    message["document"] = {
+        "file_id": file_id,
+        "file_unique_id": f"U{file_id}",
+        "file_name": name,
+        "mime_type": "text/plain",
+        "file_size": len(content),
+    }
     if caption:
         message["caption"] = caption
     return {"message": message}

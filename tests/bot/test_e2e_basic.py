@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import html
+from sqlalchemy import func, select
 
-from tests.bot.conftest import ADMIN, ALLOWED, STRANGER, RunningBot, until
-from tests.bot.fake_bot_api import (
-    FakeBotAPI,
-    callback_update,
-    inline_update,
-    message_update,
-)
+from bot.callback_data import encode
+from bot.commands import COMMANDS, visible_commands
+from bot.telegram_app import registered_commands
+from db.models import Feedback, QuestionLog
+from tests.bot.conftest import ALLOWED, ALLOWED_2, STRANGER, RunningBot, until
+from tests.bot.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
 
 
 def texts(api: FakeBotAPI, chat_id: int) -> list[str]:
     return [c.params["text"] for c in api.sent("sendMessage", chat_id)]
+
+
+def buttons(call) -> dict[str, str]:
+    rows = call.params.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
 async def test_allowed_user_gets_cited_answer_with_buttons(
@@ -23,13 +27,14 @@ async def test_allowed_user_gets_cited_answer_with_buttons(
     fake_api.add_update(message_update(ALLOWED, "上半年州外到位资金增长多少"))
     await until(lambda: fake_api.sent("sendMessage", ALLOWED))
     call = fake_api.sent("sendMessage", ALLOWED)[0]
-    assert "19.4%" in call.params["text"]
+    assert "19.4%" in call.params["text"] and "州投促字〔2021〕3号" in call.params["text"]
     assert call.params["parse_mode"] == "HTML"
-    labels = [b["text"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert {"出处", "相关", "👍", "👎"} <= set(labels)
-    for row in call.params["reply_markup"]["inline_keyboard"]:
-        for button in row:
-            assert len(button["callback_data"].encode()) <= 64
+    assert {"出处", "相关", "👍", "👎"} <= set(buttons(call))
+    assert all(len(data.encode()) <= 64 for data in buttons(call).values())
+    with running_bot.services.sessions() as session:
+        row = session.scalars(select(QuestionLog)).one()
+    assert (row.user_id, row.intent, row.answered) == (ALLOWED, "indicator", True)
+    assert row.latency_ms is not None and row.confidence > 0
 
 
 async def test_stranger_is_refused_without_data(
@@ -38,5 +43,87 @@ async def test_stranger_is_refused_without_data(
     fake_api.add_update(message_update(STRANGER, "上半年州外到位资金增长多少"))
     await until(lambda: fake_api.sent("sendMessage", STRANGER))
     sent = texts(fake_api, STRANGER)
-    assert len(sent) == 1 and "授权" in sent[0]
-    assert "19.4" not in sent[0]
+    assert len(sent) == 1 and "授权" in sent[0] and "19.4" not in sent[0]
+    with running_bot.services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(QuestionLog)) == 0
+
+
+async def test_buttons_source_feedback_and_forged_callback(
+    running_bot: RunningBot, fake_api: FakeBotAPI
+) -> None:
+    fake_api.add_update(message_update(ALLOWED, "上半年州外到位资金增长多少"))
+    await until(lambda: fake_api.sent("sendMessage", ALLOWED))
+    data = buttons(fake_api.sent("sendMessage", ALLOWED)[0])
+    fake_api.add_update(callback_update(ALLOWED, data["出处"]))
+    await until(lambda: len(fake_api.sent("sendMessage", ALLOWED)) >= 2)
+    source = texts(fake_api, ALLOWED)[1]
+    assert "【州投促字〔2021〕3号 一】" in source and "提前时序进度" in source
+    fake_api.add_update(callback_update(ALLOWED, data["👍"]))
+    await until(
+        lambda: any(
+            c.params.get("text") == "感谢反馈！" for c in fake_api.sent("answerCallbackQuery")
+        )
+    )
+    # A stranger replaying real callback data, and an allowed user sending forged data.
+    fake_api.add_update(callback_update(STRANGER, data["出处"]))
+    fake_api.add_update(callback_update(STRANGER, data["👎"]))
+    fake_api.add_update(callback_update(ALLOWED_2, data["出处"]))  # not the asker
+    fake_api.add_update(callback_update(ALLOWED, "1|fb|999999|+"))
+    fake_api.add_update(callback_update(ALLOWED, "garbage|<b>"))
+    await until(lambda: len(fake_api.sent("answerCallbackQuery")) >= 7)
+    assert texts(fake_api, STRANGER) == []
+    assert texts(fake_api, ALLOWED_2) == ["没有找到这条回答的出处。"]
+    with running_bot.services.sessions() as session:
+        votes = session.execute(select(Feedback.user_id, Feedback.value)).all()
+    assert votes == [(ALLOWED, 1)]
+
+
+async def test_inline_query_is_personal_and_refused_to_strangers(
+    running_bot: RunningBot, fake_api: FakeBotAPI
+) -> None:
+    fake_api.add_update(inline_update(ALLOWED, "州外到位资金"))
+    fake_api.add_update(inline_update(STRANGER, "州外到位资金"))
+    await until(lambda: len(fake_api.sent("answerInlineQuery")) >= 2)
+    by_user = {}
+    for call in fake_api.sent("answerInlineQuery"):
+        by_user[call.params["inline_query_id"][2:5]] = call.params
+    allowed, stranger = by_user[str(ALLOWED)], by_user[str(STRANGER)]
+    assert allowed["is_personal"] is True and allowed["cache_time"] <= 10
+    assert any("19.4" in r["input_message_content"]["message_text"] for r in allowed["results"])
+    assert stranger["results"] == [] and stranger["is_personal"] is True
+
+
+async def test_user_text_is_escaped(running_bot: RunningBot, fake_api: FakeBotAPI) -> None:
+    fake_api.add_update(message_update(ALLOWED, "/zb <test/>"))
+    await until(lambda: fake_api.sent("sendMessage", ALLOWED))
+    fake_api.add_update(message_update(ALLOWED, "/zb a_b*c"))
+    await until(lambda: len(fake_api.sent("sendMessage", ALLOWED)) >= 2)
+    first, second = texts(fake_api, ALLOWED)
+    assert "&lt;test/&gt;" in first and "<test/>" not in first
+    assert "a_b*c" in second
+
+
+async def test_commands_table_registration_help_and_menu_agree(
+    running_bot: RunningBot, fake_api: FakeBotAPI
+) -> None:
+    names = {n for c in COMMANDS for n in c.names}
+    assert registered_commands(running_bot.application) == names
+    assert [c["command"] for c in fake_api.commands] == [c.name for c in visible_commands(False)]
+    assert all(c["description"] for c in fake_api.commands)
+    fake_api.add_update(message_update(ALLOWED, "/help"))
+    await until(lambda: fake_api.sent("sendMessage", ALLOWED))
+    help_text = texts(fake_api, ALLOWED)[0]
+    for command in visible_commands(False):
+        assert f"/{command.name}" in help_text
+    assert "/stats" not in help_text
+    example = buttons(fake_api.sent("sendMessage", ALLOWED)[0])
+    assert example and all(d.startswith("1|ex|") for d in example.values())
+    fake_api.add_update(callback_update(ALLOWED, encode("ex", 0)))
+    await until(lambda: len(fake_api.sent("sendMessage", ALLOWED)) >= 2)
+    assert "19.4%" in texts(fake_api, ALLOWED)[1]
+    for alias in ("/indicators", "/measures", "/plans", "/docs"):
+        fake_api.add_update(message_update(ALLOWED, alias))
+    await until(lambda: len(fake_api.sent("sendMessage", ALLOWED)) >= 6)
+    listing = texts(fake_api, ALLOWED)[2:6]
+    assert "州外到位资金增长" in listing[0] and "网络招商" in listing[1]
+    assert "下步计划" in listing[2] and "州投促字〔2021〕3号" in listing[3]

@@ -57,8 +57,9 @@ def test_token_is_masked_in_messages_and_tracebacks() -> None:
     try:
         raise RuntimeError(f"https://api.telegram.org/bot{TOKEN}/getMe failed")
     except RuntimeError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "url %s", (TOKEN,),
-                                   sys.exc_info())
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "url %s", (TOKEN,), sys.exc_info()
+        )
     flt.filter(record)
     assert TOKEN not in record.getMessage()
     assert TOKEN not in (record.exc_text or "")
@@ -66,16 +67,37 @@ def test_token_is_masked_in_messages_and_tracebacks() -> None:
 
 def test_cli_bad_setting_prints_one_line() -> None:
     env = {"ALLOWED_USER_IDS": "1,two", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "run_bot.py", "db", "upgrade"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "run_bot.py", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "ALLOWED_USER_IDS" in lines[0]
 
 
 def test_help_lists_every_subcommand() -> None:
-    proc = subprocess.run([sys.executable, "run_bot.py", "--help"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    for name in ("serve", "chat", "ask", "triage", "ingest", "kb", "proposals", "evaluate",
-                 "bench", "--db"):
+    proc = subprocess.run(
+        [sys.executable, "run_bot.py", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    for name in (
+        "serve",
+        "chat",
+        "ask",
+        "triage",
+        "ingest",
+        "kb",
+        "proposals",
+        "evaluate",
+        "bench",
+        "--db",
+    ):
         assert name in proc.stdout
