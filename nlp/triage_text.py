@@ -13,13 +13,20 @@ from dataclasses import dataclass
 # A title runs from 关于 to the genre word; it may not cross a sentence end.
 _TITLE = re.compile(r"关于[^。！？\n]{2,120}?的(?:提案|建议|议案|意见)")
 _NUMBER = re.compile(
-    r"(?:第\s*([0-9０-９]{1,5})\s*号)"
-    r"|(?:(?:提案|建议|议案)?(?:编号|案号|序号)\s*[:：]?\s*([0-9０-９]{1,5}))"
-    r"|(?:(?:提案|建议)号\s*[:：]?\s*([0-9０-９]{1,5}))"
+    r"(?:第\s*([0-9０-９]{1,8})\s*号)"
+    r"|(?:(?:提案|建议|议案)?(?:编号|案号|序号)\s*[:：]?\s*([0-9０-９]{1,8}))"
+    r"|(?:(?:提案|建议)号\s*[:：]?\s*([0-9０-９]{1,8}))"
 )
 _PROPOSER_LABEL = re.compile(
     r"(?:提案人|提出人|领衔人|领衔代表|提案者|提案单位|建议人|代表|委员|联名人|党派|提出单位)"
     r"\s*[:：]\s*([^\s。；;，,]{2,40})"
+)
+# "张华（楚雄市代表团）": the delegation in brackets is not part of the name.
+_AFFILIATION = re.compile(r"[（(][^）)]*[）)]?$")
+# Header fields of the proposal form, never asks ("审查意见：建议交…办理").
+_FORM_FIELD = re.compile(
+    r"^(?:审查意见|立案意见|承办单位|主办单位|会办单位|协办单位|提案人|提出人|领衔\S{0,2}|"
+    r"附议\S{0,2}|联名\S{0,2}|联系电话|联系人|通讯地址|邮编|类别|案由|提案号|编号|界别)\s*[:：]"
 )
 # A header line such as "州人大代表 张华" or "政协委员：王芳".
 _SIGNED = re.compile(
@@ -159,7 +166,7 @@ def extract_proposer(text: str) -> str | None:
     head = text[:1500]
     match = _PROPOSER_LABEL.search(head)
     if match:
-        return match.group(1).strip()
+        return _AFFILIATION.sub("", match.group(1)).strip() or None
     signed = _SIGNED.search(head)
     if signed:
         return signed.group(1)
@@ -220,6 +227,8 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
     part = None
     for position, sentence in enumerate(split_sentences(text)):
         if (title and title in sentence) or _TITLE.fullmatch(sentence):
+            continue
+        if _FORM_FIELD.match(sentence):
             continue
         heading = _part_heading(sentence)
         if heading is not None:

@@ -127,3 +127,26 @@ def test_a_proposal_pasted_as_one_line() -> None:
     meta = extract_meta(one_line)
     assert meta.title.endswith("落地率的提案") and meta.proposer == "致公党楚雄市基层委"
     assert extract_asks(one_line, meta.title) == extract_asks(CPPCC, meta.title)
+
+
+FORM = """楚雄州第十四届人民代表大会第五次会议
+代表建议第12号
+案由：关于加快园区标准厂房建设的建议
+领衔代表：张华（楚雄市代表团）
+附议代表：李四、王五
+审查意见：建议交州投资促进局办理
+内容：园区标准厂房不足，企业入驻等待时间长。
+办法和建议：
+1.统筹专项债券资金，加快标准厂房建设。
+2.对入驻企业给予租金减免。
+"""
+
+
+def test_the_npc_form_layout() -> None:
+    meta = extract_meta(FORM)
+    assert (meta.number, meta.kind, meta.proposer) == ("12", "建议", "张华")
+    assert meta.title == "关于加快园区标准厂房建设的建议"
+    assert extract_asks(FORM, meta.title) == [
+        "统筹专项债券资金，加快标准厂房建设。",
+        "对入驻企业给予租金减免。",
+    ]
