@@ -29,6 +29,7 @@ FIGURE_MARGIN = 0.02  # two different figures this close: offer both
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
+RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy run
 CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
 _GENERIC = re.compile(
     r"下一步|下步|今后|接下来|下阶段|重点|工作|什么|哪些|是|的|有|主要|打算|计划|做了|情况|成效|"
@@ -70,10 +71,13 @@ class Router:
             )
         if pred.intent == "out_of_scope" and sure:
             return self.decline(query)
-        content = [i for i, _ in pred.ranking[:3] if i in CONTENT_INTENTS]
+        content = [
+            i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR
+        ]
         if pred.intent in CONTENT_INTENTS:
-            # The intent is content: answer from the best-supported of the top intents.
-            candidates = content if not sure else content[:1]
+            # The intent is content: answer from the best-supported of the top intents (the
+            # loop stops early when the top intent's own evidence is strong).
+            candidates = content
             floor = 0.0
         else:
             # Leaning help/out-of-scope: answer only on strong evidence.
