@@ -158,7 +158,7 @@ def _mask(clause: str) -> str:
 
     masked = re.sub(r"“[^”]*”|《[^》]*》|‘[^’]*’", blank, clause)
     masked = TARGET_RE.sub(blank, masked)
-    masked = re.sub(r"\d+\s*-\s*\d+\s*月", blank, masked)
+    masked = re.sub(r"(?<!\d)\d+\s*-\s*\d{1,2}\s*月", blank, masked)
     return re.sub(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?", blank, masked)
 
 

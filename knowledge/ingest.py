@@ -15,7 +15,14 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.loaders import DEFAULT_MAX_BYTES, SUPPORTED, LoadedText, load_bytes, load_path
+from knowledge.loaders import (
+    DEFAULT_MAX_BYTES,
+    SUPPORTED,
+    LoadedText,
+    checked,
+    load_bytes,
+    load_path,
+)
 from knowledge.parse import parse_text
 from knowledge.records import ParsedDocument
 from knowledge.repair import repair_text
@@ -75,7 +82,7 @@ def ingest_bytes(
 
 def ingest_text(sessions: sessionmaker[Session], text: str, source_name: str) -> IngestResult:
     """Ingest text already in memory."""
-    return _ingest_loaded(sessions, LoadedText(text, source_name, "txt"))
+    return _ingest_loaded(sessions, checked(LoadedText(text, source_name, "txt")))
 
 
 def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> IngestResult:

@@ -26,6 +26,8 @@ from knowledge.errors import (
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED = (".txt", ".docx", ".pdf")
+# Real documents of the genre are far below this; the cap bounds parse time (about 3 s).
+MAX_CHARS = 1_000_000
 # A .docx is a zip; its XML may inflate far beyond the file itself (a zip bomb).
 MAX_DOCX_INFLATED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
@@ -88,15 +90,18 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise EmptyFile(label)
     if suffix == ".txt":
         text, encoding = decode_text(data, label)
-        return _checked(LoadedText(text, label, "txt", encoding))
+        return checked(LoadedText(text, label, "txt", encoding))
     if suffix == ".docx":
-        return _checked(LoadedText(read_docx(data, label), label, "docx"))
-    return _checked(LoadedText(read_pdf(data, label), label, "pdf"))
+        return checked(LoadedText(read_docx(data, label), label, "docx"))
+    return checked(LoadedText(read_pdf(data, label), label, "pdf"))
 
 
-def _checked(loaded: LoadedText) -> LoadedText:
+def checked(loaded: LoadedText) -> LoadedText:
+    """Refuse text that is empty or too long to parse in bounded time."""
     if not loaded.text.strip():
         raise EmptyFile(loaded.label)
+    if len(loaded.text) > MAX_CHARS:
+        raise TooLarge(loaded.label, f"文字 {len(loaded.text)} 字，上限 {MAX_CHARS} 字")
     return loaded
 
 

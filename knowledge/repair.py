@@ -67,20 +67,20 @@ def join_broken_lines(text: str) -> str:
     lines = [line for line in text.split("\n")]
     kept = [line for line in lines if line]
     wrap = _wrap_width(kept)
-    out: list[str] = []
+    out: list[list[str]] = []  # each paragraph as its pieces (joined once, not quadratically)
     pending_blank = False
     for line in lines:
         if not line:
             pending_blank = True
             continue
-        if out and _continues(out[-1], line, wrap):
-            out[-1] += line
+        if out and out[-1] and _continues(out[-1], line, wrap):
+            out[-1].append(line)
         else:
             if pending_blank and out:
-                out.append("")
-            out.append(line)
+                out.append([])
+            out.append([line])
         pending_blank = False
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -95,16 +95,19 @@ def _wrap_width(lines: list[str]) -> int:
     return 30
 
 
-def _continues(previous: str, line: str, wrap: int) -> bool:
+def _continues(pieces: list[str], line: str, wrap: int) -> bool:
+    """Whether `line` continues the paragraph made of `pieces` so far."""
+    previous = pieces[-1]
+    single = len(pieces) == 1
     if HEADING_RE.match(line) or POINT_RE.match(line) or FOOTER_START_RE.match(line):
         return False
     if previous.endswith(tuple(TERMINAL)) or "\t" in previous or "\t" in line:
         return False
     if previous.endswith(tuple(CONTINUING)):
         return True
-    if TITLE_END_RE.search(previous):
+    if single and TITLE_END_RE.search(previous):
         return False
-    if HEADING_RE.match(previous) and len(previous) < wrap + 10:
+    if single and HEADING_RE.match(previous) and len(previous) < wrap + 10:
         return False
     return len(previous) >= wrap and bool(re.match(rf"[{CJK}\d“‘（(a-zA-Z]", line))
 

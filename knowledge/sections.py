@@ -22,7 +22,7 @@ POINT_SPLIT = re.compile(
 POINT_MARK = re.compile(rf"^(?:[{CN_NUM[:-1]}]+(?:是要|是|要|则)|首先|其次|再次|最后)[，,：:]?")
 TITLE_MAX = 60
 CONTENT_RE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|个|项|次|家|场|亿|万|吨|座|人|户|批|件|条|台|套|GW|MW)|一是|；"
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|个|项|次|家|场|亿|万|吨|座|人|户|批|件|条|台|套|GW|MW)|一是|；"
 )
 
 
@@ -65,6 +65,7 @@ def build_sections(paragraphs: list[str]) -> tuple[list[Section], list[str]]:
     preamble: list[str] = []
     opened: list[_Open] = []
     stack: list[tuple[int, str]] = []  # (level, sid) of the open ancestors
+    taken: set[str] = set()
     for paragraph in paragraphs:
         heading = heading_of(paragraph)
         if heading is None or not _plausible_heading(heading, stack):
@@ -79,7 +80,8 @@ def build_sections(paragraphs: list[str]) -> tuple[list[Section], list[str]]:
         parent = stack[-1][1] if stack else None
         sid = _child_id(parent, level, marker)
         title, body = split_title(rest)
-        section = Section(id=_unique(sid, opened), parent_id=parent, level=level, title=title)
+        section = Section(id=_unique(sid, taken), parent_id=parent, level=level, title=title)
+        taken.add(section.id)
         opened.append(_Open(section, [body] if body else []))
         stack.append((level, section.id))
     return [_close(item) for item in opened], preamble
@@ -101,8 +103,7 @@ def _child_id(parent: str | None, level: int, marker: str) -> str:
     return f"{parent}{own}" if parent else own
 
 
-def _unique(sid: str, opened: list[_Open]) -> str:
-    taken = {item.section.id for item in opened}
+def _unique(sid: str, taken: set[str]) -> str:
     if sid not in taken:
         return sid
     n = 2

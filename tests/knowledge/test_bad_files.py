@@ -175,3 +175,15 @@ def test_docx_ingests_end_to_end(sqlite_sessions) -> None:
     result = ingest_bytes(sqlite_sessions, _docx(), "report.docx")
     assert result.status == "added"
     assert result.counts["indicators"] >= 1
+
+
+def test_text_too_long_to_parse_is_refused(sqlite_sessions, snapshot) -> None:
+    from knowledge.ingest import ingest_text
+    from knowledge.loaders import MAX_CHARS
+
+    before = snapshot(sqlite_sessions)
+    with pytest.raises(errors.TooLarge):
+        ingest_text(sqlite_sessions, "招" * (MAX_CHARS + 1), "long.txt")
+    with pytest.raises(errors.EmptyFile):
+        ingest_text(sqlite_sessions, " \n ", "blank.txt")
+    assert snapshot(sqlite_sessions) == before
