@@ -206,6 +206,8 @@ class Triager:
             tuple[KbItem, dict[str, float], dict[str, float], frozenset[str]]
         ] = []
         self._indicator_vectors: list[tuple[KbIndicator, dict[str, float]]] = []
+        # Vectors of stored proposals by (id, content hash): each is tokenised once per fit.
+        self._earlier_vectors: dict[tuple[int, str], dict[str, float]] = {}
 
     # -- fitting -----------------------------------------------------------------------------
 
@@ -216,6 +218,7 @@ class Triager:
         if self.stopwords is None:
             self.stopwords = load_stopwords()
         self.snapshot = snapshot
+        self._earlier_vectors = {}
         texts = [f"{s.title}\n{s.text}" for s in snapshot.sections]
         texts += [self._item_text(i) for i in snapshot.items]
         self._fit_idf(texts)
@@ -387,7 +390,7 @@ class Triager:
         found = []
         for other in earlier:
             same = bool(other.content_hash) and other.content_hash == digest
-            score = 1.0 if same else _cosine(vector, self.vector(other.text[:SIMILARITY_CHARS]))
+            score = 1.0 if same else _cosine(vector, self._earlier_vector(other))
             if score >= MIN_SIMILAR_SCORE:
                 found.append(
                     SimilarProposal(
@@ -400,6 +403,14 @@ class Triager:
                 )
         found.sort(key=lambda s: (-s.score, s.id))
         return found[:5]
+
+    def _earlier_vector(self, other: EarlierProposal) -> dict[str, float]:
+        key = (other.id, other.content_hash)
+        vector = self._earlier_vectors.get(key)
+        if vector is None:
+            vector = self.vector(other.text[:SIMILARITY_CHARS])
+            self._earlier_vectors[key] = vector
+        return vector
 
 
 def char_pairs(text: str) -> frozenset[str]:
