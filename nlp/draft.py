@@ -22,6 +22,7 @@ MAX_MEASURES = 4
 MAX_ACTIONS = 4
 MAX_RESULT_QUOTES = 4
 MAX_SENTENCES_PER_ITEM = 3
+MAX_FALLBACK_FIGURES = 2
 OUT_OF_SCOPE_NOTE = (
     "经初步分析，该{kind}内容不属于我局职责范围。建议自收到之日起十日内申请退回，"
     "并说明理由及建议的承办单位。"
@@ -95,8 +96,9 @@ def build_draft(result: TriageResult) -> DraftReply:
     words = _focus_words(result)
     measures = _best_of_kind(result.related, "measure", MAX_MEASURES)
     actions = _best_of_kind(result.related, "action", MAX_ACTIONS)
+    drafted = {(r.document, r.section) for r in measures + actions}
     draft.parts = [
-        DraftPart(heading="一、工作成效", blocks=_result_blocks(result)),
+        DraftPart(heading="一、工作成效", blocks=_result_blocks(result, drafted)),
         DraftPart(heading="二、主要工作开展情况", blocks=_item_blocks(measures, words)),
         DraftPart(heading="三、下步重点工作", blocks=_item_blocks(actions, words)),
     ]
@@ -121,11 +123,21 @@ def _focus_words(result: TriageResult) -> list[str]:
     return [w for w in result.keywords if len(w) >= 2]
 
 
-def _result_blocks(result: TriageResult) -> list[DraftBlock]:
+def _result_blocks(result: TriageResult, drafted: set[tuple[str, str | None]]) -> list[DraftBlock]:
+    """Quote the headline figures; without any, the best figures of sections not drafted below.
+
+    A figure quoted from a measure that 二、 already quotes in full would only repeat it.
+    """
+    headline = sorted((i for i in result.indicators if i.headline), key=lambda i: i.position)
+    chosen = (
+        headline
+        or [i for i in result.indicators if (i.document, i.section) not in drafted][
+            :MAX_FALLBACK_FIGURES
+        ]
+    )
     seen: set[str] = set()
     sentences = []
-    # Headline figures (the section that sums up results) read first, as in the genre.
-    for ind in sorted(result.indicators, key=lambda i: (not i.headline, -i.score)):
+    for ind in chosen:
         quote = ind.quote.strip()
         if quote and quote not in seen:
             seen.add(quote)

@@ -88,6 +88,7 @@ class RelatedIndicator(BaseModel):
     score: float
     document: str
     headline: bool = False
+    position: int = 0  # order in the knowledge base, so quotes read as the document does
 
 
 class EarlierProposal(BaseModel):
@@ -369,7 +370,7 @@ class Triager:
         """Rank indicators: own words, the score of a related item in their section, headline."""
         by_section = {(r.document, r.section): r.score for r in related}
         scored = []
-        for ind, vector in self._indicator_vectors:
+        for position, (ind, vector) in enumerate(self._indicator_vectors):
             inherited = by_section.get((ind.document, ind.section), 0.0)
             score = 0.5 * _cosine(query, vector) + inherited + (0.2 if ind.headline else 0.0)
             if score >= MIN_INDICATOR_SCORE:
@@ -377,10 +378,15 @@ class Triager:
                     RelatedIndicator(
                         **ind.model_dump(exclude={"document_id"}),
                         score=round(score, 3),
+                        position=position,
                     )
                 )
         scored.sort(key=lambda r: -r.score)
-        return scored[:MAX_INDICATORS]
+        # The headline figures (the summary of results) always bear on an in-scope proposal;
+        # keep them even when more specific figures fill the list.
+        specific = [r for r in scored if not r.headline][:MAX_INDICATORS]
+        headline = [r for r in scored if r.headline][:MAX_INDICATORS]
+        return sorted(specific + headline, key=lambda r: -r.score)
 
     def similar(
         self, text: str, digest: str, earlier: Iterable[EarlierProposal]
