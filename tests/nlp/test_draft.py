@@ -95,3 +95,14 @@ def test_docx_holds_the_same_draft(kb_triager: Triager) -> None:
     assert draft.opening in paragraphs
     assert all(h in paragraphs for h in HEADINGS)
     assert any("清单化" in p for p in paragraphs)
+
+
+def test_results_part_quotes_headline_figures_without_repeating_measures(
+    kb_triager: Triager,
+) -> None:
+    draft = build_draft(kb_triager.analyze(P084))
+    results = {s.text for b in draft.parts[0].blocks for s in b.sentences}
+    measures = {s.text for b in draft.parts[1].blocks for s in b.sentences}
+    assert results and not results & measures
+    assert all(s.section == "一" for b in draft.parts[0].blocks for s in b.sentences)
+    assert any("州外到位资金增长19.4%" in text for text in results)
