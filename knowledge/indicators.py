@@ -31,11 +31,13 @@ SCOPE_RE = re.compile(
 )
 LEAD_VERB_RE = re.compile(
     r"^(?:共|累计|合计|总计|共计|已|已经|新(?![增建签引])|先后|相继|成功|全面|引进了?|实施了?|"
-    r"力争|争取|计划|预计|确保|拟|将|[一二三四五六七八九十]+[是要]|首先|其次|最后)+"
+    r"力争|争取|计划|预计|确保|拟|将|[一二三四五六七八九十]+[是要]|首先|其次|最后|共有|有|"
+    r"完成(?![^，]*(?:目标|进度|任务))|实现(?![^，]*(?:目标|进度)))+"
 )
 TRAIL_RE = re.compile(
     r"(?:共计|累计|合计|总计|达到|共有|达|为|是|共|计|仅|约|近|超|超过|逾|突破|了|已|有|分别|"
-    r"完成|实现)+$"
+    r"完成|实现|压缩至|压缩到|缩短至|缩短到|降至|降到|降低到|提高到|提高至|提升至|提升到|控制在|"
+    r"保持在|增至|增加到|达至)+$"
 )
 CUT_VERBS = (
     "征集",
@@ -101,6 +103,8 @@ QUALIFIERS = (
     "乡镇",
     "产业",
 )
+YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
+MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
 CN_COUNT_RE = re.compile(r"^[一二两三四五六七八九十]+[场个次项家批]")
 
 
@@ -134,6 +138,8 @@ def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]
     if period is None and figures:
         year = re.search(r"\d{4}年(?!度)", head)
         period = year.group(0) if year else None
+    if period is None and not figures and YEAR_ONLY_RE.fullmatch(clause.strip()):
+        period = clause.strip()  # "2022年，全州…": the year the figures belong to
     if period:
         state.period = period
     out: list[Indicator] = []
@@ -213,6 +219,7 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
     else:
         core = core.rsplit("等", 1)[1] if "等" in core[1:] else core
         name = _strip(_cut_verb(TRAIL_RE.sub("", core)))
+    name = MID_VERB_RE.sub(r"\1", name)  # "园区实现工业增加值" -> "园区工业增加值"
     _remember(_clean(name), state)
     return name
 

@@ -69,6 +69,9 @@ PROPOSAL_RE = re.compile(
     r"(?P<session>(?:[州省市县区]|全国)?(?:[一二三四五六七八九十]+届)?(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
     r"第?\s*(?P<number>[A-Za-z]?\d{1,5})\s*号\s*(?P<kind>提案|建议|议案)"
 )
+CLOSING_RE = re.compile(
+    r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
+)
 PROPOSAL_TITLE_RE = re.compile(r"(?:您|你)[^《]{0,8}《([^》]{4,200})》")
 
 
@@ -129,6 +132,8 @@ def _body_end(lines: list[str], start: int) -> int:
 
 
 def _is_footer_line(line: str) -> bool:
+    if CLOSING_RE.fullmatch(line):
+        return True
     if re.match(r"^[（(]?(?:联\s*系\s*人|联系电话|电话|抄\s*送|主\s*送|附件|印发|此件)", line):
         return True
     if DATE_RE.fullmatch(line.replace("印发", "").strip()):

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from knowledge.parse import parse_text
-from tests.knowledge.conftest import BUREAU_SUMMARY, COUNTY_REPLY
+from tests.knowledge.conftest import BUREAU_SUMMARY, COUNTY_REPLY, PREFECTURE_REPLY
+
+FUZZ_ALPHABET = (
+    "一二三四五、，。；：“”《》（）()0123456789.%个项亿元万人次家是要年月日县公司等其中增长目标\n "
+)
 
 
 def test_county_reply_metadata() -> None:
@@ -86,3 +93,32 @@ def test_unstructured_text_is_kept_as_paragraphs_with_a_warning() -> None:
     assert doc.warnings
     assert [s.id for s in doc.sections] == ["第1段", "第2段"]
     assert doc.indicators[0].section == "第2段"
+
+
+def test_prefecture_reply_letter_with_closing_formula() -> None:
+    doc = parse_text(PREFECTURE_REPLY)
+    assert doc.number == "红发改函〔2023〕45号"
+    assert doc.issuer == "红河州发展和改革委员会"
+    assert doc.proposal is not None and doc.proposal.number == "0128"
+    assert doc.proposal.session == "州政协十二届二次会议"
+    assert (doc.contact, doc.contact_phone) == ("赵磊", "0873-3051234")
+    assert doc.cc == ["州政协提案委员会", "州人民政府督查室"]
+    assert not any("特此函复" in s.text for s in doc.sections)
+    by = {i.name: i for i in doc.indicators}
+    assert by["园区规模以上工业增加值"].period == "2022年"
+    assert by["园区规模以上工业增加值同比增长"].value == 10.5
+    assert by["省级以上园区"].value == 13
+    assert by["项目审批时间"].unit == "个工作日"
+    assert by["园区营业收入"].period == "2023年"
+    kinds = {(i.kind, i.section) for i in doc.items}
+    assert ("measure", "二（二）") in kinds and ("action", "四（一）") in kinds
+    assert not any(i.section == "三" for i in doc.items)  # 存在问题 is neither
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(FUZZ_ALPHABET)), max_size=300))
+def test_parser_never_fails_and_quotes_come_from_the_text(text: str) -> None:
+    doc = parse_text(text)
+    for indicator in doc.indicators:
+        assert indicator.quote and indicator.quote in doc.text
+        assert indicator.name
