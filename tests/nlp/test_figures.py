@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from nlp.figures import FigureIndex, asked_aspect, number_with_unit
+from nlp.kb import IndicatorInfo
+from nlp.periods import held_period, question_scope
+
+
+def _indicator(i: int, name: str, value: float, **kw) -> IndicatorInfo:
+    base = dict(
+        id=i, document_id=1, name=name, value=value, unit="%", period="1-6月", target=None,
+        target_value=None, gap=None, progress=None, qualifier=None, section="一", quote=name,
+    )
+    base.update(kw)
+    return IndicatorInfo(**base)
+
+
+INDICATORS = [
+    _indicator(1, "县外到位资金增长", 12.5, target="10%", target_value=10.0,
+               progress="完成全年目标进度55.1%", gap="高于目标2.5个百分点", qualifier="县外"),
+    _indicator(2, "市外到位资金增长", 20.0, qualifier="市外"),
+    _indicator(3, "招商活动", 120.0, unit="次", period="上半年"),
+]
+
+
+def test_aspect_cues() -> None:
+    assert asked_aspect("县外到位资金增长多少") == "value"
+    assert asked_aspect("县外到位资金全年目标") == "target"
+    assert asked_aspect("县外到位资金完成进度") == "progress"
+    assert asked_aspect("比目标高多少") == "gap"
+
+
+def test_the_asked_figure_ranks_first() -> None:
+    index = FigureIndex(INDICATORS)
+    assert index.rank("县外到位资金增长多少", [])[0].value == 12.5
+    assert index.rank("县外到位资金目标", [])[0].value == 10.0
+    assert index.rank("县外到位资金完成进度", [])[0].value == 55.1
+    assert index.rank("县外到位资金高于目标多少", [])[0].value == 2.5
+
+
+def test_qualifier_separates_similar_names() -> None:
+    index = FigureIndex(INDICATORS)
+    assert index.rank("市外到位资金增长多少", [])[0].indicator.id == 2
+
+
+def test_unit_word_prefers_a_matching_unit() -> None:
+    index = FigureIndex(INDICATORS)
+    assert index.rank("招商活动多少次", [])[0].indicator.id == 3
+
+
+def test_unrelated_question_matches_nothing() -> None:
+    assert FigureIndex(INDICATORS).rank("火星距离", []) == []
+
+
+def test_number_with_unit() -> None:
+    assert number_with_unit("完成全年目标进度55.1%") == (55.1, "%")
+    assert number_with_unit("高于目标2.5个百分点") == (2.5, "个百分点")
+    assert number_with_unit("无") is None
+
+
+def test_question_scope_reads_period_year_and_place() -> None:
+    scope = question_scope("2023年下半年楚雄市到位资金", latest_year=2021)
+    assert (scope.period, scope.year, scope.places) == ("H2", 2023, ("楚雄市",))
+    assert question_scope("今年上半年", latest_year=2021).year == 2021
+    assert held_period("1-6月") == "H1"
+    assert held_period(None) is None
