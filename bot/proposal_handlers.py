@@ -42,6 +42,16 @@ def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
 
 
+def _is_admin(incoming: IncomingLike, services: Services) -> bool:
+    """Decide on the server: a Telegram user by the configured ids; the local console as set.
+
+    `source` and `is_admin` are filled by our own adapters, never by what a client sends.
+    """
+    if services.settings.is_admin(incoming.user_id):
+        return True
+    return getattr(incoming, "source", "") == "console" and bool(getattr(incoming, "is_admin", 0))
+
+
 def _actor(incoming: IncomingLike) -> str:
     return f"tg:{incoming.user_id}" if incoming.user_id is not None else "console"
 
@@ -205,7 +215,7 @@ def show_reply(
             return Reply(intent="proposal", text=str(exc))
         text = _details(p, day)
         buttons = []
-        if services.settings.is_admin(incoming.user_id):
+        if _is_admin(incoming, services):
             nexts = [s for s in store.allowed_next(p) if _may(p, s, day)]
             buttons = [[status_button(p.id, s) for s in nexts]] if nexts else []
         buttons.append([draft_button(p.id)])
@@ -281,7 +291,7 @@ def _change_status(
     index: int,
     today: dt.date | None,
 ) -> Reply:
-    if not services.settings.is_admin(incoming.user_id):
+    if not _is_admin(incoming, services):
         logger.warning("non-admin %s tried to change proposal %s", incoming.user_id, proposal_id)
         return Reply(intent="proposal", text="只有管理员可以更改提案状态。")
     if not 0 <= index < len(store.STATUSES):

@@ -179,3 +179,14 @@ def test_unknown_id_and_bad_argument(services: Services) -> None:
 def test_callback_prefix() -> None:
     assert ph.is_proposal_callback("tian:v:1")
     assert not ph.is_proposal_callback("1|src|3") and not ph.is_proposal_callback(None)
+
+
+def test_the_local_console_acts_as_admin_but_a_telegram_flag_does_not(
+    services: Services,
+) -> None:
+    ph.triage_reply(_msg(STAFF, P084), services, today=TODAY)
+    console = Incoming(source="console", is_admin=True, args=["1"])
+    assert "改为「办理中」" in _labels(ph.tian_reply(console, services, today=TODAY))
+    forged = Incoming(user_id=STAFF, source="telegram", is_admin=True)
+    reply = ph.proposal_callback(forged, services, ph.status_button(1, "办理中").data)
+    assert reply.text == "只有管理员可以更改提案状态。"
