@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ MAX_CHARS = 1_000_000
 # A .docx is a zip; its XML may inflate far beyond the file itself (a zip bomb).
 MAX_DOCX_INFLATED = 200 * 1024 * 1024
 MAX_DOCX_RATIO = 200
+HEADING_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
+)
 MAGIC_BINARY = (
     b"%PDF",
     b"PK\x03\x04",
@@ -58,7 +62,7 @@ class LoadedText:
 
 def safe_label(name: str) -> str:
     """Return `name` as a display label, refusing traversal and control characters."""
-    bad = ".." in name or "/" in name or "\\" in name or "\x00" in name
+    bad = name.startswith("..") or "/" in name or "\\" in name or "\x00" in name
     if bad or any(ord(c) < 32 for c in name) or not name.strip():
         raise UnsafePath(repr(name)[1:-1][:80] or "（空文件名）")
     return name
@@ -227,16 +231,67 @@ def _docx_blocks(document: object) -> list[str]:
     from docx.text.paragraph import Paragraph
 
     blocks: list[str] = []
+    numbering = _Numbering()
     body = document.element.body  # type: ignore[attr-defined]
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            blocks.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            blocks.append(numbering.label(paragraph) + paragraph.text)
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells = _unique_cells(cell.text.strip() for cell in row.cells)
                 blocks.append("\t".join(cells))
     return blocks
+
+
+class _Numbering:
+    """Write the numbers Word generates (list numbering, heading styles) into the text.
+
+    python-docx returns a paragraph's typed text only, so "一、" produced by automatic
+    numbering would be lost and with it the section tree.
+    """
+
+    MARKS = (
+        lambda n: f"{_cn(n)}、",
+        lambda n: f"（{_cn(n)}）",
+        lambda n: f"{n}.",
+        lambda n: f"（{n}）",
+    )
+
+    def __init__(self) -> None:
+        self.counters = [0, 0, 0, 0]
+
+    def label(self, paragraph: object) -> str:
+        """Return the marker to put before this paragraph ('' when it has none)."""
+        text = paragraph.text.strip()  # type: ignore[attr-defined]
+        level = self._level(paragraph)
+        if level is None or not text or HEADING_START_RE.match(text):
+            return ""
+        self.counters[level] += 1
+        for deeper in range(level + 1, len(self.counters)):
+            self.counters[deeper] = 0
+        return self.MARKS[level](self.counters[level])
+
+    @staticmethod
+    def _level(paragraph: object) -> int | None:
+        element = paragraph._p  # type: ignore[attr-defined]
+        num = element.pPr.numPr if element.pPr is not None else None
+        if num is not None and num.ilvl is not None:
+            return min(int(num.ilvl.val), 3)
+        style = (getattr(paragraph.style, "name", "") or "").lower()  # type: ignore[attr-defined]
+        match = re.match(r"(?:heading|标题)\s*(\d)", style)
+        if match and 1 <= int(match.group(1)) <= 4:
+            return int(match.group(1)) - 1
+        return None
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def _unique_cells(cells: object) -> list[str]:

@@ -187,3 +187,26 @@ def test_text_too_long_to_parse_is_refused(sqlite_sessions, snapshot) -> None:
     with pytest.raises(errors.EmptyFile):
         ingest_text(sqlite_sessions, " \n ", "blank.txt")
     assert snapshot(sqlite_sessions) == before
+
+
+def test_docx_heading_styles_become_numbered_sections() -> None:
+    import docx
+
+    from knowledge.parse import parse_text
+
+    document = docx.Document()
+    document.add_paragraph("某某县商务局2023年工作总结", style="Title")
+    document.add_heading("主要做法", level=1)
+    document.add_heading("强化招商", level=2)
+    document.add_paragraph("全年签约项目32个。")
+    document.add_heading("优化服务", level=2)
+    document.add_paragraph("办理手续120件。")
+    document.add_heading("下步打算", level=1)
+    document.add_paragraph("二、已编号的标题不重复编号")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = load_bytes(buffer.getvalue(), "styled.docx").text
+    assert "一、主要做法" in text and "（二）优化服务" in text and "二、下步打算" in text
+    doc = parse_text(text)
+    assert [s.id for s in doc.sections][:4] == ["一", "一（一）", "一（二）", "二"]
+    assert {(i.kind, i.section) for i in doc.items} >= {("measure", "一（一）"), ("action", "二")}
