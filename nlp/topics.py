@@ -19,8 +19,11 @@ TOPICS_FILE = Path(__file__).resolve().parent / "data" / "topics.json"
 OUT_OF_SCOPE = "非本局业务"
 # One keyword repeated many times is still one idea: cap its count.
 MAX_COUNT_PER_KEYWORD = 3
-# In scope needs this much weighted evidence of the bureau's field (two typical hits).
-MIN_DOMAIN_SCORE = 3.0
+# In scope needs this much weighted evidence of the bureau's field, of which at least
+# MIN_STRONG_SCORE from keywords of weight >= 1 (so 企业/项目/落实 alone never suffice).
+MIN_DOMAIN_SCORE = 2.0
+MIN_STRONG_SCORE = 2.0
+STRONG_WEIGHT = 1.0
 # ... and more evidence for the bureau's field than for another department's.
 OUT_OF_SCOPE_RATIO = 1.0
 # A passage "fully" covers a topic with this much weighted evidence (two strong keywords).
@@ -48,12 +51,14 @@ class TopicScores:
     domain: float
     out_of_scope: float
     hits: dict[str, int]
+    strong: float = 0.0
 
     @property
     def in_scope(self) -> bool:
         """Whether the text is the bureau's business (absolute evidence, not a ranking)."""
         return (
             self.domain >= MIN_DOMAIN_SCORE
+            and self.strong >= MIN_STRONG_SCORE
             and self.domain > OUT_OF_SCOPE_RATIO * self.out_of_scope
         )
 
@@ -138,11 +143,13 @@ class TopicCatalog:
         domain_words = dict(self.domain)
         for topic in self.topics:
             domain_words.update(topic.keywords)
+        strong_words = {k: w for k, w in domain_words.items() if w >= STRONG_WEIGHT}
         return TopicScores(
             topics=topic_scores,
             domain=_weighted(counts, domain_words),
             out_of_scope=_weighted(counts, self.out_of_scope),
             hits=counts,
+            strong=_weighted(counts, strong_words),
         )
 
     def _all_keywords(self) -> list[str]:
