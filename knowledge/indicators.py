@@ -24,6 +24,7 @@ from knowledge.figures import (
     target_in,
 )
 from knowledge.records import Indicator, Section
+from knowledge.tables import is_table_row, table_indicators
 
 SCOPE_RE = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截止目前|今年以来|年初以来|全州|全省|全市|全县|全区|"
@@ -61,7 +62,6 @@ CUT_VERBS = (
     "编制",
     "制定",
     "出台",
-    "新增",
     "建成",
     "签订",
     "帮助",
@@ -122,7 +122,14 @@ class _State:
 def section_indicators(section: Section, inherited_period: str | None) -> list[Indicator]:
     """Return the indicators of one section's own text."""
     found: list[Indicator] = []
-    for paragraph in section.text.split("\n"):
+    table: list[str] = []
+    for paragraph in [*section.text.split("\n"), ""]:
+        if is_table_row(paragraph):
+            table.append(paragraph)
+            continue
+        if table:
+            found.extend(table_indicators(table, section.id, inherited_period))
+            table = []
         state = _State(period=inherited_period)
         for sentence in sentences(paragraph):
             state.actor = ""
@@ -201,7 +208,8 @@ def _compared(core: str, state: _State) -> Indicator | None:
 
 def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> str:
     post_np = _post_phrase(post)
-    if not core and not post_np and state.topic and state.main is not None:
+    total = re.search(r"累计|合计|总计|共计", pre)
+    if not core and not post_np and total and state.topic and state.main is not None:
         return state.topic.removeprefix("新增").removeprefix("新") + "累计"
     if figure.unit in PEOPLE_UNITS:
         verb = PEOPLE_VERB_RE.match(post)
