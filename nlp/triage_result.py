@@ -1,0 +1,113 @@
+"""What triage returns: related work, figures, similar proposals, and the whole result.
+
+Plain pydantic records, shared by the triager, the draft writer, the bot and the CLI.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from nlp.triage_kb import KbContact
+
+
+class RelatedItem(BaseModel):
+    """A measure or planned action that bears on the proposal."""
+
+    kind: str
+    section: str | None
+    title: str
+    score: float
+    document: str
+    text: str = ""
+    points: list[str] = Field(default_factory=list)
+
+
+class RelatedIndicator(BaseModel):
+    """An indicator that bears on the proposal, with its source sentence."""
+
+    name: str
+    value: float
+    unit: str = ""
+    period: str | None = None
+    target: str | None = None
+    section: str | None = None
+    quote: str = ""
+    score: float
+    document: str
+    headline: bool = False
+    position: int = 0  # order in the knowledge base, so quotes read as the document does
+
+
+class EarlierProposal(BaseModel):
+    """A stored proposal to compare with."""
+
+    id: int
+    number: str | None = None
+    title: str = ""
+    text: str = ""
+    content_hash: str = ""
+
+
+class SimilarProposal(BaseModel):
+    """A stored proposal close to this one; `duplicate` when (nearly) the same text."""
+
+    id: int
+    number: str | None = None
+    title: str = ""
+    score: float
+    duplicate: bool = False
+
+
+class TriageResult(BaseModel):
+    """Everything triage found in one proposal."""
+
+    number: str | None = None
+    kind: str = "提案"
+    title: str = ""
+    proposer: str | None = None
+    content_hash: str
+    chars: int
+    topic: str
+    in_scope: bool
+    topic_scores: dict[str, float] = Field(default_factory=dict)
+    asks: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    related: list[RelatedItem] = Field(default_factory=list)
+    indicators: list[RelatedIndicator] = Field(default_factory=list)
+    similar: list[SimilarProposal] = Field(default_factory=list)
+    contact: KbContact = Field(default_factory=KbContact)
+
+    @property
+    def duplicate_of(self) -> int | None:
+        """Return the id of the stored proposal this one duplicates, if any."""
+        return next((s.id for s in self.similar if s.duplicate), None)
+
+    def to_json(self, draft: str) -> dict:
+        """Return the CLI's JSON shape (keys exactly as documented)."""
+        return {
+            "topic": self.topic,
+            "asks": self.asks,
+            "keywords": self.keywords,
+            "related": [
+                {"kind": r.kind, "section": r.section, "title": r.title, "score": r.score}
+                for r in self.related
+            ],
+            "indicators": [
+                i.model_dump(
+                    include={
+                        "name",
+                        "value",
+                        "unit",
+                        "period",
+                        "target",
+                        "section",
+                        "quote",
+                        "score",
+                        "document",
+                    }
+                )
+                for i in self.indicators
+            ],
+            "similar": [s.model_dump() for s in self.similar],
+            "draft": draft,
+        }
