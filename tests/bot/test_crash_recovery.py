@@ -37,7 +37,10 @@ def start_bot(api: FakeBotAPI, db_url: str, var_dir: Path, log: Path) -> subproc
     }
     return subprocess.Popen(
         [sys.executable, "run_bot.py", "serve", "--poll-timeout", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
     )
 
 
@@ -56,7 +59,9 @@ def test_sigkill_mid_flight_then_restart_answers_each_question_once(
             api.add_update(message_update(user, "上半年州外到位资金增长多少"))
         bot = start_bot(api, db_url, model_dir, log)
         try:
-            assert api.wait_for(lambda: api.pending_holds >= len(USERS), timeout=90), log.read_text()
+            assert api.wait_for(lambda: api.pending_holds >= len(USERS), timeout=90), (
+                log.read_text()
+            )
             bot.send_signal(signal.SIGKILL)
             bot.wait(10)
         finally:

@@ -1,0 +1,67 @@
+"""Webhook mode: the secret token is required, updates are stored before 200, redeliveries skip."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import httpx
+
+from bot import telegram_app
+from bot.transport.delivery import DeliveryPolicy
+from bot.transport.webhook import SECRET_HEADER, run_webhook
+from db import bot_records
+from tests.bot.conftest import ALLOWED, until
+from tests.bot.fake_bot_api import FakeBotAPI, message_json
+
+SECRET = "s3cret-Token_for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_secret_storage_and_redelivery(make_services, fake_api: FakeBotAPI) -> None:
+    services = make_services(telegram_api_base_url=fake_api.url)
+    policy = DeliveryPolicy(poll_timeout=1, overall_max_rate=0, read_timeout=2)
+    application = telegram_app.build_application(services.settings, services, policy)
+    await telegram_app.start(application, services)
+    dispatcher = telegram_app.dispatcher_for(application, services)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg-hook"
+    stop = asyncio.Event()
+    task = asyncio.ensure_future(run_webhook(dispatcher, url, "127.0.0.1", port, SECRET, stop))
+    try:
+        await until(lambda: fake_api.webhook.get("url") == url)
+        assert fake_api.webhook["secret_token"] == SECRET
+        body = {"update_id": 500, "message": message_json(ALLOWED, "外资到位多少")}
+        async with httpx.AsyncClient() as client:
+            missing = await client.post(url, json=body)
+            wrong = await client.post(url, json=body, headers={SECRET_HEADER: "nope"})
+            assert (missing.status_code, wrong.status_code) == (403, 403)
+            await asyncio.sleep(0.3)
+            assert fake_api.sent("sendMessage") == []
+            with services.sessions() as session:
+                assert not bot_records.is_handled(session, 500)
+            ok = await client.post(url, content=json.dumps(body), headers={SECRET_HEADER: SECRET})
+            assert ok.status_code == 200
+            await until(lambda: fake_api.sent("sendMessage", ALLOWED))
+            await until(lambda: _handled(services, 500))
+            again = await client.post(url, json=body, headers={SECRET_HEADER: SECRET})
+            assert again.status_code == 200
+            bad = await client.post(url, content=b"{not json", headers={SECRET_HEADER: SECRET})
+            assert bad.status_code == 400
+        await asyncio.sleep(0.5)
+        assert len(fake_api.sent("sendMessage", ALLOWED)) == 1  # the redelivery was skipped
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        await telegram_app.stop(application)
+
+
+def _handled(services, update_id: int) -> bool:
+    with services.sessions() as session:
+        return bot_records.is_handled(session, update_id)
