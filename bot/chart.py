@@ -40,10 +40,6 @@ def render_png(bars: Sequence[Bar], title: str = "") -> bytes:
     labels = [b.name[:8] if font else str(i) for i, b in enumerate(bars, 1)]
     figure = Figure(figsize=(max(4.0, 0.9 * len(bars) + 1.5), 4.0), dpi=100)
     axes = figure.subplots()
-    if font:
-        for text_obj in (axes.xaxis, axes.yaxis):
-            for label in text_obj.get_ticklabels():
-                label.set_fontfamily(font)
     positions = list(range(len(bars)))
     width = 0.4
     axes.bar([p - width / 2 for p in positions], [b.value for b in bars], width, label="actual")

@@ -13,6 +13,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from bot import browse
 from bot import callback_data as cb
 from bot.incoming import Incoming
 from db import bot_records
@@ -176,6 +177,16 @@ def feedback_help(incoming: Incoming, services: Services) -> Reply:
         answered=True,
         text="每条回答下方都有 👍 / 👎 按钮，点一下即可反馈，帮助我们改进。",
     )
+
+
+def inline(incoming: Incoming, services: Services) -> list[browse.Card]:
+    """Inline mode (@bot 州外到位资金): indicator cards; the query is logged like a question."""
+    started = time.perf_counter()
+    cards = browse.inline_cards(incoming.text, services)
+    if incoming.text.strip():
+        reply = Reply(intent="inline", answered=bool(cards), confidence=1.0 if cards else 0.0)
+        log_question(incoming, services, incoming.text.strip(), reply, started)
+    return cards
 
 
 def tian(incoming: Incoming, services: Services) -> Reply:

@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import access, admin, browse, handlers, render
+from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
@@ -213,7 +213,8 @@ class Callbacks:
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Inline mode: indicator cards, personal and cached only briefly."""
         query = update.inline_query
-        cards = await asyncio.to_thread(browse.inline_cards, query.query, self.rt.services)
+        incoming = self.incoming(update, text=query.query, source="inline")
+        cards = await asyncio.to_thread(handlers.inline, incoming, self.rt.services)
         results = [
             InlineQueryResultArticle(
                 id=card.key,

@@ -10,12 +10,14 @@ Telegram's redeliveries.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
@@ -70,6 +72,12 @@ class UpdateJournal:
         with self.sessions() as session:
             return bot_records.unhandled_updates(session)
 
+    def prune(self, keep_days: int = 7) -> int:
+        """Forget handled updates older than `keep_days` (Telegram never resends those)."""
+        cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=keep_days)
+        with self.sessions.begin() as session:
+            return bot_records.prune_handled(session, cutoff)
+
 
 def _chat_key(update: Update) -> int:
     chat = update.effective_chat
@@ -108,6 +116,7 @@ class DurableDispatcher:
 
     async def recover(self) -> int:
         """Handle the updates stored by an earlier run but never handled; return how many."""
+        await asyncio.to_thread(self.journal.prune)
         rows = await asyncio.to_thread(self.journal.unhandled)
         bot = self.application.bot
         updates = [Update.de_json(json.loads(payload), bot) for _, payload in rows]
@@ -135,15 +144,23 @@ class DurableDispatcher:
             return
         self._in_flight.add(update_id)
         try:
-            for _ in range(self.max_attempts):
+            for attempt in range(1, self.max_attempts + 1):
                 await self.application.process_update(update)
                 if not self.tracker.pop(update_id):
                     break
-                attempts = await asyncio.to_thread(self.journal.failed, update_id)
-                if attempts >= self.max_attempts:
-                    logger.error("update %s still failing after %d attempts", update_id, attempts)
+                await self._journal(self.journal.failed, update_id)
+                if attempt == self.max_attempts:
+                    logger.error("update %s still failing after %d attempts", update_id, attempt)
                     break
-                await asyncio.sleep(self.policy.backoff(attempts))
-            await asyncio.to_thread(self.journal.handled, update_id)
+                await asyncio.sleep(self.policy.backoff(attempt))
+            await self._journal(self.journal.handled, update_id)
         finally:
             self._in_flight.discard(update_id)
+
+    async def _journal(self, action, update_id: int) -> None:
+        # The database may be locked or down: the update then stays unhandled in the journal
+        # (or unconfirmed at Telegram) and is handled again later rather than crashing the loop.
+        try:
+            await asyncio.to_thread(action, update_id)
+        except SQLAlchemyError as exc:
+            logger.warning("could not record update %s: %s", update_id, type(exc).__name__)

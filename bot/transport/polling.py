@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
@@ -46,11 +47,21 @@ class DurablePoller:
             failures = 0
             if updates is None:
                 break
-            if updates:
-                pending = await self.dispatcher.accept(updates)
-                await self.dispatcher.process(pending)
+            if updates and await self._handle(updates, stop):
                 # Only now is the batch confirmed (Telegram forgets it at the next call).
                 self.offset = updates[-1].update_id + 1
+
+    async def _handle(self, updates: list[Update], stop: asyncio.Event) -> bool:
+        """Store and handle a batch; False (offset kept) when it could not even be stored."""
+        try:
+            pending = await self.dispatcher.accept(updates)
+        except SQLAlchemyError as exc:
+            # Database locked or down: keep the offset so Telegram redelivers, and back off.
+            logger.warning("could not store updates (%s); will fetch them again", exc)
+            await _sleep(stop, self.policy.backoff(3))
+            return False
+        await self.dispatcher.process(pending)
+        return True
 
     async def _fetch(self, bot, stop: asyncio.Event) -> list[Update] | None:
         fetch = asyncio.ensure_future(

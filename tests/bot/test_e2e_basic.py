@@ -127,3 +127,48 @@ async def test_commands_table_registration_help_and_menu_agree(
     listing = texts(fake_api, ALLOWED)[2:6]
     assert "州外到位资金增长" in listing[0] and "网络招商" in listing[1]
     assert "下步计划" in listing[2] and "州投促字〔2021〕3号" in listing[3]
+
+
+class SlowAssistant:
+    """The real assistant, 1.3 s slower: long enough for a typing indicator."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def answer(self, question: str):
+        import time
+
+        time.sleep(1.3)
+        return self.real.answer(question)
+
+
+async def test_typing_indicator_when_work_takes_over_a_second(
+    make_services, fake_api: FakeBotAPI
+) -> None:
+    services = make_services(telegram_api_base_url=fake_api.url)
+    services.assistant = SlowAssistant(services.assistant)
+    async with RunningBot(services):
+        fake_api.add_update(message_update(ALLOWED, "外资到位多少"))
+        fake_api.add_update(message_update(ALLOWED_2, "/docs"))  # fast: no typing
+        await until(lambda: len(fake_api.sent("sendMessage")) >= 2)
+    actions = fake_api.sent("sendChatAction")
+    assert [int(c.params["chat_id"]) for c in actions] == [ALLOWED]
+    assert actions[0].params["action"] == "typing"
+    assert actions[0].at < fake_api.sent("sendMessage", ALLOWED)[0].at
+
+
+async def test_stranger_upload_and_inline_get_nothing_and_inline_is_logged(
+    running_bot: RunningBot, fake_api: FakeBotAPI
+) -> None:
+    from tests.bot.fake_bot_api import document_update
+
+    fake_api.add_update(document_update(fake_api, STRANGER, "报告.txt", "一、概况".encode()))
+    fake_api.add_update(inline_update(ALLOWED, "省外到位资金"))
+    await until(
+        lambda: fake_api.sent("sendMessage", STRANGER) and fake_api.sent("answerInlineQuery")
+    )
+    assert not [c for c in fake_api.calls if c.method == "getFile"]
+    assert "授权" in texts(fake_api, STRANGER)[0]
+    with running_bot.services.sessions() as session:
+        row = session.scalars(select(QuestionLog)).one()
+    assert (row.source, row.text, row.user_id) == ("inline", "省外到位资金", ALLOWED)
