@@ -72,13 +72,13 @@ class TopicScores:
         total = sum(self.topics.values())
         return {k: v / total for k, v in self.topics.items() if v} if total else {}
 
-    def strengths(self) -> dict[str, float]:
-        """Return how fully the text covers each topic: score / SATURATION, capped at 1.
+    def strengths(self, saturation: float = SATURATION) -> dict[str, float]:
+        """Return how fully the text covers each topic: score / saturation, capped at 1.
 
         A short passage with one weak keyword must not look as on-topic as a paragraph
         devoted to it, which a length-free (normalised) vector would make it.
         """
-        return {k: min(1.0, v / SATURATION) for k, v in self.topics.items() if v}
+        return {k: min(1.0, v / saturation) for k, v in self.topics.items() if v}
 
 
 def _weights(raw: object, where: str) -> dict[str, float]:

@@ -47,9 +47,13 @@ DEFAULT_MAX_CHARS = 20_000
 #   + TITLE_WEIGHT * share of the item title's character pairs found in the proposal's focus.
 # Item titles are the distilled point of a measure ("建立清单化管理机制促项目落地"), and
 # character pairs survive segmentation differences (落地率 / 落地).
-WORD_WEIGHT = 0.45
-TOPIC_WEIGHT = 0.3
-TITLE_WEIGHT = 0.25
+WORD_WEIGHT = 0.4
+TOPIC_WEIGHT = 0.4
+TITLE_WEIGHT = 0.2
+# An item's topics: half from its title (a title states the point; one strong keyword there
+# is full coverage), half from its body, where a long paragraph touches many topics in passing.
+TITLE_TOPIC_SHARE = 0.5
+TITLE_SATURATION = 2.0
 MIN_RELATED_SCORE = 0.15
 MAX_RELATED = 10
 MIN_INDICATOR_SCORE = 0.2
@@ -187,7 +191,15 @@ class Triager:
 
     def _topic_strengths(self, item: KbItem) -> dict[str, float]:
         assert self.catalog is not None
-        return self.catalog.score("\n".join([item.text, *item.points]), item.title).strengths()
+        body = self.catalog.score("\n".join([item.text, *item.points]), item.title).strengths()
+        if not item.title.strip():
+            return body
+        title = self.catalog.score(item.title).strengths(TITLE_SATURATION)
+        share = TITLE_TOPIC_SHARE
+        return {
+            k: (1 - share) * body.get(k, 0.0) + share * title.get(k, 0.0)
+            for k in set(body) | set(title)
+        }
 
     # -- analysis ----------------------------------------------------------------------------
 

@@ -214,3 +214,23 @@ def test_any_text_is_triaged_or_refused_with_a_message(kb_triager: Triager, text
         draft = build_draft(result)
         assert render_text(draft)
         assert render_docx(draft)[:2] == b"PK"
+
+
+TITLE_084 = (
+    "关于加强部门联动、强化政策体系建设，切实提高招商引资项目落地率，推动经济社会快速发展的提案"
+)
+
+
+@pytest.mark.parametrize(
+    "asks",
+    [
+        "一、加强部门联动\n二、强化政策体系建设\n三、切实提高招商引资项目落地率",
+        "建议：加强部门联动，强化政策体系建设，切实提高招商引资项目落地率。",
+        "一是各部门要协同联动，形成合力；二是要出台完善的招商引资政策；三是要做好项目落地的跟踪服务。",
+        "建议州委州政府高度重视招商引资项目落地问题，加强统筹协调，完善考核机制，强化要素保障。",
+    ],
+    ids=["headings", "one-sentence", "yishi-ershi", "colloquial"],
+)
+def test_title_and_asks_of_084_in_other_wordings(kb_triager: Triager, asks: str) -> None:
+    result = kb_triager.analyze(f"{TITLE_084}\n{asks}")
+    assert {r.section for r in result.related[:3]} == {"二（五）", "三（一）", "三（五）"}
