@@ -5,77 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Base units; any of them may carry a 万/亿 multiplier ("42万平方米", "1.2万户", "5亿").
+BASE_UNITS = (
+    "个百分点", "百分点", "个工作日", "个月", "人次", "美元", "元", "吨", "千瓦", "GW", "MW",
+    "kW", "KW", "亩", "平方公里", "平方米", "公里", "千米", "%", "‰", "倍", "家", "个", "项",
+    "次", "场", "批", "户", "件", "条", "台", "套", "名", "人", "位", "篇", "期", "所", "座",
+    "处", "天", "年", "辆", "张", "份", "宗", "例", "栋",
+)  # fmt: skip
 UNITS = (
-    "个百分点",
-    "百分点",
-    "个工作日",
-    "个月",
-    "万人次",
-    "人次",
-    "万人",
-    "亿美元",
-    "万美元",
-    "美元",
-    "亿元",
-    "万元",
-    "元",
-    "万吨",
-    "吨",
-    "万千瓦",
-    "千瓦",
-    "GW",
-    "MW",
-    "kW",
-    "KW",
-    "万亩",
-    "亩",
-    "平方公里",
-    "平方米",
-    "公里",
-    "千米",
-    "%",
-    "‰",
-    "倍",
-    "家",
-    "个",
-    "项",
-    "次",
-    "场",
-    "批",
-    "户",
-    "件",
-    "条",
-    "台",
-    "套",
-    "名",
-    "人",
-    "位",
-    "篇",
-    "期",
-    "所",
-    "座",
-    "处",
-    "天",
-    "年",
-)
+    *(f"{big}{unit}" for big in ("万", "亿") for unit in BASE_UNITS if unit not in "%‰"),
+    *BASE_UNITS, "万", "亿",
+)  # fmt: skip
 PEOPLE_UNITS = ("万人次", "人次", "万人", "人", "名")
 PHYSICAL_UNITS = (
-    "万吨",
-    "吨",
-    "万千瓦",
-    "千瓦",
-    "GW",
-    "MW",
-    "kW",
-    "KW",
-    "万亩",
-    "亩",
-    "平方公里",
-    "平方米",
-    "公里",
-    "千米",
-)
-_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+    "吨", "千瓦", "GW", "MW", "kW", "KW", "亩", "平方公里", "平方米", "公里", "千米",
+)  # fmt: skip
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 FIGURE_RE = re.compile(
     rf"(?<![\d.\-A-Za-z])(\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(多|余)?\s*({_UNIT_ALT})(?![A-Za-z])"
 )
@@ -133,6 +78,8 @@ def figures_in(clause: str) -> list[Figure]:
     for match in FIGURE_RE.finditer(masked):
         number, approx, unit = match.group(1), match.group(2), match.group(3)
         after = masked[match.end() : match.end() + 3]
+        if masked[max(0, match.start() - 1) : match.start()] == "第":
+            continue  # an ordinal ("排名第2位"), not a quantity
         if unit == "年" and (len(number) == 4 or not after.startswith(("来", "内", "间"))):
             continue
         if unit == "个" and after.startswith("月"):

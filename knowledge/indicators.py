@@ -222,7 +222,7 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
         lead = LEAD_CUT_RE.match(SCOPE_RE.sub("", pre.strip(" 、，,")))
         verb = lead.group(1) if lead and not listed and len(post_np) <= 3 else ""
         name = verb + listed + post_np
-    elif post_np and figure.unit in PHYSICAL_UNITS:
+    elif post_np and figure.unit.lstrip("万亿") in PHYSICAL_UNITS:
         name = _tail(core) + post_np
     else:
         core = core.rsplit("等", 1)[1] if "等" in core[1:] else core

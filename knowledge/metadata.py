@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.records import ProposalRef
+from knowledge.repair import HEADING_RE
 
 NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15}〔\d{4}〕\s*第?\s*\d{1,5}\s*号)")
 CLASS_WORDS = (
@@ -109,6 +110,7 @@ def _is_addressee(line: str) -> bool:
         bool(re.search(r"[:：]$", line))
         and len(line) <= 60
         and not re.match(r"^(?:联系人|抄送|附件|现|特此|答复如下|报告如下)", line)
+        and not HEADING_RE.match(line)
         and not re.search(r"如下[:：]$", line)
     )
 

@@ -30,6 +30,8 @@ FOOTER_START_RE = re.compile(
 TITLE_END_RE = re.compile(
     r"(?:答复|报告|总结|方案|意见|通知|函|请示|提案|建议|计划|要点|情况|文件)$"
 )
+# The tail of a title wrapped onto a second line ("…第084号提案" + "的答复").
+TITLE_TAIL_RE = re.compile(r"^(?:的|之)?(?:答复|复函|答复函|报告|总结|情况)?(?:的答复)?$|^的")
 LATIN_GLUE = {"and": "和", "or": "或", "AND": "和", "OR": "或", "&": "和"}
 
 
@@ -103,7 +105,7 @@ def _continues(pieces: list[str], line: str, wrap: int) -> bool:
         return False
     if previous.endswith(tuple(TERMINAL)) or "\t" in previous or "\t" in line:
         return False
-    if previous.endswith(tuple(CONTINUING)):
+    if previous.endswith(tuple(CONTINUING)) or (single and TITLE_TAIL_RE.match(line)):
         return True
     if single and TITLE_END_RE.search(previous):
         return False

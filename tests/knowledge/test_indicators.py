@@ -154,3 +154,12 @@ def test_table_rows_named_by_row_and_column() -> None:
 def test_a_second_figure_without_subject_is_not_a_total() -> None:
     found = _extract("新增企业18家，其中外资企业3家。")
     assert [i.name for i in found] == ["新增企业", "外资企业"]
+
+
+def test_multiplied_units_and_ordinals() -> None:
+    found = _extract("新建标准厂房42万平方米，服务1.2万户，引资5亿，排名全省第2位。")
+    got = [(i.name, i.value, i.unit) for i in found]
+    assert ("新建标准厂房", 42, "万平方米") in got
+    assert ("引资", 5, "亿") in got
+    assert any(unit == "万户" and value == 1.2 for _, value, unit in got)
+    assert not any(unit == "位" for _, _, unit in got)

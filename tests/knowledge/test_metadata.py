@@ -114,3 +114,9 @@ def test_no_proposal_for_a_summary() -> None:
 )
 def test_doc_type(title: str, kind: str) -> None:
     assert meta.doc_type(title) == kind
+
+
+def test_heading_with_colon_is_not_an_addressee() -> None:
+    layout = meta.split_layout(["某某县2023年工作总结", "一、主要指标：", "增长5%。"])
+    assert layout.body[0] == "一、主要指标："
+    assert meta.find_addressee(layout.header) is None

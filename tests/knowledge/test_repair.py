@@ -90,3 +90,8 @@ def test_newlines_and_page_breaks() -> None:
 def test_repair_text_combines_everything() -> None:
     raw = "１—６月，州外资金增长 19.4 ％，布局 and 选址。"
     assert repair.repair_text(raw) == "1-6月，州外资金增长19.4%，布局和选址。"
+
+
+def test_title_wrapped_onto_two_lines_is_rejoined() -> None:
+    text = "关于州政协十届五次会议第084号提案\n的答复\n\n民盟某某支部："
+    assert repair.join_broken_lines(text).startswith("关于州政协十届五次会议第084号提案的答复\n")
