@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+
+def clean_text(value: str) -> str:
+    """Drop what no database stores: NUL characters and lone UTF-16 surrogates."""
+    value = value.replace("\x00", "")
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 class Incoming(BaseModel):
@@ -19,6 +25,16 @@ class Incoming(BaseModel):
     update_id: int | None = None
     source: Literal["telegram", "console", "inline"] = "telegram"
     is_admin: bool = False
+
+    @field_validator("text", "callback")
+    @classmethod
+    def _clean(cls, value: str | None) -> str | None:
+        return clean_text(value) if value is not None else None
+
+    @field_validator("args")
+    @classmethod
+    def _clean_args(cls, value: list[str]) -> list[str]:
+        return [clean_text(v) for v in value]
 
     @property
     def arg_text(self) -> str:

@@ -108,7 +108,7 @@ class DurableDispatcher:
         """Store updates durably; return those not handled before (de-duplication)."""
         if not updates:
             return []
-        items = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
+        items = [(u.update_id, json.dumps(u.to_dict())) for u in updates]
         pending = set(await asyncio.to_thread(self.journal.store, items))
         return [
             u for u in updates if u.update_id in pending and u.update_id not in self._in_flight
