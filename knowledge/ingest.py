@@ -30,6 +30,7 @@ from knowledge.repair import repair_text
 logger = logging.getLogger(__name__)
 
 Status = Literal["added", "unchanged", "superseded"]
+OLDER_VERSION = "同文号已有更新日期的版本，本文件作为历史版本保存。"
 
 
 @dataclass
@@ -100,6 +101,13 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
         )
         older = writes.current_with_number(session, parsed.number) if parsed.number else []
         older = [doc for doc in older if doc.id != document.id]
+        newer = [doc for doc in older if _dated_before(document, doc)]
+        if newer:
+            # An old version arriving late is kept as history, not made current.
+            writes.supersede(session, document, newer[0])
+            parsed.warnings.append(OLDER_VERSION)
+            document.warnings = list(parsed.warnings)
+            older = []
         for old in older:
             writes.supersede(session, old, document)
         status: Status = "superseded" if older else "added"
@@ -107,6 +115,12 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
         result.superseded_ids = [doc.id for doc in older]
     logger.info("ingested %s: %s", loaded.label, status)
     return result
+
+
+def _dated_before(new: object, old: object) -> bool:
+    """True when both carry dates and `new` is older than `old`."""
+    new_date, old_date = getattr(new, "date", None), getattr(old, "date", None)
+    return bool(new_date and old_date and new_date < old_date)
 
 
 def _result(document: object, status: Status, label: str, parsed: ParsedDocument | None):

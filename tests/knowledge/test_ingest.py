@@ -121,3 +121,15 @@ def test_source_sized_document_ingests_fast(sqlite_sessions) -> None:
         ingest_text(sqlite_sessions, variant, f"v{n}.txt")
         timings.append(time.perf_counter() - start)
     assert sorted(timings)[2] < 0.1  # median; the target on a quiet machine is 30 ms
+
+
+def test_an_older_version_arriving_late_is_stored_as_history(sessions) -> None:
+    newer = COUNTY_REPLY.replace("二〇二二年十月十八日", "二〇二二年十一月一日")
+    current = ingest_text(sessions, newer, "new.txt")
+    late = ingest_text(sessions, COUNTY_REPLY, "old.txt")
+    assert late.status == "added" and late.warnings
+    with sessions() as session:
+        docs = {d.id: d for d in session.scalars(select(Document))}
+        assert docs[current.document_id].is_current is True
+        assert docs[late.document_id].is_current is False
+        assert docs[late.document_id].superseded_by_id == current.document_id
