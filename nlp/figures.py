@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from nlp.kb import IndicatorInfo
 
 ASPECT_BONUS = 0.25
+# Scope words that make two otherwise equal names different figures.
+QUALIFIERS = (
+    "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
+    "州级", "省级", "市级", "县级", "县市", "乡镇",
+)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -35,8 +40,8 @@ _UNIT_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"几次|多少次|次数"), "次"),
     (re.compile(r"几场|多少场"), "场"),
     (re.compile(r"几家|多少家"), "家"),
-    (re.compile(r"百分|%|率|比重|占比|增幅|增速"), "%"),
-    (re.compile(r"多少钱|金额|美元|亿元|万元"), "元"),
+    (re.compile(r"百分|%|率|比重|占比|增幅|增速|增长|涨"), "%"),
+    (re.compile(r"多少钱|金额|美元|亿|万元"), "元"),
 )
 _QUANTITY = re.compile(
     r"多少|几|数|率|比重|占比|增长|增幅|增速|目标|进度|规模|金额|总额|%|百分|完成|高于|提前"
@@ -97,6 +102,7 @@ class _Entry:
     indicator: IndicatorInfo
     name: frozenset[str]
     around: frozenset[str]
+    qualifiers: frozenset[str]
 
 
 class FigureIndex:
@@ -106,23 +112,35 @@ class FigureIndex:
         self.entries: list[_Entry] = []
         self.postings: dict[str, list[int]] = {}
         for indicator in indicators:
-            name = frozenset(_bigrams(indicator.name + (indicator.qualifier or "")))
+            # Names are stripped of the same filler words as questions ("同比", "的").
+            label = _STOP.sub(" ", indicator.name + " " + (indicator.qualifier or ""))
+            name = frozenset(_bigrams(label))
             around = name | _bigrams(indicator.context or indicator.quote)
             for gram in around:
                 self.postings.setdefault(gram, []).append(len(self.entries))
-            self.entries.append(_Entry(indicator, name, frozenset(around)))
+            scope = frozenset(q for q in QUALIFIERS if q in label)
+            self.entries.append(_Entry(indicator, name, frozenset(around), scope))
 
     def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
         """Return (indicator, name score) for indicators sharing a bigram with the question."""
-        query = question_bigrams(question, canonical)
-        if not query:
+        literal = question_bigrams(question, [])
+        expanded = question_bigrams(question, canonical) if canonical else literal
+        if not expanded:
             return []
-        hit = {i for gram in query for i in self.postings.get(gram, ())}
+        hit = {i for gram in expanded for i in self.postings.get(gram, ())}
         quantity_less = not _QUANTITY.search(question)
+        asked = frozenset(q for q in QUALIFIERS if q in question)
         out = []
         for i in sorted(hit):
             entry = self.entries[i]
-            score = _score(query, entry.name, entry.around, question, quantity_less)
+            # Synonyms are alternatives: they may help a match but never dilute a literal one.
+            score = max(
+                _score(query, entry.name, entry.around, question, quantity_less)
+                for query in (literal, expanded)
+                if query
+            )
+            if asked and entry.qualifiers and not asked & entry.qualifiers:
+                score *= 0.5  # asked 市外, this is 州外: a different figure
             out.append((entry.indicator, score + _unit_fit(question, entry.indicator.unit)))
         return out
 

@@ -111,7 +111,7 @@ class Unit:
     id: int
     document_id: int
     section: str | None
-    kind: str  # measure | action | other
+    kind: str  # measure | action | problem | other
     text: str
 
 
@@ -139,10 +139,11 @@ class KnowledgeSnapshot:
         )
 
     def user_words(self) -> list[str]:
-        """Return names the tokenizer should keep whole (indicators, entities, short titles)."""
-        words = [i.name for i in self.indicators if len(i.name) <= 12]
-        words += [e.name for e in self.entities if len(e.name) <= 16]
-        words += [s.title for s in self.sections if 2 <= len(s.title) <= 8]
+        """Return names the tokenizer should keep whole (entities, short indicator names)."""
+        # Only real names: a phrase made one token (a section title, a long indicator name)
+        # would stop matching the words a question uses for it.
+        words = [i.name for i in self.indicators if len(i.name) <= 6]
+        words += [e.name for e in self.entities if len(e.name) <= 12]
         return words
 
 
@@ -189,6 +190,7 @@ def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
 
 
 _ACTION_TITLE = re.compile(r"下步|下一步|下阶段|今后|计划|打算|思路|安排")
+_PROBLEM_TITLE = re.compile(r"存在问题|存在的问题|困难|不足|短板")
 _MEASURE_TITLE = re.compile(r"工作开展|主要工作|主要做法|措施|成效|进展|情况")
 
 
@@ -200,7 +202,9 @@ def section_kinds(snapshot: KnowledgeSnapshot) -> dict[tuple[int, str], str]:
         key = (section.document_id, section.sid)
         node: SectionInfo | None = section
         while key not in kinds and node is not None:
-            if _ACTION_TITLE.search(node.title):
+            if _PROBLEM_TITLE.search(node.title):
+                kinds[key] = "problem"
+            elif _ACTION_TITLE.search(node.title):
                 kinds[key] = "action"
             elif _MEASURE_TITLE.search(node.title) and node.level == 1:
                 kinds[key] = "measure"
@@ -217,8 +221,15 @@ def build_units(snapshot: KnowledgeSnapshot, texts: dict[int, str]) -> list[Unit
     units: list[Unit] = []
     covered: dict[int, list[str]] = {}
 
+    proposal_titles = {
+        d.id: _key(d.proposal_title) for d in snapshot.documents if d.proposal_title
+    }
+
     def add(document_id: int, section: str | None, kind: str, sentence: str) -> None:
         key = _key(sentence)
+        title = proposal_titles.get(document_id)
+        if title and title in key:
+            return  # "您委《…》已交我局办理": the letter's formula, not its content
         done = covered.setdefault(document_id, [])
         # Skip text already held, either way round: a layout-joined line may contain it.
         if len(key) < 4 or any(key in c or c in key for c in done):

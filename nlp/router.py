@@ -16,7 +16,7 @@ from nlp.classifier import IntentPrediction
 from nlp.documents import answer_document
 from nlp.features import Analysis
 from nlp.figures import ASPECT_BONUS, Figure, FigureIndex
-from nlp.kb import KnowledgeSnapshot, Unit
+from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
 from nlp.periods import PERIOD_NAMES, held_period, question_scope
 from nlp.query import Candidate, Query
 from nlp.reply import Citation, Reply
@@ -29,6 +29,8 @@ FIGURE_MARGIN = 0.02  # two different figures this close: offer both
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
+OTHER_KIND_WEIGHT = 0.9  # preamble/problem paragraphs vs the asked measure/plan kind
+OLDER_DOCUMENT_WEIGHT = 0.9  # without a year in the question, the latest document wins ties
 RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy run
 CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
 _GENERIC = re.compile(
@@ -194,7 +196,7 @@ def _scope_refusal(router: Router, query: Query, figure: Figure) -> Reply | None
         asked = f"{scope.year}年"
     elif scope.period and held_period(ind.period) and scope.period != held_period(ind.period):
         asked = PERIOD_NAMES[scope.period]
-    elif scope.places and not any(p in ind.name + (ind.qualifier or "") for p in scope.places):
+    elif scope.places and not any(p in _place_text(ind, doc) for p in scope.places):
         asked = "、".join(scope.places)
     if asked is None:
         return None
@@ -202,6 +204,12 @@ def _scope_refusal(router: Router, query: Query, figure: Figure) -> Reply | None
     suggestion = f"{held}{ind.name}是多少"
     logger.info("declined %r: period/place %s not held", query.text, asked)
     return compose.decline_reply("indicator", query.prediction.confidence, text, [suggestion])
+
+
+def _place_text(ind: IndicatorInfo, doc: DocumentInfo | None) -> str:
+    """Return where a figure is about: its own words and its document's issuer and title."""
+    own = f"{ind.name}{ind.qualifier or ''}{ind.quote}"
+    return own + (f"{doc.issuer or ''}{doc.title}{doc.number or ''}" if doc else "")
 
 
 def _topic(reply: Reply) -> str:
@@ -223,7 +231,14 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
     own = [w for w in _content_words(query) if w not in canonical]
     if not own and kind in ("measure", "action"):
         return _overview(router, query, kind)
-    hits = router.search(query, (kind, "other"), k=12)
+    # Problems belong to the situation (measure), never to what will be done (plan).
+    accepted = (kind, "other", "problem") if kind == "measure" else (kind, "other")
+    hits = router.search(query, accepted, k=12)
+    # Prefer the asked kind (a "problems" paragraph is 'other' and shares the plan's words).
+    hits = [
+        Hit(h.unit, h.score * (1.0 if h.unit.kind == kind else OTHER_KIND_WEIGHT)) for h in hits
+    ]
+    hits = _prefer_documents(router, query, hits)
     if not hits or hits[0].score < RETRIEVAL_FLOOR:
         return None
     top = hits[0].unit
@@ -238,7 +253,9 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
     # A close runner-up from another section (often the preamble's summary) goes last.
     elsewhere = [
         h.unit for h in hits[1:]
-        if h.unit.section != top.section and h.score >= 0.5 * hits[0].score
+        if h.unit.section != top.section
+        and h.unit.document_id == top.document_id
+        and h.score >= 0.5 * hits[0].score
     ]
     chosen += elsewhere[:1]
     section = router.snapshot.section(top.document_id, top.section)
@@ -246,6 +263,21 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
     intent = "plan" if kind == "action" else kind
     reply = compose.points_reply(intent, heading, chosen, router.snapshot, 0.0)
     return Candidate(reply, min(1.0, hits[0].score * 2))
+
+
+def _prefer_documents(router: Router, query: Query, hits: list[Hit]) -> list[Hit]:
+    """Keep the asked year's documents when there are hits in them; else favour the latest."""
+    years = {d.id: d.year for d in router.snapshot.documents}
+    if query.scope.year:
+        same = [h for h in hits if years.get(h.unit.document_id) == query.scope.year]
+        if same:
+            return same
+    latest = router.snapshot.documents[0].id if router.snapshot.documents else None
+    weighted = [
+        Hit(h.unit, h.score * (1.0 if h.unit.document_id == latest else OLDER_DOCUMENT_WEIGHT))
+        for h in hits
+    ]
+    return sorted(weighted, key=lambda h: -h.score)
 
 
 def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
@@ -287,11 +319,12 @@ def answer_plan(router: Router, query: Query) -> Candidate | None:
 
 def answer_entity(router: Router, query: Query) -> Candidate | None:
     """Find sentences naming the company, project or place asked about."""
-    names = [e.name for e in router.snapshot.entities if e.name in query.text]
+    names = _named_entities(router, query)
     units: list[Unit] = []
     if names:
         name = max(names, key=len)
-        units = [u for u in router.snapshot.units if name in u.text][:3]
+        short = _ORG_SUFFIX.sub("", name)
+        units = [u for u in router.snapshot.units if name in u.text or short in u.text][:3]
     if units:
         reply = compose.points_reply("entity", f"【{name}】", units, router.snapshot, 0.0)
         return Candidate(reply, 0.9)
@@ -301,6 +334,21 @@ def answer_entity(router: Router, query: Query) -> Candidate | None:
     chosen = sorted((h.unit for h in hits if h.score >= 0.6 * hits[0].score), key=lambda u: u.id)
     reply = compose.points_reply("entity", "", chosen, router.snapshot, 0.0)
     return Candidate(reply, min(1.0, hits[0].score * 2))
+
+
+_ORG_SUFFIX = re.compile(r"(股份)?有限(责任)?公司$|集团$|公司$")
+
+
+def _named_entities(router: Router, query: Query) -> list[str]:
+    """Return entity names the question mentions, in full or by their distinctive part."""
+    core = "".join(_content_words(query))
+    names = []
+    for entity in router.snapshot.entities:
+        short = _ORG_SUFFIX.sub("", entity.name)
+        named = entity.name in query.text or (len(short) >= 2 and short in query.text)
+        if named or (len(core) >= 3 and core in entity.name):
+            names.append(entity.name)
+    return names
 
 
 STRATEGIES: dict[str, Strategy] = {
