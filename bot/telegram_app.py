@@ -73,6 +73,8 @@ class BotRuntime:
     policy: DeliveryPolicy
     throttle: access.Throttle
     tracker: FailureTracker = field(default_factory=FailureTracker)
+    # Strangers hear the refusal at most once a minute, however much they send.
+    refusals: access.Throttle = field(default_factory=lambda: access.Throttle(1))
 
     def access_of(self, user_id: int | None) -> access.Access:
         """Return a user's access level."""
@@ -161,11 +163,12 @@ class Callbacks:
         user = update.effective_user
         if user is None:
             raise ApplicationHandlerStop
-        verdict = self.rt.throttle.take(user.id)
         if self.rt.access_of(user.id) is access.Access.REFUSED:
             logger.info("refused user %s (update %s)", user.id, update.update_id)
-            await self._deny(update, access.REFUSAL, verdict is not access.Verdict.DENY_SILENT)
+            tell = self.rt.refusals.take(user.id) is access.Verdict.ALLOW
+            await self._deny(update, access.REFUSAL, tell)
             raise ApplicationHandlerStop
+        verdict = self.rt.throttle.take(user.id)
         if verdict is not access.Verdict.ALLOW:
             logger.info("throttled user %s (update %s)", user.id, update.update_id)
             await self._deny(update, access.THROTTLED, verdict is access.Verdict.DENY_NOTIFY)
