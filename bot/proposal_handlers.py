@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.orm import Session
 
 from bot import proposal_service as service
 from db import proposals as store
@@ -27,7 +30,11 @@ logger = logging.getLogger(__name__)
 CALLBACK_PREFIX = "tian:"
 KIND_LABELS = {"measure": "措施", "action": "计划"}
 MAX_LISTED = 30
-USAGE = "用法：/tian 查看待办提案；/tian ID 查看一件（ID 为登记序号）。"
+USAGE = "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）。"
+STALE = "按钮已失效，请重新发送 /tian。"
+ADMIN_ONLY = "只有管理员可以更改提案状态。"
+# Outcome classes make sense once the bureau is working on (or has answered) the proposal.
+OUTCOME_STATUSES = (store.HANDLING, store.ANSWERED, store.CLOSED)
 
 
 class IncomingLike(Protocol):
@@ -70,6 +77,11 @@ def status_button(proposal_id: int, status: str) -> Button:
 def show_button(proposal_id: int) -> Button:
     """Return the button that shows one proposal."""
     return Button(label=f"查看 ID {proposal_id}", data=f"{CALLBACK_PREFIX}v:{proposal_id}")
+
+
+def outcome_button(proposal_id: int, outcome: str) -> Button:
+    """Return the button that records the reply's outcome class."""
+    return Button(label=f"{outcome}类", data=f"{CALLBACK_PREFIX}o:{proposal_id}:{outcome}")
 
 
 def draft_button(proposal_id: int) -> Button:
@@ -170,6 +182,8 @@ def tian_reply(
         ref = args[0].strip().lstrip("#")
         if not ref.isdigit():
             return Reply(intent="proposal", text=USAGE)
+        if len(args) >= 3 and args[1] in ("承办", "承办人", "assign"):
+            return _assign(incoming, services, int(ref), " ".join(args[2:]), today)
         return show_reply(incoming, services, int(ref), today=today)
     return list_reply(services, today=today)
 
@@ -218,6 +232,8 @@ def show_reply(
         if _is_admin(incoming, services):
             nexts = [s for s in store.allowed_next(p) if _may(p, s, day)]
             buttons = [[status_button(p.id, s) for s in nexts]] if nexts else []
+            if p.status in OUTCOME_STATUSES:
+                buttons.append([outcome_button(p.id, o) for o in store.OUTCOMES])
         buttons.append([draft_button(p.id)])
     return Reply(
         intent="proposal",
@@ -273,7 +289,7 @@ def proposal_callback(
     """Handle a /tian button; status changes are refused for non-admins."""
     parts = data.removeprefix(CALLBACK_PREFIX).split(":")
     if len(parts) < 2 or not parts[1].isdigit():
-        return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
+        return Reply(intent="proposal", text=STALE)
     action, proposal_id = parts[0], int(parts[1])
     if action == "v":
         return show_reply(incoming, services, proposal_id, today=today)
@@ -281,30 +297,62 @@ def proposal_callback(
         return draft_reply(services, proposal_id)
     if action == "s" and len(parts) == 3 and parts[2].isdigit():
         return _change_status(incoming, services, proposal_id, int(parts[2]), today)
-    return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
+    if action == "o" and len(parts) == 3 and parts[2] in store.OUTCOMES:
+        return _change_outcome(incoming, services, proposal_id, parts[2], today)
+    return Reply(intent="proposal", text=STALE)
 
 
-def _change_status(
+def _admin_change(
     incoming: IncomingLike,
     services: Services,
     proposal_id: int,
-    index: int,
+    change: Callable[[Session, str], str],
     today: dt.date | None,
 ) -> Reply:
+    """Run one workflow change for an admin in its own transaction, then show the proposal."""
     if not _is_admin(incoming, services):
         logger.warning("non-admin %s tried to change proposal %s", incoming.user_id, proposal_id)
-        return Reply(intent="proposal", text="只有管理员可以更改提案状态。")
-    if not 0 <= index < len(store.STATUSES):
-        return Reply(intent="proposal", text="按钮已失效，请重新发送 /tian。")
-    status = store.STATUSES[index]
+        return Reply(intent="proposal", text=ADMIN_ONLY)
     try:
         with services.sessions.begin() as session:
-            store.set_status(
-                session, proposal_id, status, actor=_actor(incoming), today=_today(today)
-            )
+            notice = change(session, _actor(incoming))
     except store.ProposalError as exc:
         return Reply(intent="proposal", text=str(exc))
-    return show_reply(incoming, services, proposal_id, today=today, notice=f"已改为「{status}」。")
+    return show_reply(incoming, services, proposal_id, today=today, notice=notice)
+
+
+def _change_status(
+    incoming: IncomingLike, services: Services, proposal_id: int, index: int, day: dt.date | None
+) -> Reply:
+    if not 0 <= index < len(store.STATUSES):
+        return Reply(intent="proposal", text=STALE)
+    status = store.STATUSES[index]
+
+    def change(session: Session, actor: str) -> str:
+        store.set_status(session, proposal_id, status, actor=actor, today=_today(day))
+        return f"已改为「{status}」。"
+
+    return _admin_change(incoming, services, proposal_id, change, day)
+
+
+def _change_outcome(
+    incoming: IncomingLike, services: Services, proposal_id: int, outcome: str, day: dt.date | None
+) -> Reply:
+    def change(session: Session, actor: str) -> str:
+        p = store.set_outcome(session, proposal_id, outcome, actor=actor)
+        return f"办理结果已登记为 {p.outcome} 类（{store.OUTCOMES[p.outcome or '']}）。"
+
+    return _admin_change(incoming, services, proposal_id, change, day)
+
+
+def _assign(
+    incoming: IncomingLike, services: Services, proposal_id: int, name: str, day: dt.date | None
+) -> Reply:
+    def change(session: Session, actor: str) -> str:
+        p = store.set_assignee(session, proposal_id, name, actor=actor)
+        return f"承办人已设为 {p.assignee}。"
+
+    return _admin_change(incoming, services, proposal_id, change, day)
 
 
 def draft_reply(services: Services, proposal_id: int) -> Reply:

@@ -190,3 +190,25 @@ def test_the_local_console_acts_as_admin_but_a_telegram_flag_does_not(
     forged = Incoming(user_id=STAFF, source="telegram", is_admin=True)
     reply = ph.proposal_callback(forged, services, ph.status_button(1, "办理中").data)
     assert reply.text == "只有管理员可以更改提案状态。"
+
+
+def test_admin_records_the_outcome_class_once_handling(services: Services) -> None:
+    ph.triage_reply(_msg(STAFF, P084), services, today=TODAY)
+    assert "A类" not in _labels(ph.tian_reply(_msg(ADMIN, args=["1"]), services, today=TODAY))
+    ph.proposal_callback(_msg(ADMIN), services, ph.status_button(1, "办理中").data, today=TODAY)
+    shown = ph.tian_reply(_msg(ADMIN, args=["1"]), services, today=TODAY)
+    assert [b for b in _labels(shown) if b.endswith("类")] == ["A类", "B类", "C类", "D类"]
+    refused = ph.proposal_callback(_msg(STAFF), services, _data(shown, "B类"), today=TODAY)
+    assert refused.text == ph.ADMIN_ONLY
+    done = ph.proposal_callback(_msg(ADMIN), services, _data(shown, "B类"), today=TODAY)
+    assert done.text.startswith("办理结果已登记为 B 类（正在解决或列入计划）")
+    with services.sessions() as session:
+        assert store.get_proposal(session, 1).outcome == "B"
+
+
+def test_admin_assigns_a_member_of_staff(services: Services) -> None:
+    ph.triage_reply(_msg(STAFF, P084), services, today=TODAY)
+    refused = ph.tian_reply(_msg(STAFF, args=["1", "承办", "王五"]), services, today=TODAY)
+    assert refused.text == ph.ADMIN_ONLY
+    reply = ph.tian_reply(_msg(ADMIN, args=["1", "承办", "王五"]), services, today=TODAY)
+    assert reply.text.startswith("承办人已设为 王五。") and "承办人：王五" in reply.text
