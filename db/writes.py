@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -83,7 +85,7 @@ def _document_row(parsed: ParsedDocument, content_hash: str, source_name: str) -
         issuer=parsed.issuer,
         addressee=parsed.addressee,
         date=parsed.date,
-        year=parsed.year or _year_of_number(parsed.number),
+        year=parsed.year or _year_of_number(parsed.number) or _year_of_title(parsed.title),
         contact=parsed.contact,
         contact_phone=parsed.contact_phone,
         cc=list(parsed.cc),
@@ -98,6 +100,11 @@ def _document_row(parsed: ParsedDocument, content_hash: str, source_name: str) -
         warnings=list(parsed.warnings),
         is_current=True,
     )
+
+
+def _year_of_title(title: str) -> int | None:
+    match = re.search(r"(?<!\d)(20\d{2}|19\d{2})年", title)
+    return int(match.group(1)) if match else None
 
 
 def _year_of_number(number: str | None) -> int | None:

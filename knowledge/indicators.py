@@ -103,6 +103,11 @@ QUALIFIERS = (
     "乡镇",
     "产业",
 )
+PROGRESS_OF_TARGET_RE = re.compile(r"进度|目标|任务|计划")
+# Names that only make sense with the figure before them ("签约25个，总投资156亿元").
+DEPENDENT_NAME_RE = re.compile(
+    r"^(?:计划|协议|合同)?(?:总投资额?|投资总?额|签约金额|合同金额|总?金额|总额|总规模)$"
+)
 YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
 MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
 CN_COUNT_RE = re.compile(r"^[一二两三四五六七八九十]+[场个次项家批]")
@@ -117,6 +122,7 @@ class _State:
     main: Indicator | None = None
     last: Indicator | None = None
     actor: str = ""
+    sentence_topic: str = ""
 
 
 def section_indicators(section: Section, inherited_period: str | None) -> list[Indicator]:
@@ -133,6 +139,7 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
         state = _State(period=inherited_period)
         for sentence in sentences(paragraph):
             state.actor = ""
+            state.sentence_topic = ""
             for clause in clauses(sentence):
                 found.extend(_clause(clause, sentence, section.id, state))
     return found
@@ -228,6 +235,8 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
         core = core.rsplit("等", 1)[1] if "等" in core[1:] else core
         name = _strip(_cut_verb(TRAIL_RE.sub("", core)))
     name = MID_VERB_RE.sub(r"\1", name)  # "园区实现工业增加值" -> "园区工业增加值"
+    if DEPENDENT_NAME_RE.match(_clean(name)) and state.sentence_topic:
+        return state.sentence_topic + _clean(name)
     _remember(_clean(name), state)
     return name
 
@@ -237,6 +246,7 @@ def _remember(name: str, state: _State) -> None:
     if located and located.start() > 0:
         state.actor = name[: located.start()]
     state.topic = MEASURE_END_RE.sub("", name) or name
+    state.sentence_topic = state.topic
 
 
 def _attach(
@@ -255,7 +265,7 @@ def _attach(
             if target and main.target is None:
                 main.target, main.target_value = target
         return
-    if kind == "progress" and "进度" in core:
+    if kind == "progress" and PROGRESS_OF_TARGET_RE.search(core):
         indicator.progress = f"{core}{figure_text}"
         if main is not None and main.progress is None:
             main.progress = indicator.progress

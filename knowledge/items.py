@@ -8,8 +8,11 @@ import re
 from knowledge.records import Item, ItemKind, Section
 
 ACTION_RE = re.compile(
-    r"下步|下一步|今后|打算|下阶段|下一阶段|明年|工作计划|工作思路|工作安排|努力方向|展望"
+    r"下步|下一步|今后|打算|下阶段|下一阶段|明年|工作计划|工作思路|工作安排|努力方向|展望|"
+    r"重点任务|主要任务|工作任务|保障措施"
 )
+# Parts of a plan that state aims, not actions.
+PLAN_PREAMBLE_RE = re.compile(r"指导思想|总体要求|基本原则|目标|总体思路|背景|基本情况|存在")
 MEASURE_RE = re.compile(
     r"工作开展情况|开展情况|主要做法|做法|工作措施|主要措施|采取的措施|具体措施|工作举措|主要工作|"
     r"办理情况|落实情况|推进情况|工作情况|开展的工作|措施|举措"
@@ -35,7 +38,8 @@ def extract_items(sections: list[Section], doc_type: str) -> list[Item]:
     items: list[Item] = []
     for section in sections:
         kind = kind_of_title(section.title)
-        if kind is None and doc_type == "plan" and section.parent_id is None:
+        plan_part = doc_type == "plan" and section.parent_id is None
+        if kind is None and plan_part and not PLAN_PREAMBLE_RE.search(section.title):
             kind = "action"
         if kind is None or _inside_kind(section, sections):
             continue

@@ -70,6 +70,9 @@ PROPOSAL_RE = re.compile(
     r"(?P<session>(?:[州省市县区]|全国)?(?:[一二三四五六七八九十]+届)?(?:政协|人大)[\u4e00-\u9fff]{0,12}?会议)?\s*"
     r"第?\s*(?P<number>[A-Za-z]?\d{1,5})\s*号\s*(?P<kind>提案|建议|议案)"
 )
+TITLE_ISSUER_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,30}?(?:局|委员会|委|办公室|政府|中心|厅))(?=\d{4}年|关于|对)"
+)
 CLOSING_RE = re.compile(
     r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
 )
@@ -156,8 +159,10 @@ def find_number(header: list[str], text: str) -> str | None:
     return None
 
 
-def find_issuer(header: list[str], footer: list[str], number: str | None) -> str | None:
-    """Return the issuing body: the "XX文件" header, else the signature line."""
+def find_issuer(
+    header: list[str], footer: list[str], number: str | None, title: str = ""
+) -> str | None:
+    """Return the issuing body: "XX文件" header, an org line, the signature, the title."""
     for line in header:
         if line.endswith("文件") and 3 < len(line) <= 40:
             return line[: -len("文件")].strip()
@@ -168,7 +173,8 @@ def find_issuer(header: list[str], footer: list[str], number: str | None) -> str
     for line in footer:
         if ORG_END_RE.search(line) and not line.startswith(("抄送", "主送", "联系")):
             return line
-    return None
+    match = TITLE_ISSUER_RE.match(title)
+    return match.group(1) if match else None
 
 
 def find_title(header: list[str]) -> str:

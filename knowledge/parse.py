@@ -31,7 +31,7 @@ def _metadata(layout: meta.Layout) -> ParsedDocument:
     contact, phone = meta.find_contact(layout.footer)
     return ParsedDocument(
         number=number,
-        issuer=meta.find_issuer(layout.header, layout.footer, number),
+        issuer=meta.find_issuer(layout.header, layout.footer, number, title),
         title=title,
         addressee=addressee,
         date=meta.find_date(layout.footer, layout.header),

@@ -122,3 +122,37 @@ def test_parser_never_fails_and_quotes_come_from_the_text(text: str) -> None:
     for indicator in doc.indicators:
         assert indicator.quote and indicator.quote in doc.text
         assert indicator.name
+
+
+PLAN = """楚雄州投资促进局2024年招商引资工作计划
+
+一、指导思想
+
+以招商引资高质量发展为主线。
+
+二、主要目标
+
+全年实现招商引资到位资金300亿元以上，同比增长10%；新签约项目120个，总投资850亿元。
+
+三、重点任务
+
+（一）聚焦绿色能源招商。一是引进光伏组件企业5家；二是推进储能项目落地。
+
+（二）优化营商环境。
+
+四、保障措施
+
+加强组织领导，严格考核奖惩。
+"""
+
+
+def test_work_plan_targets_and_actions() -> None:
+    doc = parse_text(PLAN)
+    assert doc.doc_type == "plan"
+    assert doc.issuer == "楚雄州投资促进局"
+    by = {i.name: i for i in doc.indicators}
+    assert by["招商引资到位资金"].value == 300
+    assert by["招商引资到位资金同比增长"].value == 10
+    assert by["新签约项目总投资"].value == 850  # a dependent name keeps its subject
+    items = {(i.kind, i.section) for i in doc.items}
+    assert items == {("action", "三（一）"), ("action", "三（二）"), ("action", "四")}
