@@ -39,6 +39,8 @@ def repair_text(text: str) -> str:
     """Apply every repair in a safe order and return the cleaned text."""
     text = fold_width(text)
     text = normalize_newlines(text)
+    text = drop_page_numbers(text)
+    text = remove_letter_spacing(text)
     text = fix_number_brackets(text)
     text = join_broken_lines(text)
     text = replace_stray_latin(text)
@@ -57,6 +59,29 @@ def normalize_newlines(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return "\n".join(line.strip(" \t\u3000") for line in text.split("\n"))
+
+
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?|"
+    r"\d{1,3}\s*/\s*\d{1,3})$"
+)
+SPACED_RE = re.compile(rf"(?<=[{CJK}，。、；：])[ \u3000](?=[{CJK}，。、；：“”（）])")
+
+
+def drop_page_numbers(text: str) -> str:
+    """Remove page-number lines a PDF leaves between pages ("- 3 -", "第2页 共5页")."""
+    lines = text.split("\n")
+    return "\n".join("" if PAGE_NUMBER_RE.match(line) else line for line in lines)
+
+
+def remove_letter_spacing(text: str) -> str:
+    """Undo letter-spaced Chinese ("楚 雄 州 投 资") that PDF extraction often produces."""
+    out = []
+    for line in text.split("\n"):
+        gaps = len(SPACED_RE.findall(line))
+        cjk = len(re.findall(rf"[{CJK}]", line))
+        out.append(SPACED_RE.sub("", line) if gaps >= 3 and gaps >= 0.4 * cjk else line)
+    return "\n".join(out)
 
 
 def fix_number_brackets(text: str) -> str:

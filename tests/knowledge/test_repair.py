@@ -95,3 +95,13 @@ def test_repair_text_combines_everything() -> None:
 def test_title_wrapped_onto_two_lines_is_rejoined() -> None:
     text = "关于州政协十届五次会议第084号提案\n的答复\n\n民盟某某支部："
     assert repair.join_broken_lines(text).startswith("关于州政协十届五次会议第084号提案的答复\n")
+
+
+def test_letter_spaced_pdf_text_is_closed_up() -> None:
+    assert repair.remove_letter_spacing("楚 雄 州 投 资 促 进 局 文 件") == "楚雄州投资促进局文件"
+    assert repair.remove_letter_spacing("联系人：雷虹 电话：123") == "联系人：雷虹 电话：123"
+
+
+def test_page_numbers_dropped() -> None:
+    text = "第一页的文字\n- 2 -\n第二页的文字\n第 3 页 共 5 页\n1/5"
+    assert repair.drop_page_numbers(text) == "第一页的文字\n\n第二页的文字\n\n"
