@@ -25,7 +25,7 @@ from nlp.retrieval import Hit, TfidfIndex, unit_terms
 logger = logging.getLogger(__name__)
 
 FIGURE_FLOOR = 0.5  # name match + aspect fit of the best figure
-FIGURE_MARGIN = 0.02  # two different figures this close: offer both
+NEAR_EQUAL_FIGURES = 0.05  # same name in several documents: within this, the latest wins
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
@@ -173,16 +173,32 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
 
 
 def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
-    """Among near-equal figures, take the asked year's document, else the latest."""
-    top = [f for f in figures if f.score >= figures[0].score - 0.02]
+    """Take the asked year's (and period's) figure when held, else the latest document's."""
     docs = {d.id: d for d in router.snapshot.documents}
+    floor = figures[0].score - NEAR_EQUAL_FIGURES
+    scope = query.scope
 
-    def key(figure: Figure) -> tuple[int, str]:
+    def year_of(figure: Figure) -> int | None:
         doc = docs.get(figure.indicator.document_id)
-        year_match = int(bool(doc and query.scope.year and doc.year == query.scope.year))
-        return (year_match, str(doc.date) if doc and doc.date else "")
+        return doc.year if doc else None
 
-    return max(top, key=key)
+    if scope.year:
+        # A strong match in the asked year beats a slightly better match in another year.
+        same_year = [f for f in figures if year_of(f) == scope.year and f.score >= FIGURE_FLOOR]
+        if same_year:
+            figures, floor = same_year, same_year[0].score - NEAR_EQUAL_FIGURES
+    if scope.period:
+        same_period = [f for f in figures if held_period(f.indicator.period) == scope.period]
+        if same_period and same_period[0].score >= FIGURE_FLOOR:
+            figures, floor = same_period, same_period[0].score - NEAR_EQUAL_FIGURES
+    top = [f for f in figures if f.score >= floor]
+
+    def recency(figure: Figure) -> str:
+        doc = docs.get(figure.indicator.document_id)
+        return str(doc.date) if doc and doc.date else ""
+
+    # Sorted by score already; max() keeps the first of equal keys, so ties go to the best.
+    return max(top, key=recency)
 
 
 def _scope_refusal(router: Router, query: Query, figure: Figure) -> Reply | None:

@@ -142,3 +142,46 @@ def seed_reply_letter(sessions: sessionmaker[Session]) -> int:
             )
         )
         return doc.id
+
+
+def seed_later_report(sessions: sessionmaker[Session]) -> int:
+    """Insert a 2023 report of the same county with a newer figure for 县外到位资金."""
+    text = "1-9月，全县引进县外到位资金同比增长8.8%。市外到位资金增长5.0%。"
+    with sessions.begin() as session:
+        doc = Document(
+            number="县投促字〔2023〕2号",
+            content_hash="test-report-2",
+            title="2023年1-9月招商工作报告",
+            issuer="某县投资促进局",
+            date=dt.date(2023, 10, 9),
+            year=2023,
+            text=text,
+        )
+        session.add(doc)
+        session.flush()
+        session.add(Section(document_id=doc.id, sid="一", level=1, title="主要指标", text=text))
+        session.add(
+            Indicator(
+                document_id=doc.id,
+                name="县外到位资金同比增长",
+                value=8.8,
+                unit="%",
+                period="1-9月",
+                qualifier="县外",
+                section_sid="一",
+                quote=text,
+            )
+        )
+        session.add(
+            Indicator(
+                document_id=doc.id,
+                name="市外到位资金增长",
+                value=5.0,
+                unit="%",
+                period="1-9月",
+                qualifier="市外",
+                section_sid="一",
+                quote=text,
+            )
+        )
+        return doc.id
