@@ -127,3 +127,13 @@ async def running_bot(
     services = make_services(telegram_api_base_url=fake_api.url)
     async with RunningBot(services) as bot:
         yield bot
+
+
+@pytest.fixture
+async def running_bot_any(
+    make_services: Callable[..., Services], fake_api: FakeBotAPI, db_url: str
+) -> AsyncIterator[RunningBot]:
+    """Like running_bot, on every database backend (SQLite, and PostgreSQL when available)."""
+    services = make_services(db_url=db_url, telegram_api_base_url=fake_api.url)
+    async with RunningBot(services) as bot:
+        yield bot

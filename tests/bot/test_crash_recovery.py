@@ -49,9 +49,8 @@ def answered(api: FakeBotAPI, user: int) -> int:
 
 
 def test_sigkill_mid_flight_then_restart_answers_each_question_once(
-    tmp_path: Path, model_dir: Path, figures
+    tmp_path: Path, model_dir: Path, figures, db_url: str
 ) -> None:
-    db_url = f"sqlite:///{tmp_path / 'crash.db'}"
     log = tmp_path / "bot.log"
     with FakeBotAPI() as api:
         api.hold["sendMessage"] = 4.0
@@ -93,7 +92,8 @@ def test_sigkill_mid_flight_then_restart_answers_each_question_once(
     assert stop_seconds < 10
     figures(
         "durability",
-        f"SIGKILL with {lost_in_flight} replies in flight + {len(LATE_USERS)} queued while down: "
+        f"[{db_url.split(':', 1)[0]}] SIGKILL with {lost_in_flight} replies in flight + "
+        f"{len(LATE_USERS)} queued while down: "
         f"{len(everyone)} questions answered exactly once after restart; "
         f"SIGTERM stop took {stop_seconds:.1f}s",
     )

@@ -49,8 +49,9 @@ async def test_stranger_is_refused_without_data(
 
 
 async def test_buttons_source_feedback_and_forged_callback(
-    running_bot: RunningBot, fake_api: FakeBotAPI
+    running_bot_any: RunningBot, fake_api: FakeBotAPI
 ) -> None:
+    running_bot = running_bot_any
     fake_api.add_update(message_update(ALLOWED, "上半年州外到位资金增长多少"))
     await until(lambda: fake_api.sent("sendMessage", ALLOWED))
     data = buttons(fake_api.sent("sendMessage", ALLOWED)[0])

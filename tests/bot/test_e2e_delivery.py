@@ -70,7 +70,7 @@ async def test_reply_delivered_once_through_fault(
 
 
 async def test_two_429s_then_502_still_one_reply(
-    running_bot: RunningBot, fake_api: FakeBotAPI
+    running_bot_any: RunningBot, fake_api: FakeBotAPI
 ) -> None:
     fake_api.fail("sendMessage", Fault("429", retry_after=1), Fault("502"), Fault("429", 1))
     fake_api.add_update(message_update(ALLOWED, QUESTION))

@@ -24,8 +24,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def test_webhook_secret_storage_and_redelivery(make_services, fake_api: FakeBotAPI) -> None:
-    services = make_services(telegram_api_base_url=fake_api.url)
+async def test_webhook_secret_storage_and_redelivery(
+    make_services, fake_api: FakeBotAPI, db_url: str
+) -> None:
+    services = make_services(db_url=db_url, telegram_api_base_url=fake_api.url)
     policy = DeliveryPolicy(poll_timeout=1, overall_max_rate=0, read_timeout=2)
     application = telegram_app.build_application(services.settings, services, policy)
     await telegram_app.start(application, services)
