@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,11 +28,23 @@ from nlp.training_data import INTENTS_FILE, file_hash, load_examples
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
+PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
 FEATURE_CODE = tuple(
     _NLP_DIR / name
     for name in ("normalize.py", "tokenizer.py", "synonyms.py", "features.py", "training.py")
 )
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything one answer reads; swapped as a whole so a refresh never mixes versions."""
+
+    tokenizer: ChineseTokenizer
+    words: WordAnalyzer
+    model: FastIntentModel
+    snapshot: KnowledgeSnapshot
+    router: Router
 
 
 class Assistant:
@@ -40,13 +53,7 @@ class Assistant:
     def __init__(self, sessions: sessionmaker[Session], cache_dir: Path | str) -> None:
         self.sessions = sessions
         self.cache_dir = Path(cache_dir)
-        self.synonyms: Synonyms | None = None
-        self.tokenizer: ChineseTokenizer | None = None
-        self.words: WordAnalyzer | None = None
-        self.model: FastIntentModel | None = None
-        self.snapshot = KnowledgeSnapshot()
-        self.index = TfidfIndex()
-        self.router: Router | None = None
+        self._state: _State | None = None
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -57,23 +64,23 @@ class Assistant:
 
     def load(self) -> Assistant:
         """Read the knowledge base, warm the tokenizer, load (or train) the model, index."""
-        self.synonyms = Synonyms.load()
-        self.snapshot = load_snapshot(self.sessions)
-        user_words = load_domain_terms() + self.synonyms.all_terms() + self.snapshot.user_words()
+        synonyms = Synonyms.load()
+        snapshot = load_snapshot(self.sessions)
+        user_words = load_domain_terms() + synonyms.all_terms() + snapshot.user_words()
         tokenizer = ChineseTokenizer(user_words, self.cache_dir / "jieba")
-        if self.tokenizer is None or tokenizer.dictionary_key() != self.tokenizer.dictionary_key():
-            self.tokenizer = tokenizer.initialize()  # warm jieba so no user pays for it
-        self.words = WordAnalyzer(self.tokenizer, self.synonyms)
-        self.model = self._load_or_train()
-        titles = {(x.document_id, x.sid): x.title for x in self.snapshot.sections}
-        self.index = TfidfIndex(0.5).build(
-            self.snapshot.units,
-            lambda u: self._unit_terms(u, titles.get((u.document_id, u.section))),
-        )
-        self.router = Router(self.snapshot, self.index, self.model.threshold, self.model.margin)
+        old = self._state
+        if old is not None and old.tokenizer.dictionary_key() == tokenizer.dictionary_key():
+            tokenizer = old.tokenizer
+        else:
+            tokenizer.initialize()  # warm jieba so no user pays for it
+        words = WordAnalyzer(tokenizer, synonyms)
+        model = self._load_or_train(words, self.data_hash(tokenizer))
+        index = TfidfIndex(PIVOT_SLOPE).build(snapshot.units, _UnitTerms(words, snapshot))
+        router = Router(snapshot, index, model.threshold, model.margin)
+        self._state = _State(tokenizer, words, model, snapshot, router)
         logger.info(
             "assistant ready: %d documents, %d indicators, %d units",
-            len(self.snapshot.documents), len(self.snapshot.indicators), len(self.snapshot.units),
+            len(snapshot.documents), len(snapshot.indicators), len(snapshot.units),
         )
         return self
 
@@ -81,18 +88,17 @@ class Assistant:
         """Reload after the knowledge base changed (e.g. an admin upload)."""
         return self.load()
 
-    def data_hash(self) -> str:
-        """Hash of everything the model depends on: training data, synonyms, dictionary."""
-        assert self.tokenizer is not None
+    def data_hash(self, tokenizer: ChineseTokenizer | None = None) -> str:
+        """Hash of everything the model depends on: training data, code, dictionary."""
+        tokenizer = tokenizer or self.state.tokenizer
         digest = hashlib.sha256()
         digest.update(file_hash(INTENTS_FILE, SYNONYMS_FILE, DOMAIN_TERMS_FILE).encode())
         # The feature code is part of the model too: a change there must retrain.
         digest.update(file_hash(*FEATURE_CODE).encode())
-        digest.update(f"{self.tokenizer.dictionary_key()}:{MODEL_FORMAT}".encode())
+        digest.update(f"{tokenizer.dictionary_key()}:{MODEL_FORMAT}".encode())
         return digest.hexdigest()[:24]
 
-    def _load_or_train(self) -> FastIntentModel:
-        wanted = self.data_hash()
+    def _load_or_train(self, words: WordAnalyzer, wanted: str) -> FastIntentModel:
         meta_path = self.model_dir / META_FILE
         if meta_path.exists():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -101,37 +107,71 @@ class Assistant:
         logger.info("intent model missing or stale: training")
         from nlp.training import train_and_save  # scikit-learn only when training
 
-        assert self.words is not None
         texts, labels = load_examples()
-        return train_and_save(texts, labels, self.words, self.model_dir, wanted)
+        return train_and_save(texts, labels, words, self.model_dir, wanted)
 
-    def _unit_terms(self, unit: Unit, title: str | None) -> list[str]:
-        # The section title is part of every point's meaning ("网络招商" heads the points
-        # that only say "云招商、云对接").
-        assert self.words is not None
-        text = f"{title}。{unit.text}" if title else unit.text
-        return unit_terms(self.words(text), text)
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> _State:
+        """The loaded state (raises if load() was never called)."""
+        if self._state is None:
+            raise RuntimeError("Assistant.load() must be called first")
+        return self._state
+
+    @property
+    def words(self) -> WordAnalyzer:
+        """The word analyzer shared by classifier and retrieval."""
+        return self.state.words
+
+    @property
+    def model(self) -> FastIntentModel:
+        """The exported intent model."""
+        return self.state.model
+
+    @property
+    def snapshot(self) -> KnowledgeSnapshot:
+        """The in-memory knowledge base."""
+        return self.state.snapshot
+
+    @property
+    def router(self) -> Router:
+        """The router over the current snapshot."""
+        return self.state.router
 
     # -- answering ---------------------------------------------------------------------------
 
     def analyze(self, question: str) -> Analysis:
         """Normalise and analyse a question once."""
-        assert self.words is not None, "call load() first"
-        return analyze(normalize(question), self.words)
+        return analyze(normalize(question), self.state.words)
 
     def classify(self, analysis: Analysis) -> IntentPrediction:
         """Return the ranked intents."""
-        assert self.model is not None, "call load() first"
-        return self.model.predict(analysis)
+        return self.state.model.predict(analysis)
 
     def answer(self, question: str) -> Reply:
         """Answer one question; never writes anything."""
-        assert self.router is not None, "call load() first"
-        analysis = self.analyze(question)
+        state = self.state  # one consistent version even if refresh() runs meanwhile
+        analysis = analyze(normalize(question), state.words)
         if not analysis.text or not analysis.chars:
             return Reply(intent="out_of_scope", answered=False, text="请输入您的问题。")
-        prediction = self.classify(analysis)
-        return self.router.route(self.router.query(analysis.text, analysis, prediction))
+        prediction = state.model.predict(analysis)
+        return state.router.route(state.router.query(analysis.text, analysis, prediction))
+
+
+class _UnitTerms:
+    """Retrieval terms of a unit: its words and bigrams, with its section title prepended."""
+
+    def __init__(self, words: WordAnalyzer, snapshot: KnowledgeSnapshot) -> None:
+        self.words = words
+        self.titles = {(s.document_id, s.sid): s.title for s in snapshot.sections}
+
+    def __call__(self, unit: Unit) -> list[str]:
+        # The title is part of every point's meaning ("网络招商" heads points that only say
+        # "云招商、云对接").
+        title = self.titles.get((unit.document_id, unit.section))
+        text = f"{title}。{unit.text}" if title else unit.text
+        return unit_terms(self.words(text), text)
 
 
 def build_assistant(sessions: sessionmaker[Session], cache_dir: Path | str) -> Assistant:
