@@ -132,25 +132,6 @@ def test_cumulative_total_inherits_subject() -> None:
     assert [(i.name, i.value) for i in found] == [("新增限上企业", 18), ("限上企业累计", 126)]
 
 
-def test_table_rows_named_by_row_and_column() -> None:
-    text = "\n".join(
-        [
-            "指标\t完成值\t目标\t同比增长",
-            "州外到位资金（亿元）\t120.5亿元\t200亿元\t12.3%",
-            "签约项目\t45个\t\t",
-            "项目\t金额（亿元）",
-            "新签约\t88.2",
-        ]
-    )
-    found = _extract(text, "1-6月", sid="一")
-    by = {(i.name, i.value): i for i in found}
-    main = by[("州外到位资金", 120.5)]
-    assert main.unit == "亿元" and main.target == "200亿元" and main.period == "1-6月"
-    assert by[("州外到位资金同比增长", 12.3)].unit == "%"
-    assert by[("签约项目", 45)].unit == "个"
-    assert by[("新签约", 88.2)].unit == "亿元"
-
-
 def test_a_second_figure_without_subject_is_not_a_total() -> None:
     found = _extract("新增企业18家，其中外资企业3家。")
     assert [i.name for i in found] == ["新增企业", "外资企业"]
