@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.loaders import (
@@ -91,6 +92,22 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
 
     clean = repair_text(loaded.text)
     digest = content_hash(clean)
+    try:
+        return _store(sessions, loaded, clean, digest)
+    except IntegrityError:
+        # Another process stored the same content between our check and our insert.
+        with sessions() as session:
+            existing = writes.find_by_hash(session, digest)
+            if existing is None:
+                raise
+            return _result(existing, "unchanged", loaded.label, None)
+
+
+def _store(
+    sessions: sessionmaker[Session], loaded: LoadedText, clean: str, digest: str
+) -> IngestResult:
+    from db import writes
+
     with sessions.begin() as session:
         existing = writes.find_by_hash(session, digest)
         if existing is not None:

@@ -133,3 +133,21 @@ def test_an_older_version_arriving_late_is_stored_as_history(sessions) -> None:
         assert docs[current.document_id].is_current is True
         assert docs[late.document_id].is_current is False
         assert docs[late.document_id].superseded_by_id == current.document_id
+
+
+def test_two_processes_racing_on_the_same_content(sessions, monkeypatch) -> None:
+    first = ingest_text(sessions, COUNTY_REPLY, "a.txt")
+    # Simulate the race: the hash check misses, the insert then hits the unique constraint.
+    monkeypatch.setattr(writes, "find_by_hash", _miss_once(writes.find_by_hash))
+    again = ingest_text(sessions, COUNTY_REPLY, "b.txt")
+    assert again.status == "unchanged" and again.document_id == first.document_id
+
+
+def _miss_once(real):
+    calls = {"n": 0}
+
+    def find(session, digest):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(session, digest)
+
+    return find
