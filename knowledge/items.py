@@ -19,6 +19,11 @@ MEASURE_RE = re.compile(
 )
 
 
+NOT_WORK_RE = re.compile(
+    r"成效|成绩|基本情况|总体情况|存在的?问题|困难和问题|主要指标|背景|指导思想"
+)
+
+
 def kind_of_title(title: str) -> ItemKind | None:
     """Return the item kind a heading announces, if any."""
     if ACTION_RE.search(title):
@@ -47,7 +52,26 @@ def extract_items(sections: list[Section], doc_type: str) -> list[Item]:
         if section.text or not below:
             items.append(_item(kind, section, {}))  # its own text (and points) as one item
         items.extend(_item(kind, child, children) for child in below)
-    return items
+    if items:
+        return items
+    return _fallback_items(sections, children, "action" if doc_type == "plan" else "measure")
+
+
+def _fallback_items(
+    sections: list[Section], children: dict[str | None, list[Section]], kind: ItemKind
+) -> list[Item]:
+    """A reply without 做法/下步 headings ("一、关于资金问题…") still reports work done."""
+    leaves = [
+        s
+        for s in sections
+        if s.id not in children
+        and s.level > 0
+        and s.title
+        and not NOT_WORK_RE.search(s.title)
+        and s.text
+        and not s.id.startswith(("引言", "第"))
+    ]
+    return [_item(kind, section, {}) for section in leaves]
 
 
 def _inside_kind(section: Section, sections: list[Section]) -> bool:

@@ -54,3 +54,13 @@ def test_leaf_heading_with_own_text_is_one_item() -> None:
         [Section(id="三", title="下一步工作打算", text="加快项目落地。")], "reply"
     )
     assert [(i.kind, i.section) for i in items] == [("action", "三")]
+
+
+def test_reply_answering_each_ask_keeps_its_answers_as_measures() -> None:
+    sections = [
+        Section(id="一", title="基本情况", text="全县新增企业5家。"),
+        Section(id="二", title="关于融资难的问题", text="协调银行发放贷款。"),
+        Section(id="三", title="关于用地保障", text="优先保障重点项目用地。"),
+    ]
+    items = extract_items(sections, "reply")
+    assert [(i.kind, i.section) for i in items] == [("measure", "二"), ("measure", "三")]
