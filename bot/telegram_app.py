@@ -36,6 +36,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -96,8 +97,9 @@ def to_markup(rendered: render.Rendered) -> InlineKeyboardMarkup | None:
 class Callbacks:
     """The PTB callbacks; each adapts and delegates."""
 
-    def __init__(self, runtime: BotRuntime) -> None:
+    def __init__(self, runtime: BotRuntime, bot: ExtBot) -> None:
         self.rt = runtime
+        self.bot = bot
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -125,14 +127,6 @@ class Callbacks:
                 with suppress(TelegramError):
                     await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
             wait = TYPING_EVERY
-
-    @property
-    def bot(self) -> Any:
-        return self._bot
-
-    def bind(self, application: Application) -> None:
-        """Remember the application's bot (set once the application is built)."""
-        self._bot = application.bot
 
     async def send(self, chat_id: int, reply: Reply) -> None:
         """Send a reply: escaped HTML chunks (keyboard under the last), then attachments."""
@@ -298,8 +292,7 @@ def build_application(
     runtime = BotRuntime(
         settings, services, policy, access.Throttle(settings.user_rate_per_minute)
     )
-    callbacks = Callbacks(runtime)
-    callbacks.bind(application)
+    callbacks = Callbacks(runtime, application.bot)
     register(application, callbacks)
     application.bot_data["runtime"] = runtime
     return application
