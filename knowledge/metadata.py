@@ -73,6 +73,7 @@ PROPOSAL_RE = re.compile(
 TITLE_ISSUER_RE = re.compile(
     r"^([\u4e00-\u9fff]{2,30}?(?:局|委员会|委|办公室|政府|中心|厅))(?=\d{4}年|关于|对)"
 )
+THIS_DOC_RE = re.compile(r"^[（(]?此件(?:可)?(公开发布|主动公开|依申请公开|不予公开|不公开)")
 CLOSING_RE = re.compile(
     r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
 )
@@ -269,7 +270,7 @@ def find_classification(header: list[str], footer: list[str]) -> list[str]:
     """Return the classification marks (A类, 公开, 依申请公开 ...) in the order given."""
     marks: list[str] = []
     for line in [*header, *footer]:
-        match = CLASS_LINE_RE.match(line)
+        match = CLASS_LINE_RE.match(line) or THIS_DOC_RE.search(line)
         value = match.group(1) if match else line if line in CLASS_WORDS else None
         if value and value not in marks:
             marks.append(value)

@@ -120,3 +120,7 @@ def test_heading_with_colon_is_not_an_addressee() -> None:
     layout = meta.split_layout(["某某县2023年工作总结", "一、主要指标：", "增长5%。"])
     assert layout.body[0] == "一、主要指标："
     assert meta.find_addressee(layout.header) is None
+
+
+def test_classification_from_this_document_note() -> None:
+    assert meta.find_classification([], ["（此件公开发布）"]) == ["公开发布"]
