@@ -173,3 +173,29 @@ async def test_stranger_upload_and_inline_get_nothing_and_inline_is_logged(
     with running_bot.services.sessions() as session:
         row = session.scalars(select(QuestionLog)).one()
     assert (row.source, row.text, row.user_id) == ("inline", "省外到位资金", ALLOWED)
+
+
+PROPOSAL = (
+    "关于进一步提高招商引资项目落地率的提案\n案由：近年来我州招商引资工作取得一定成效，"
+    "但项目签约多、落地少的问题仍然存在。建议：一是加强部门联动，建立项目跟踪服务机制；"
+    "二是完善招商引资政策体系；三是强化要素保障，解决用地和融资难题。"
+)
+
+
+async def test_pasted_proposal_is_triaged_with_a_docx_draft_and_tracked(
+    running_bot: RunningBot, fake_api: FakeBotAPI
+) -> None:
+    from tests.bot.conftest import ADMIN
+
+    fake_api.add_update(message_update(ADMIN, PROPOSAL))
+    await until(lambda: fake_api.sent("sendDocument", ADMIN), timeout=30)
+    summary = fake_api.sent("sendMessage", ADMIN)[0]
+    draft = fake_api.sent("sendDocument", ADMIN)[0].params["document"]
+    assert draft["filename"].endswith(".docx") and draft["data"].startswith(b"PK")
+    assert "提案" in summary.params["text"]
+    fake_api.add_update(message_update(ADMIN, "/tian"))
+    await until(lambda: len(fake_api.sent("sendMessage", ADMIN)) >= 2)
+    listing = fake_api.sent("sendMessage", ADMIN)[-1]
+    assert "落地率" in listing.params["text"]
+    data = [d for d in buttons(listing).values() if d.startswith("tian:")]
+    assert data and all(len(d.encode()) <= 64 for d in data)
