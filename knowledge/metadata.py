@@ -74,6 +74,9 @@ TITLE_ISSUER_RE = re.compile(
     r"^([\u4e00-\u9fff]{2,30}?(?:局|委员会|委|办公室|政府|中心|厅))(?=\d{4}年|关于|对)"
 )
 THIS_DOC_RE = re.compile(r"^[（(]?此件(?:可)?(公开发布|主动公开|依申请公开|不予公开|不公开)")
+PLAIN_PROPOSAL_TITLE_RE = re.compile(
+    r"(?:您|你)[们委]?[^，。“《]{0,6}?[“]?(关于[^，。”》]{4,120}?的(?:提案|建议|议案))"
+)
 CLOSING_RE = re.compile(
     r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
 )
@@ -283,7 +286,7 @@ def find_proposal(title: str, body: list[str], addressee: str | None) -> Proposa
     if not match:
         return None
     intro = "\n".join(body[:3])
-    named = PROPOSAL_TITLE_RE.search(intro)
+    named = PROPOSAL_TITLE_RE.search(intro) or PLAIN_PROPOSAL_TITLE_RE.search(intro)
     return ProposalRef(
         number=match.group("number"),
         title=named.group(1) if named else None,
@@ -295,7 +298,7 @@ def find_proposal(title: str, body: list[str], addressee: str | None) -> Proposa
 
 def doc_type(title: str) -> str:
     """Classify the document by its title."""
-    if "答复" in title or "复函" in title:
+    if "答复" in title or "复函" in title or PROPOSAL_RE.search(title):
         return "reply"
     if re.search(r"总结|工作情况|汇报|报告", title):
         return "summary"

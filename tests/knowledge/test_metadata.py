@@ -124,3 +124,14 @@ def test_heading_with_colon_is_not_an_addressee() -> None:
 
 def test_classification_from_this_document_note() -> None:
     assert meta.find_classification([], ["（此件公开发布）"]) == ["公开发布"]
+
+
+def test_proposal_title_without_book_marks_and_reply_by_letter() -> None:
+    ref = meta.find_proposal(
+        "关于市政协十四届一次会议第C0034号提案办理情况的函",
+        ["您提出的关于加快冷链物流发展的提案收悉，现将办理情况函复如下："],
+        "张委员",
+    )
+    assert ref is not None and ref.number == "C0034"
+    assert ref.title == "关于加快冷链物流发展的提案"
+    assert meta.doc_type("关于市政协十四届一次会议第C0034号提案办理情况的函") == "reply"
