@@ -77,6 +77,7 @@ THIS_DOC_RE = re.compile(r"^[（(]?此件(?:可)?(公开发布|主动公开|依�
 PLAIN_PROPOSAL_TITLE_RE = re.compile(
     r"(?:您|你)[们委]?[^，。“《]{0,6}?[“]?(关于[^，。”》]{4,120}?的(?:提案|建议|议案))"
 )
+ATTACHMENT_RE = re.compile(r"^附\s*件\s*(?:[:：]|\d)")
 CLOSING_RE = re.compile(
     r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
 )
@@ -137,6 +138,10 @@ def _body_end(lines: list[str], start: int) -> int:
     end = len(lines)
     while end > start and _is_footer_line(lines[end - 1]):
         end -= 1
+    # An attachment list ("附件：1.… 2.…") after the last paragraph is not body either.
+    for i in range(start, end):
+        if ATTACHMENT_RE.match(lines[i]) and i > start + (end - start) // 2:
+            return i
     return end
 
 

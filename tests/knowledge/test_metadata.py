@@ -135,3 +135,22 @@ def test_proposal_title_without_book_marks_and_reply_by_letter() -> None:
     assert ref is not None and ref.number == "C0034"
     assert ref.title == "关于加快冷链物流发展的提案"
     assert meta.doc_type("关于市政协十四届一次会议第C0034号提案办理情况的函") == "reply"
+
+
+def test_attachment_list_is_not_body() -> None:
+    lines = [
+        "某某县2023年工作总结",
+        "一、成效",
+        "增长5%。",
+        "二、做法",
+        "加强招商。",
+        "三、打算",
+        "抓落实。",
+        "附件：1.项目清单",
+        "2.资金明细",
+        "某某县商务局",
+        "2023年7月1日",
+    ]
+    layout = meta.split_layout(lines)
+    assert layout.body[-1] == "抓落实。"
+    assert layout.footer[0] == "附件：1.项目清单"
