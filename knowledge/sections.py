@@ -16,10 +16,9 @@ MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
     (4, re.compile(r"^([①-⑳])\s*(.*)$")),
 )
-POINT_SPLIT = re.compile(
-    rf"(?:(?<=^)|(?<=[。；;！？，,：:\n]))\s*(?=(?:[{CN_NUM[:-1]}]+(?:是|要|则)|首先|其次|再次|最后)[，,：:]?)"
-)
-POINT_MARK = re.compile(rf"^(?:[{CN_NUM[:-1]}]+(?:是要|是|要|则)|首先|其次|再次|最后)[，,：:]?")
+_POINT = rf"(?:[{CN_NUM[:-1]}]+(?:是要|是|要|则)|首先|其次|再次|最后|[（(]\d{{1,2}}[）)]|[①-⑳])"
+POINT_SPLIT = re.compile(rf"(?:(?<=^)|(?<=[。；;！？，,：:\n]))\s*(?={_POINT}[，,：:]?)")
+POINT_MARK = re.compile(rf"^{_POINT}[，,：:]?")
 TITLE_MAX = 60
 CONTENT_RE = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|个|项|次|家|场|亿|万|吨|座|人|户|批|件|条|台|套|GW|MW)|一是|；"
@@ -89,7 +88,9 @@ def build_sections(paragraphs: list[str]) -> tuple[list[Section], list[str]]:
 
 def _plausible_heading(heading: tuple[int, str, str], stack: list[tuple[int, str]]) -> bool:
     """A numbered line is a heading unless it is a figure ("1.5") or has no text."""
-    _level, _marker, rest = heading
+    level, _marker, rest = heading
+    if level == 1 and re.match(r"^[一二三四]季度|^[一二三四五六七八九十]+月", rest):
+        return False  # "一、二季度…" is a range of quarters, not a heading
     return bool(rest.strip())
 
 

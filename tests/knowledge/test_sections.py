@@ -72,3 +72,13 @@ def test_points_split_on_yiyao_and_after_comma() -> None:
 
 def test_single_marker_is_not_a_list() -> None:
     assert split_points("一是建立制度。") == []
+
+
+def test_inline_numbered_points() -> None:
+    assert split_points("主要措施：（1）加强领导；（2）推进落地。") == ["加强领导", "推进落地"]
+    assert split_points("①建站；②培训。") == ["建站", "培训"]
+
+
+def test_quarter_range_is_not_a_heading() -> None:
+    sections, preamble = build_sections(["一、二季度全县招商形势良好。"])
+    assert sections == [] and preamble == ["一、二季度全县招商形势良好。"]
