@@ -16,6 +16,7 @@ _WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord("."), 0xFF0B: ord("+"), 0x2030: 0x2
 _WIDTH.update({0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" ")})
 _WIDTH.update({0x200B: None, 0xFEFF: None, 0x200E: None, 0x200F: None, 0x00AD: None})
 
+SENTENCE_END = "。！？；：:;!?…"
 TERMINAL = "。！？；：:;!?”’）)》】」』…"
 # A line ending with one of these clearly continues on the next line.
 CONTINUING = "、，,（(“‘《【「『—"
@@ -93,14 +94,14 @@ def join_broken_lines(text: str) -> str:
     """Rejoin paragraphs split across blank lines, page breaks or hard PDF line wraps."""
     lines = [line for line in text.split("\n")]
     kept = [line for line in lines if line]
-    wrap = _wrap_width(kept)
+    wrap, hard = _wrap_width(kept)
     out: list[list[str]] = []  # each paragraph as its pieces (joined once, not quadratically)
     pending_blank = False
     for line in lines:
         if not line:
             pending_blank = True
             continue
-        if out and out[-1] and _continues(out[-1], line, wrap):
+        if out and out[-1] and _continues(out[-1], line, wrap, hard):
             out[-1].append(line)
         else:
             if pending_blank and out:
@@ -110,33 +111,35 @@ def join_broken_lines(text: str) -> str:
     return "\n".join("".join(pieces) for pieces in out)
 
 
-def _wrap_width(lines: list[str]) -> int:
-    """Width at which a line was probably wrapped: the common length of long lines (PDF)."""
+def _wrap_width(lines: list[str]) -> tuple[int, bool]:
+    """Width at which lines were probably wrapped, and whether the text is hard-wrapped (PDF)."""
     lengths = sorted(len(line) for line in lines if len(line) >= 15)
     if len(lengths) < 8:
-        return 30
+        return 30, False
     typical = lengths[int(len(lengths) * 0.8)]
     similar = sum(1 for n in lengths if abs(n - typical) <= 3)
     if similar >= 0.4 * len(lengths):
-        return max(15, typical - 4)  # hard-wrapped text: lines cluster at one width
-    return 30
+        return max(15, typical - 4), True  # lines cluster at one width
+    return 30, False
 
 
-def _continues(pieces: list[str], line: str, wrap: int) -> bool:
+def _continues(pieces: list[str], line: str, wrap: int, hard: bool = False) -> bool:
     """Whether `line` continues the paragraph made of `pieces` so far."""
     previous = pieces[-1]
     single = len(pieces) == 1
     if HEADING_RE.match(line) or POINT_RE.match(line) or FOOTER_START_RE.match(line):
         return False
-    if previous.endswith(tuple(TERMINAL)) or "\t" in previous or "\t" in line:
+    # In hard-wrapped text a line may end with ）or ” by chance; only 。！？；： end paragraphs.
+    ends = SENTENCE_END if hard else TERMINAL
+    if previous.endswith(tuple(ends)) or "\t" in previous or "\t" in line:
         return False
     if previous.endswith(tuple(CONTINUING)) or (single and TITLE_TAIL_RE.match(line)):
         return True
     if single and TITLE_END_RE.search(previous):
         return False
-    if single and HEADING_RE.match(previous) and len(previous) < wrap + 10:
+    if single and HEADING_RE.match(previous) and len(previous) < (wrap if hard else wrap + 10):
         return False
-    return len(previous) >= wrap and bool(re.match(rf"[{CJK}\d“‘（(a-zA-Z]", line))
+    return len(previous) >= wrap
 
 
 def remove_figure_spaces(text: str) -> str:

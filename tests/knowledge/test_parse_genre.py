@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.parse import parse_text
+from tests.conftest import SOURCE_DOC
 from tests.knowledge.conftest import BUREAU_SUMMARY, COUNTY_REPLY, PREFECTURE_REPLY
 
 FUZZ_ALPHABET = (
@@ -156,3 +158,31 @@ def test_work_plan_targets_and_actions() -> None:
     assert by["新签约项目总投资"].value == 850  # a dependent name keeps its subject
     items = {(i.kind, i.section) for i in doc.items}
     assert items == {("action", "三（一）"), ("action", "三（二）"), ("action", "四")}
+
+
+def _hard_wrap(text: str, width: int) -> str:
+    """Imitate PDF extraction: every line cut at `width`, page numbers between pages."""
+    lines = []
+    for paragraph in text.split("\n"):
+        lines.extend(paragraph[i : i + width] for i in range(0, len(paragraph), width))
+    out = []
+    for n, line in enumerate(lines, start=1):
+        out.append(line)
+        if n % 25 == 0:
+            out.append(f"- {n // 25} -")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", [22, 28, 34])
+@pytest.mark.parametrize("name", ["source", "prefecture"])
+def test_pdf_like_wrapping_changes_nothing(name: str, width: int) -> None:
+    text = SOURCE_DOC.read_text(encoding="utf-8") if name == "source" else PREFECTURE_REPLY
+    plain, wrapped = parse_text(text), parse_text(_hard_wrap(text, width))
+    assert [s.id for s in wrapped.sections] == [s.id for s in plain.sections]
+    key = lambda doc: [(i.name, i.value, i.unit, i.section) for i in doc.indicators]  # noqa: E731
+    assert key(wrapped) == key(plain)
+    assert (wrapped.number, wrapped.date, wrapped.contact) == (
+        plain.number,
+        plain.date,
+        plain.contact,
+    )
