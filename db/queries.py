@@ -77,3 +77,30 @@ def knowledge_fingerprint(session: Session) -> str:
     ).all()
     digest = hashlib.sha256("\n".join(f"{i}:{h}" for i, h in rows).encode())
     return digest.hexdigest()[:16]
+
+
+def current_rows(session: Session, model: type, order: tuple = ()) -> list:
+    """Return plain rows (no ORM objects) of a per-document table for current documents.
+
+    Loading tens of thousands of sections or indicators as Row tuples is several times faster
+    and lighter than as ORM instances; the columns keep their model attribute names.
+    """
+    table = model.__table__
+    stmt = (
+        select(table)
+        .join(Document.__table__, Document.__table__.c.id == table.c.document_id)
+        .where(Document.__table__.c.is_current.is_(True))
+        .order_by(table.c.document_id, *order)
+    )
+    return list(session.execute(stmt))
+
+
+def current_document_rows(session: Session) -> list:
+    """Return plain rows of the current documents, newest first."""
+    table = Document.__table__
+    stmt = (
+        select(table)
+        .where(table.c.is_current.is_(True))
+        .order_by(table.c.date.desc().nulls_last(), table.c.id.desc())
+    )
+    return list(session.execute(stmt))

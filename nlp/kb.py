@@ -128,15 +128,35 @@ class KnowledgeSnapshot:
     kinds: dict[tuple[int, str], str] = field(default_factory=dict)
     fingerprint: str = ""
 
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Build the id lookups (called once after loading)."""
+        self._documents = {d.id: d for d in self.documents}
+        self._sections = {(s.document_id, s.sid): s for s in self.sections}
+        self._units_by_section: dict[tuple[int, str | None], list[Unit]] = {}
+        for unit in self.units:
+            self._units_by_section.setdefault((unit.document_id, unit.section), []).append(unit)
+        self._items_by_document: dict[int, list[ItemInfo]] = {}
+        for item in self.items:
+            self._items_by_document.setdefault(item.document_id, []).append(item)
+
     def document(self, document_id: int) -> DocumentInfo | None:
         """Return the document with this id, if current."""
-        return next((d for d in self.documents if d.id == document_id), None)
+        return self._documents.get(document_id)
 
     def section(self, document_id: int, sid: str | None) -> SectionInfo | None:
         """Return one section by document and sid."""
-        return next(
-            (s for s in self.sections if s.document_id == document_id and s.sid == sid), None
-        )
+        return self._sections.get((document_id, sid)) if sid is not None else None
+
+    def units_of_section(self, document_id: int, sid: str | None) -> list[Unit]:
+        """Return the units of one section in reading order."""
+        return self._units_by_section.get((document_id, sid), [])
+
+    def items_of(self, document_id: int) -> list[ItemInfo]:
+        """Return the measures and planned actions of one document."""
+        return self._items_by_document.get(document_id, [])
 
     def user_words(self) -> list[str]:
         """Return names the tokenizer should keep whole (entities, short indicator names)."""
@@ -164,17 +184,22 @@ def split_points(text: str) -> list[str]:
 
 def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
     """Read the current documents and everything extracted from them."""
+    from db.models import Entity, Indicator, Item, Section
+
     with sessions() as session:
-        docs = queries.list_documents(session)
-        ids = [d.id for d in docs]
+        docs = queries.current_document_rows(session)
         snapshot = KnowledgeSnapshot(
             documents=[_document(d) for d in docs],
-            sections=[_section(s) for s in queries.sections_of(session, ids)],
-            indicators=[_indicator(i) for i in queries.indicators_of(session, ids)],
-            items=[_item(i) for i in queries.items_of(session, ids)],
+            sections=[
+                _section(s) for s in queries.current_rows(session, Section, ("position",))
+            ],
+            indicators=[
+                _indicator(i) for i in queries.current_rows(session, Indicator, ("position",))
+            ],
+            items=[_item(i) for i in queries.current_rows(session, Item, ("position",))],
             entities=[
                 EntityInfo(e.document_id, e.name, e.type, e.section_sid)
-                for e in queries.entities_of(session, ids)
+                for e in queries.current_rows(session, Entity, ("id",))
             ],
             fingerprint=queries.knowledge_fingerprint(session),
         )
@@ -186,6 +211,7 @@ def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
     ]
     snapshot.kinds = section_kinds(snapshot)
     snapshot.units = build_units(snapshot, texts)
+    snapshot.reindex()
     return snapshot
 
 

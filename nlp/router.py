@@ -133,7 +133,8 @@ class Router:
         if not out:
             # Nothing is close: offer what the base is mostly about.
             out += [f"{i.name}是多少" for i in self.snapshot.indicators[:2]]
-            out += [i.title for i in self.snapshot.items if i.title][:2]
+            latest = self.snapshot.documents[0].id if self.snapshot.documents else -1
+            out += [i.title for i in self.snapshot.items_of(latest) if i.title][:2]
         return list(dict.fromkeys(out))[:4]
 
     def search(self, query: Query, kinds: tuple[str, ...] | None, k: int = 8) -> list[Hit]:
@@ -259,10 +260,7 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
         return None
     top = hits[0].unit
     scores = {h.unit.id: h.score for h in hits}
-    same = [
-        u for u in router.snapshot.units
-        if (u.document_id, u.section) == (top.document_id, top.section)
-    ]
+    same = router.snapshot.units_of_section(top.document_id, top.section)
     same = [u for u in same if scores.get(u.id, 0.0) > 0] or same
     chosen = sorted(same, key=lambda u: (-scores.get(u.id, 0.0), u.id))[: compose.MAX_POINTS - 1]
     chosen.sort(key=lambda u: u.id)
@@ -302,7 +300,8 @@ def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
     if not snapshot.documents:
         return None
     latest = snapshot.documents[0].id
-    titles = [(i.section, i.title) for i in snapshot.items if i.kind == kind and i.title]
+    items = snapshot.items_of(latest)
+    titles = [(i.section, i.title) for i in items if i.kind == kind and i.title]
     titles = [t for t in titles if t[0] is not None] or [
         (s.sid, s.title)
         for s in snapshot.sections
