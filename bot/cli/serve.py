@@ -43,32 +43,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def serve(args: argparse.Namespace, settings: Settings, services) -> None:
-    """Start the application, re-handle what the last run left, then poll or serve a webhook."""
-    from bot import telegram_app
+    """Run until SIGTERM/SIGINT: re-handle what the last run left, then poll or serve a webhook."""
     from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.polling import DurablePoller, run_polling
-    from bot.transport.webhook import run_webhook
+    from bot.transport.runner import BotRunner, WebhookConfig
 
-    policy = DeliveryPolicy(poll_timeout=args.poll_timeout)
-    application = telegram_app.build_application(settings, services, policy)
-    stop = asyncio.Event()
+    webhook = None
+    if args.webhook:
+        secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else secrets.token_urlsafe(32)
+        )
+        webhook = WebhookConfig(args.webhook, args.listen, args.port, secret)
+    runner = BotRunner(services, DeliveryPolicy(poll_timeout=args.poll_timeout), webhook)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await telegram_app.start(application, services)
-    dispatcher = telegram_app.dispatcher_for(application, services)
+        loop.add_signal_handler(sig, runner.request_stop)
+    await runner.start()
+    logger.info("receiving updates by %s", "webhook" if webhook else "long polling")
     try:
-        await dispatcher.recover()
-        if args.webhook:
-            secret = (
-                settings.webhook_secret.get_secret_value()
-                if settings.webhook_secret
-                else secrets.token_urlsafe(32)
-            )
-            await run_webhook(dispatcher, args.webhook, args.listen, args.port, secret, stop)
-        else:
-            logger.info("polling for updates")
-            await run_polling(DurablePoller(dispatcher, policy), stop)
+        await runner.wait()
     finally:
-        await telegram_app.stop(application)
+        await runner.stop()
         logger.info("stopped")

@@ -11,6 +11,8 @@ import pytest
 
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.transport.delivery import DeliveryPolicy
+from bot.transport.runner import BotRunner
 from tests.bot.fake_bot_api import TOKEN, FakeBotAPI
 
 ALLOWED = 111
@@ -77,46 +79,22 @@ async def until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-class RunningBot:
-    """The real Application, fed by the durable poller, against the fake server."""
+class RunningBot(BotRunner):
+    """The real Application, fed by the durable poller, against the fake server (fast timings)."""
 
-    def __init__(self, services: Services, policy: object | None = None) -> None:
-        from bot.transport.delivery import DeliveryPolicy
-
-        self.services = services
-        self.policy = policy or DeliveryPolicy(
-            poll_timeout=1,
-            backoff_base=0.05,
-            backoff_max=0.5,
-            read_timeout=1.0,
-            connect_timeout=1.0,
-            overall_max_rate=0,
+    def __init__(self, services: Services, policy: DeliveryPolicy | None = None) -> None:
+        super().__init__(
+            services,
+            policy
+            or DeliveryPolicy(
+                poll_timeout=1,
+                backoff_base=0.05,
+                backoff_max=0.5,
+                read_timeout=1.0,
+                connect_timeout=1.0,
+                overall_max_rate=0,
+            ),
         )
-        self.application = None
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task | None = None
-
-    async def __aenter__(self) -> RunningBot:
-        from bot import telegram_app
-        from bot.transport.polling import DurablePoller, run_polling
-
-        self.application = telegram_app.build_application(
-            self.services.settings, self.services, self.policy
-        )
-        await telegram_app.start(self.application, self.services)
-        dispatcher = telegram_app.dispatcher_for(self.application, self.services)
-        await dispatcher.recover()
-        poller = DurablePoller(dispatcher, self.policy)
-        self._task = asyncio.ensure_future(run_polling(poller, self._stop))
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        from bot import telegram_app
-
-        self._stop.set()
-        if self._task is not None:
-            await asyncio.wait_for(self._task, 10)
-        await telegram_app.stop(self.application)
 
 
 @pytest.fixture
