@@ -141,6 +141,13 @@ WEAK_STEM_RE = re.compile(
     r"^(?:绿色|新|清洁|可再生|传统|新兴|信息|高新|生物|数字|智能|风电|太阳能|光伏|硅|形成|继续|"
     r"打造|发展|推进|加快|上半年|下半年)"
 )
+HOME_PLACE_RE = re.compile(rf"^([{CJK}]{{2,6}}?(?:自治州|自治县|州|市|县|区))")
+PARTNER_RE = re.compile(
+    rf"(?:与|同|和)([{CJK}]{{2,8}}?)\s*\d+(?:\.\d+)?\s*(?:GW|MW|万千瓦|千瓦|万吨|吨|亿元)"
+)
+PARTNER_STOP_RE = re.compile(
+    r"^[我各全本该]|部门|单位|机构|政府|领导|项目|企业|规模|投资|年产|日产"
+)
 QUOTE_RE = re.compile(r"“([^“”]{1,40})”")
 DOC_RE = re.compile(r"《([^《》]{2,120})》")
 SHORT_PROGRAMME_RE = re.compile(
@@ -149,12 +156,13 @@ SHORT_PROGRAMME_RE = re.compile(
 
 
 def extract_entities(
-    sections: list[Section], exclude_docs: set[str]
+    sections: list[Section], exclude_docs: set[str], issuer: str | None = None
 ) -> tuple[list[Entity], list[str]]:
     """Return (entities, cited document titles) found in the sections' titles and text."""
     seen: dict[tuple[str, str], Entity] = {}
     cited: list[str] = []
-    known = _enumerated_names(sections)
+    known = _enumerated_names(sections) | _partner_names(sections)
+    home = HOME_PLACE_RE.match(issuer or "")
 
     def add(name: str, kind: str, sid: str) -> None:
         key = (name, kind)
@@ -176,7 +184,20 @@ def extract_entities(
             add(name, "org", section.id)
         for name in _places(unquoted, orgs):
             add(name, "place", section.id)
+        if home and home.group(1) in unquoted:
+            add(home.group(1), "place", section.id)  # the issuer's own prefecture or county
     return list(seen.values()), cited
+
+
+def _partner_names(sections: list[Section]) -> set[str]:
+    """A name right before a project's capacity ("与三一重能30GW拉晶项目") is a company."""
+    names: set[str] = set()
+    for section in sections:
+        for match in PARTNER_RE.finditer(section.text):
+            name = match.group(1)
+            if not GENERIC_PREFIX.match(name) and not PARTNER_STOP_RE.search(name):
+                names.add(name)
+    return names
 
 
 def _programmes(text: str) -> list[str]:

@@ -17,7 +17,7 @@ def extract_into(doc: ParsedDocument) -> None:
         doc.indicators.extend(section_indicators(section, period))
     doc.items = extract_items(doc.sections, doc.doc_type)
     answered = {doc.proposal.title} if doc.proposal and doc.proposal.title else set()
-    doc.entities, doc.cited_documents = extract_entities(doc.sections, answered)
+    doc.entities, doc.cited_documents = extract_entities(doc.sections, answered, doc.issuer)
     if doc.contact:
         doc.entities.append(Entity(name=doc.contact, type="person"))
 

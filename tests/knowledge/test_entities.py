@@ -64,3 +64,14 @@ def test_cited_documents_and_answered_proposal_excluded() -> None:
     assert cited == ["某某州招商引资项目清单管理办法"]
     assert names["某某州招商引资项目清单管理办法"] == "document"
     assert "关于加强联动的提案" not in names
+
+
+def test_partner_before_a_capacity_and_home_place() -> None:
+    found, _ = extract_entities(
+        [Section(id="一", text="加大与星火重工20GW组件项目的对接，立足某某州产业特色。")],
+        set(),
+        "某某州投资促进局",
+    )
+    names = {e.name: e.type for e in found}
+    assert names["星火重工"] == "org"
+    assert names["某某州"] == "place"
