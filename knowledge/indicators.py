@@ -40,6 +40,7 @@ from knowledge.naming import (
     after_enumeration,
     clean_name,
     cut_verb,
+    modifier_before_de,
     post_phrase,
     qualifier_of,
     strip_clause,
@@ -161,7 +162,7 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
     if LOCATIVE_RE.match(core) and state.actor:
         name = state.actor + core
     elif post_np and (not core or VERB_END_RE.search(core) or "、" in core):
-        listed = after_enumeration(core)
+        listed = after_enumeration(core) or modifier_before_de(core)
         lead = LEAD_CUT_RE.match(SCOPE_RE.sub("", pre.strip(" 、，,")))
         verb = lead.group(1) if lead and not listed and len(post_np) <= 3 else ""
         name = verb + listed + post_np

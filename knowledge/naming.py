@@ -61,6 +61,9 @@ DEPENDENT_NAME_RE = re.compile(
 )
 YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
 MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
+MODIFIER_SPLIT_RE = re.compile(
+    r"\d+(?:\.\d+)?(?:个|家|项|批)?[县市州区乡镇村]?|[与和了对向把将在从以为、，]"
+)
 CN_COUNT_RE = re.compile(r"^[一二两三四五六七八九十]+[场个次项家批]")
 
 
@@ -108,6 +111,15 @@ def after_enumeration(core: str) -> str:
     if VERB_END_RE.search(core) or "、" in core:
         return ""
     return core
+
+
+def modifier_before_de(core: str) -> str:
+    """Keep a short modifier before 的 ("4个县新签约的7个光伏项目" -> "新签约")."""
+    if not core.endswith("的"):
+        return ""
+    chunk = MODIFIER_SPLIT_RE.split(core[:-1])[-1]
+    chunk = SCOPE_RE.sub("", chunk)
+    return chunk if 2 <= len(chunk) <= 8 else ""
 
 
 def post_phrase(post: str) -> str:

@@ -46,3 +46,9 @@ def test_clean_name_and_qualifier() -> None:
     assert naming.qualifier_of("县市党政一把手赴省外招商") == "县市"
     assert naming.qualifier_of("州外到位资金增长") == "州外"
     assert naming.qualifier_of("网络招商推介会") is None
+
+
+def test_modifier_before_de() -> None:
+    assert naming.modifier_before_de("以4个县新签约的") == "新签约"
+    assert naming.modifier_before_de("全州新签约的") == "新签约"
+    assert naming.modifier_before_de("新签约") == ""
