@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
 PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
+INDEX_CODE = (_NLP_DIR / "kb.py", _NLP_DIR / "retrieval.py")
 FEATURE_CODE = tuple(
     _NLP_DIR / name
     for name in ("normalize.py", "tokenizer.py", "synonyms.py", "features.py", "training.py")
@@ -75,7 +76,7 @@ class Assistant:
             tokenizer.initialize()  # warm jieba so no user pays for it
         words = WordAnalyzer(tokenizer, synonyms)
         model = self._load_or_train(words, self.data_hash(tokenizer))
-        index = TfidfIndex(PIVOT_SLOPE).build(snapshot.units, _UnitTerms(words, snapshot))
+        index = self._load_or_build_index(snapshot, words, tokenizer)
         router = Router(snapshot, index, model.threshold, model.margin)
         self._state = _State(tokenizer, words, model, snapshot, router)
         logger.info(
@@ -109,6 +110,27 @@ class Assistant:
 
         texts, labels = load_examples()
         return train_and_save(texts, labels, words, self.model_dir, wanted)
+
+    def _load_or_build_index(
+        self, snapshot: KnowledgeSnapshot, words: WordAnalyzer, tokenizer: ChineseTokenizer
+    ) -> TfidfIndex:
+        """Load the saved retrieval index for this exact base, else build and save it."""
+        digest = hashlib.sha256()
+        digest.update(f"{snapshot.fingerprint}:{tokenizer.dictionary_key()}:{PIVOT_SLOPE}".encode())
+        digest.update(file_hash(*FEATURE_CODE, *INDEX_CODE, SYNONYMS_FILE).encode())
+        for unit in snapshot.units:
+            digest.update(f"{unit.document_id}|{unit.section}|{unit.text}\n".encode())
+        path = self.cache_dir / "index" / f"units_{digest.hexdigest()[:20]}.npz"
+        if path.exists():
+            try:
+                return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE)
+            except (OSError, ValueError, KeyError) as exc:  # a torn or old file: rebuild
+                logger.warning("retrieval index %s unreadable (%s): rebuilding", path.name, exc)
+        index = TfidfIndex(PIVOT_SLOPE).build(snapshot.units, _UnitTerms(words, snapshot))
+        for old in path.parent.glob("units_*.npz") if path.parent.exists() else ():
+            old.unlink(missing_ok=True)
+        index.save(path)
+        return index
 
     # -- state -------------------------------------------------------------------------------
 

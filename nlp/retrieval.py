@@ -1,15 +1,22 @@
-"""TF-IDF cosine retrieval over knowledge units with an inverted index (no scikit-learn).
+"""TF-IDF cosine retrieval over knowledge units: an inverted index held in numpy arrays.
 
 A unit's terms are its jieba words plus its character bigrams: words carry meaning, bigrams
-survive segmentation differences between a terse question and formal document prose.
+survive segmentation differences between a terse question and formal document prose. Postings
+are CSR arrays (term -> unit ids, weights), so a search touches only the question's terms,
+memory stays compact at tens of thousands of documents, and the built index is saved and
+loaded instead of re-tokenising every unit at start.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from nlp.kb import Unit
 
@@ -20,6 +27,10 @@ _NOISE = frozenset(
         "一下", "请问", "情况", "问题", "一共", "是怎", "么做",
     )
 )
+# A query term found in more than this share of units ranks nothing; skip it when the
+# question has rarer terms (keeps latency flat as the base grows).
+COMMON_TERM_SHARE = 0.2
+PRUNE_MIN_POSTINGS = 5000  # small bases keep every term
 
 
 def unit_terms(words: Iterable[str], text: str) -> list[str]:
@@ -40,56 +51,127 @@ class Hit:
 
 
 class TfidfIndex:
-    """Inverted index of l2-normalised tf-idf unit vectors."""
+    """Inverted index of length-normalised tf-idf unit vectors."""
 
     def __init__(self, slope: float = 1.0) -> None:
         # slope < 1 is pivoted length normalisation: long points are penalised less than
         # by plain cosine (a long preamble sentence can hold the one answer).
         self.slope = slope
         self.units: list[Unit] = []
-        self.idf: dict[str, float] = {}
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.vocabulary: dict[str, int] = {}
+        self.idf = np.zeros(0)
+        self.offsets = np.zeros(1, dtype=np.int64)
+        self.unit_ids = np.zeros(0, dtype=np.int32)
+        self.weights = np.zeros(0, dtype=np.float32)
+
+    # -- building ----------------------------------------------------------------------------
 
     def build(self, units: Sequence[Unit], terms_of: Callable[[Unit], list[str]]) -> TfidfIndex:
         """Index `units`; `terms_of` returns each unit's terms."""
         self.units = list(units)
         counts = [Counter(terms_of(u)) for u in self.units]
-        df: Counter[str] = Counter()
+        vocabulary: dict[str, int] = {}
         for c in counts:
-            df.update(c.keys())
+            for term in c:
+                vocabulary.setdefault(term, len(vocabulary))
+        df = np.zeros(len(vocabulary), dtype=np.float64)
+        rows, cols, tfs = [], [], []
+        for pos, c in enumerate(counts):
+            for term, k in c.items():
+                tid = vocabulary[term]
+                df[tid] += 1
+                rows.append(tid)
+                cols.append(pos)
+                tfs.append(1.0 + math.log(k))
         n = len(self.units)
-        self.idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        vectors = [{t: (1.0 + math.log(k)) * self.idf[t] for t, k in c.items()} for c in counts]
-        norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
-        pivot = sum(norms) / len(norms) if norms else 1.0
-        for pos, (weights, norm) in enumerate(zip(vectors, norms, strict=True)):
-            divisor = (1.0 - self.slope) * pivot + self.slope * norm
-            for t, w in weights.items():
-                postings[t].append((pos, w / divisor))
-        self.postings = dict(postings)
+        self.vocabulary = vocabulary
+        self.idf = np.log((1 + n) / (1 + df)) + 1.0
+        term_ids = np.asarray(rows, dtype=np.int64)
+        unit_ids = np.asarray(cols, dtype=np.int32)
+        weights = np.asarray(tfs, dtype=np.float64) * self.idf[term_ids]
+        norms = np.sqrt(np.bincount(unit_ids, weights * weights, minlength=n))
+        norms[norms == 0] = 1.0
+        pivot = norms.mean() if n else 1.0
+        weights /= ((1.0 - self.slope) * pivot + self.slope * norms)[unit_ids]
+        order = np.argsort(term_ids, kind="stable")
+        self.unit_ids = unit_ids[order]
+        self.weights = weights[order].astype(np.float32)
+        self.offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=self.offsets[1:])
         return self
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the arrays and vocabulary (units are re-read from the database)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(
+            tmp, idf=self.idf, offsets=self.offsets, unit_ids=self.unit_ids,
+            weights=self.weights, terms=np.asarray([json.dumps(terms, ensure_ascii=False)]),
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, units: Sequence[Unit], slope: float) -> TfidfIndex:
+        """Read an index saved for exactly these units."""
+        index = cls(slope)
+        with np.load(path) as data:
+            index.idf = data["idf"]
+            index.offsets = data["offsets"]
+            index.unit_ids = data["unit_ids"]
+            index.weights = data["weights"]
+            terms = json.loads(str(data["terms"][0]))
+        index.vocabulary = {t: i for i, t in enumerate(terms)}
+        index.units = list(units)
+        return index
+
+    # -- searching ---------------------------------------------------------------------------
 
     def search(
         self, terms: Sequence[str], k: int = 10, accept: Callable[[Unit], bool] | None = None
     ) -> list[Hit]:
         """Return the `k` best units for the query terms (cosine), optionally filtered."""
-        idf = self.idf
-        weights = {t: (1.0 + math.log(c)) * idf[t] for t, c in Counter(terms).items() if t in idf}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        if norm == 0:
+        scores = self.scores(terms)
+        if scores is None:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        for t, w in weights.items():
-            qw = w / norm
-            for pos, uw in self.postings[t]:
-                scores[pos] += qw * uw
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        hits: list[Hit] = []
-        for pos, score in ranked:
-            unit = self.units[pos]
-            if accept is None or accept(unit):
-                hits.append(Hit(unit, score))
-                if len(hits) == k:
-                    break
-        return hits
+        nonzero = int(np.count_nonzero(scores))
+        want = min(nonzero, max(4 * k, 64))
+        while True:
+            top = np.argpartition(-scores, want - 1)[:want] if want < len(scores) else None
+            order = top[np.argsort(-scores[top])] if top is not None else np.argsort(-scores)
+            hits: list[Hit] = []
+            for pos in order[:nonzero]:
+                unit = self.units[int(pos)]
+                if accept is None or accept(unit):
+                    hits.append(Hit(unit, float(scores[pos])))
+                    if len(hits) == k:
+                        return hits
+            if want >= nonzero:
+                return hits
+            want = min(nonzero, want * 4)  # the filter rejected too many: look further
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray | None:
+        """Return every unit's score for the query terms (None when no term is known)."""
+        counts = Counter(t for t in terms if t in self.vocabulary)
+        if not counts:
+            return None
+        ids = [self.vocabulary[t] for t in counts]
+        df = self.offsets[np.asarray(ids) + 1] - self.offsets[np.asarray(ids)]
+        limit = max(COMMON_TERM_SHARE * len(self.units), PRUNE_MIN_POSTINGS)
+        keep = [i for i, (t, d) in enumerate(zip(counts, df, strict=True)) if d <= limit] or list(
+            range(len(ids))
+        )
+        weights = np.asarray(
+            [(1.0 + math.log(counts[t])) * self.idf[self.vocabulary[t]] for t in counts]
+        )
+        norm = float(np.sqrt((weights * weights).sum()))
+        scores = np.zeros(len(self.units), dtype=np.float32)
+        for i in keep:
+            tid = ids[i]
+            start, end = self.offsets[tid], self.offsets[tid + 1]
+            scores[self.unit_ids[start:end]] += np.float32(weights[i] / norm) * self.weights[
+                start:end
+            ]
+        return scores

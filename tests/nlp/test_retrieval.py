@@ -39,3 +39,23 @@ def test_points_split_at_yi_shi_er_shi_and_layout_breaks_are_joined() -> None:
 
 def test_sentences_split_at_end_punctuation() -> None:
     assert split_sentences("甲乙丙。丁戊；己庚") == ["甲乙丙。", "丁戊；", "己庚"]
+
+
+def test_saved_index_loads_with_identical_scores(tmp_path) -> None:
+    index = TfidfIndex(0.5).build(UNITS, _terms)
+    index.save(tmp_path / "units.npz")
+    loaded = TfidfIndex.load(tmp_path / "units.npz", UNITS, 0.5)
+    query = unit_terms([], "推动银行贷款和全程代办")
+    assert [(h.unit.id, round(h.score, 6)) for h in loaded.search(query)] == [
+        (h.unit.id, round(h.score, 6)) for h in index.search(query)
+    ]
+
+
+def test_restart_loads_the_saved_index_instead_of_rebuilding(seeded_assistant) -> None:
+    from nlp.pipeline import Assistant
+
+    saved = list((seeded_assistant.cache_dir / "index").glob("units_*.npz"))
+    assert len(saved) == 1
+    before = saved[0].stat().st_mtime_ns
+    Assistant(seeded_assistant.sessions, seeded_assistant.cache_dir).load()
+    assert saved[0].stat().st_mtime_ns == before
