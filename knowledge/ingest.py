@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -176,8 +176,8 @@ def ensure_default_base(
     from db.models import Document
 
     with sessions() as session:
-        if session.scalar(select(func.count()).select_from(Document)):
-            return []
+        if session.scalar(select(Document.id).limit(1)) is not None:
+            return []  # one indexed row read, however large the base
     results = []
     for path in sorted(Path(sources_dir).rglob("*")):
         if path.is_file() and path.suffix.lower() in SUPPORTED:
