@@ -10,7 +10,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +25,10 @@ from knowledge.loaders import (
     load_path,
 )
 from knowledge.parse import parse_text
-from knowledge.records import ParsedDocument
 from knowledge.repair import repair_text
+
+if TYPE_CHECKING:
+    from db.models import Document
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
             existing = writes.find_by_hash(session, digest)
             if existing is None:
                 raise
-            return _result(existing, "unchanged", loaded.label, None)
+            return _result(existing, "unchanged", loaded.label)
 
 
 def _store(
@@ -111,7 +113,7 @@ def _store(
     with sessions.begin() as session:
         existing = writes.find_by_hash(session, digest)
         if existing is not None:
-            return _result(existing, "unchanged", loaded.label, None)
+            return _result(existing, "unchanged", loaded.label)
         parsed = parse_text(clean, repaired=True)
         document = writes.save_document(
             session, parsed, content_hash=digest, source_name=loaded.label
@@ -128,44 +130,33 @@ def _store(
         for old in older:
             writes.supersede(session, old, document)
         status: Status = "superseded" if older else "added"
-        result = _result(document, status, loaded.label, parsed)
+        result = _result(document, status, loaded.label)
         result.superseded_ids = [doc.id for doc in older]
     logger.info("ingested %s: %s", loaded.label, status)
     return result
 
 
-def _dated_before(new: object, old: object) -> bool:
+def _dated_before(new: Document, old: Document) -> bool:
     """True when both carry dates and `new` is older than `old`."""
-    new_date, old_date = getattr(new, "date", None), getattr(old, "date", None)
-    return bool(new_date and old_date and new_date < old_date)
+    return bool(new.date and old.date and new.date < old.date)
 
 
-def _result(document: object, status: Status, label: str, parsed: ParsedDocument | None):
-    doc = document  # a db.models.Document
-    if parsed is not None:
-        counts = {
-            "sections": len(parsed.sections),
-            "indicators": len(parsed.indicators),
-            "items": len(parsed.items),
-            "entities": len(parsed.entities),
-        }
-        warnings = list(parsed.warnings)
-    else:
-        counts = {
-            "sections": len(doc.sections),
-            "indicators": len(doc.indicators),
-            "items": len(doc.items),
-            "entities": len(doc.entities),
-        }
-        warnings = list(doc.warnings or [])
+def _result(document: Document, status: Status, label: str) -> IngestResult:
+    """Describe a stored document (its record lists are in memory for a new one)."""
+    counts = {
+        "sections": len(document.sections),
+        "indicators": len(document.indicators),
+        "items": len(document.items),
+        "entities": len(document.entities),
+    }
     return IngestResult(
-        document_id=doc.id,
-        number=doc.number,
-        title=doc.title,
+        document_id=document.id,
+        number=document.number,
+        title=document.title,
         status=status,
         source=label,
         counts=counts,
-        warnings=warnings,
+        warnings=list(document.warnings or []),
     )
 
 
