@@ -58,6 +58,7 @@ class BotRunner:
         await dispatcher.recover()
         if self.webhook is not None:
             w = self.webhook
+            telegram_app.mask_token_in_library_logs(w.secret)  # setWebhook logs it at DEBUG
             receiving = run_webhook(dispatcher, w.url, w.host, w.port, w.secret, self._stop)
         else:
             receiving = run_polling(DurablePoller(dispatcher, self.policy), self._stop)

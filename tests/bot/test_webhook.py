@@ -67,3 +67,52 @@ async def test_webhook_secret_storage_and_redelivery(
 def _handled(services, update_id: int) -> bool:
     with services.sessions() as session:
         return bot_records.is_handled(session, update_id)
+
+
+def test_serve_webhook_cli(tmp_path, model_dir) -> None:
+    """`run_bot.py serve --webhook URL --listen HOST --port N` registers, checks and answers."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.bot.fake_bot_api import TOKEN
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    with FakeBotAPI() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+            "VAR_DIR": str(model_dir),
+            "ALLOWED_USER_IDS": str(ALLOWED),
+            "WEBHOOK_SECRET": SECRET,
+            "LOG_LEVEL": "DEBUG",
+        }
+        args = ["serve", "--webhook", url, "--listen", "127.0.0.1", "--port", str(port)]
+        bot = subprocess.Popen(
+            [sys.executable, "run_bot.py", *args],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert api.wait_for(lambda: api.webhook.get("url") == url, timeout=60)
+            body = {"update_id": 7, "message": message_json(ALLOWED, "外资到位多少")}
+            assert httpx.post(url, json=body).status_code == 403
+            ok = httpx.post(url, json=body, headers={SECRET_HEADER: SECRET})
+            assert ok.status_code == 200
+            assert api.wait_for(lambda: api.sent("sendMessage", ALLOWED), timeout=20)
+            bot.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            assert bot.wait(15) == 0 and time.monotonic() - started < 10
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+            log = bot.stderr.read() if bot.stderr else ""
+    assert TOKEN.split(":", 1)[1] not in log and SECRET not in log
