@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.kb import IndicatorInfo
+from nlp.periods import held_period
 
 ASPECT_BONUS = 0.25
 # Scope words that make two otherwise equal names different figures.
@@ -97,32 +98,54 @@ def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     return _bigrams(_STOP.sub(" ", question), *canonical)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    indicator: IndicatorInfo
+@dataclass
+class _Group:
+    """Indicators sharing one label (name + qualifier + unit) across documents, newest first."""
+
     name: frozenset[str]
     around: frozenset[str]
     qualifiers: frozenset[str]
+    unit: str
+    members: list[IndicatorInfo]
+
+
+MEMBERS_PER_GROUP = 3  # documents expanded per matching label (asked year/period, else latest)
 
 
 class FigureIndex:
-    """Indicators with their name/context bigrams precomputed, and bigram postings."""
+    """Indicator labels with their bigrams precomputed, bigram postings, members by recency.
 
-    def __init__(self, indicators: list[IndicatorInfo]) -> None:
-        self.entries: list[_Entry] = []
+    The same figure recurs in every year's report; matching is done once per distinct label,
+    then the asked year's (or the latest) documents supply the values.
+    """
+
+    def __init__(
+        self,
+        indicators: list[IndicatorInfo],
+        document_rank: dict[int, int] | None = None,
+        document_year: dict[int, int | None] | None = None,
+    ) -> None:
+        self.document_year = document_year or {}
+        rank = document_rank or {}
+        self.groups: list[_Group] = []
         self.postings: dict[str, list[int]] = {}
-        for indicator in indicators:
+        by_label: dict[tuple[str, str], _Group] = {}
+        for indicator in sorted(indicators, key=lambda i: rank.get(i.document_id, 0)):
             # Names are stripped of the same filler words as questions ("同比", "的").
             label = _STOP.sub(" ", indicator.name + " " + (indicator.qualifier or ""))
-            name = frozenset(_bigrams(label))
-            around = name | _bigrams(indicator.context or indicator.quote)
-            for gram in around:
-                self.postings.setdefault(gram, []).append(len(self.entries))
-            scope = frozenset(q for q in QUALIFIERS if q in label)
-            self.entries.append(_Entry(indicator, name, frozenset(around), scope))
+            group = by_label.get((label, indicator.unit))
+            if group is None:
+                name = frozenset(_bigrams(label))
+                around = frozenset(name | _bigrams(indicator.context or indicator.quote))
+                scope = frozenset(q for q in QUALIFIERS if q in label)
+                group = _Group(name, around, scope, indicator.unit, [])
+                by_label[(label, indicator.unit)] = group
+                for gram in around:
+                    self.postings.setdefault(gram, []).append(len(self.groups))
+                self.groups.append(group)
+            group.members.append(indicator)
 
-    def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
-        """Return (indicator, name score) for indicators sharing a bigram with the question."""
+    def _scored_groups(self, question: str, canonical: list[str]) -> list[tuple[_Group, float]]:
         literal = question_bigrams(question, [])
         expanded = question_bigrams(question, canonical) if canonical else literal
         if not expanded:
@@ -132,29 +155,50 @@ class FigureIndex:
         asked = frozenset(q for q in QUALIFIERS if q in question)
         out = []
         for i in sorted(hit):
-            entry = self.entries[i]
+            group = self.groups[i]
             # Synonyms are alternatives: they may help a match but never dilute a literal one.
             score = max(
-                _score(query, entry.name, entry.around, question, quantity_less)
+                _score(query, group.name, group.around, question, quantity_less)
                 for query in (literal, expanded)
                 if query
             )
-            if asked and entry.qualifiers and not asked & entry.qualifiers:
+            if asked and group.qualifiers and not asked & group.qualifiers:
                 score *= 0.5  # asked 市外, this is 州外: a different figure
-            out.append((entry.indicator, score + _unit_fit(question, entry.indicator.unit)))
+            out.append((group, score + _unit_fit(question, group.unit)))
         return out
 
-    def rank(self, question: str, canonical: list[str]) -> list[Figure]:
-        """Return every candidate figure, best first: name match plus aspect fit."""
+    def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
+        """Return (newest indicator of each matching label, name score)."""
+        return [(g.members[0], score) for g, score in self._scored_groups(question, canonical)]
+
+    def rank(
+        self,
+        question: str,
+        canonical: list[str],
+        year: int | None = None,
+        period: str | None = None,
+    ) -> list[Figure]:
+        """Return candidate figures, best first: name match plus aspect fit."""
         aspect = asked_aspect(question)
         ranked = [
             _with_aspect_fit(figure, aspect)
-            for indicator, base in self.scored(question, canonical)
+            for group, base in self._scored_groups(question, canonical)
             if base > 0
+            for indicator in self._members(group, year, period)
             for figure in figures_of(indicator, base)
         ]
         ranked.sort(key=lambda f: -f.score)
         return ranked
+
+    def _members(self, group: _Group, year: int | None, period: str | None) -> list[IndicatorInfo]:
+        members = group.members
+        if year is not None:
+            members = [m for m in members if self.document_year.get(m.document_id) == year] or (
+                members
+            )
+        if period is not None:
+            members = [m for m in members if held_period(m.period) == period] or members
+        return members[:MEMBERS_PER_GROUP]
 
 
 def _score(

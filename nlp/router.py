@@ -14,6 +14,7 @@ from collections.abc import Callable
 from nlp import compose
 from nlp.classifier import IntentPrediction
 from nlp.documents import answer_document
+from nlp.entities import EntityIndex, short_name
 from nlp.features import Analysis
 from nlp.figures import ASPECT_BONUS, Figure, FigureIndex
 from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
@@ -52,7 +53,12 @@ class Router:
         self.index = index
         self.threshold = threshold
         self.margin = margin
-        self.figures = FigureIndex(snapshot.indicators)
+        self.entities = EntityIndex(snapshot.entities)
+        self.figures = FigureIndex(
+            snapshot.indicators,
+            {d.id: n for n, d in enumerate(snapshot.documents)},
+            {d.id: d.year for d in snapshot.documents},
+        )
         years = [d.year for d in snapshot.documents if d.year]
         self.latest_year = max(years) if years else None
 
@@ -161,7 +167,9 @@ class Router:
 
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier and period; the asked figure first."""
-    figures = router.figures.rank(query.text, query.analysis.canonical)
+    figures = router.figures.rank(
+        query.text, query.analysis.canonical, query.scope.year, query.scope.period
+    )
     if not figures or figures[0].score < FIGURE_FLOOR:
         return None
     best = _prefer_matching_document(router, query, figures)
@@ -334,12 +342,18 @@ def answer_plan(router: Router, query: Query) -> Candidate | None:
 
 def answer_entity(router: Router, query: Query) -> Candidate | None:
     """Find sentences naming the company, project or place asked about."""
-    names = _named_entities(router, query)
+    names = router.entities.find(query.text, "".join(_content_words(query)))
     units: list[Unit] = []
     if names:
-        name = max(names, key=len)
-        short = _ORG_SUFFIX.sub("", name)
-        units = [u for u in router.snapshot.units if name in u.text or short in u.text][:3]
+        name = names[0]
+        short = short_name(name)
+        units = [
+            h.unit
+            for h in router.index.search(
+                unit_terms([], short), k=3, accept=lambda u: name in u.text or short in u.text
+            )
+        ]
+        units.sort(key=lambda u: u.id)
     if units:
         reply = compose.points_reply("entity", f"【{name}】", units, router.snapshot, 0.0)
         return Candidate(reply, 0.9)
@@ -349,21 +363,6 @@ def answer_entity(router: Router, query: Query) -> Candidate | None:
     chosen = sorted((h.unit for h in hits if h.score >= 0.6 * hits[0].score), key=lambda u: u.id)
     reply = compose.points_reply("entity", "", chosen, router.snapshot, 0.0)
     return Candidate(reply, min(1.0, hits[0].score * 2))
-
-
-_ORG_SUFFIX = re.compile(r"(股份)?有限(责任)?公司$|集团$|公司$")
-
-
-def _named_entities(router: Router, query: Query) -> list[str]:
-    """Return entity names the question mentions, in full or by their distinctive part."""
-    core = "".join(_content_words(query))
-    names = []
-    for entity in router.snapshot.entities:
-        short = _ORG_SUFFIX.sub("", entity.name)
-        named = entity.name in query.text or (len(short) >= 2 and short in query.text)
-        if named or (len(core) >= 3 and core in entity.name):
-            names.append(entity.name)
-    return names
 
 
 STRATEGIES: dict[str, Strategy] = {
