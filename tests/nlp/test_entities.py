@@ -23,7 +23,8 @@ def test_full_and_short_forms_are_found_in_a_question() -> None:
 
 
 def test_a_distinctive_fragment_finds_the_full_name() -> None:
-    assert EntityIndex(ENTITIES).find("宏达新材料", core="宏达新材料") == ["宏达新材料科技有限公司"]
+    found = EntityIndex(ENTITIES).find("宏达新材料", core="宏达新材料")
+    assert found == ["宏达新材料科技有限公司"]
 
 
 def test_nothing_named_finds_nothing() -> None:
