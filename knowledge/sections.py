@@ -79,6 +79,7 @@ def build_sections(paragraphs: list[str]) -> tuple[list[Section], list[str]]:
         parent = stack[-1][1] if stack else None
         sid = _child_id(parent, level, marker)
         title, body = split_title(rest)
+        title = title.rstrip("：:，,；;")
         section = Section(id=_unique(sid, taken), parent_id=parent, level=level, title=title)
         taken.add(section.id)
         opened.append(_Open(section, [body] if body else []))

@@ -82,3 +82,8 @@ def test_inline_numbered_points() -> None:
 def test_quarter_range_is_not_a_heading() -> None:
     sections, preamble = build_sections(["一、二季度全县招商形势良好。"])
     assert sections == [] and preamble == ["一、二季度全县招商形势良好。"]
+
+
+def test_heading_colon_is_not_part_of_the_title() -> None:
+    sections, _ = build_sections(["（一）主要做法：", "加强招商。"])
+    assert sections[0].title == "主要做法"
