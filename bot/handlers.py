@@ -26,7 +26,10 @@ logger = logging.getLogger(__name__)
 
 TRIAGE_MIN_CHARS = 200
 PROPOSAL_OPENING = re.compile(
-    r"^\s*(?:关于.{1,60}?的(?:提案|建议)|案由|提案人|提案者|代表|委员|领衔|附议|第\s*\d+\s*号(?:提案|建议))"
+    # A title line "关于……的提案/建议", a labelled field ("案由：", "提案人："), or a number.
+    r"^\s*(?:关于[^\n]{1,80}?的(?:提案|建议)\s*(?:\n|$)"
+    r"|(?:案由|提案人|提案者|领衔人?|附议人?|代表|委员|建议人)\s*[:：]"
+    r"|第\s*\d+\s*号(?:提案|建议)\s*(?:\n|[:：]))"
 )
 UNAVAILABLE = "问答功能暂不可用，请稍后再试。"
 TRIAGE_UNAVAILABLE = "提案分析功能暂不可用，请稍后再试。"

@@ -96,6 +96,11 @@ def test_example_button_asks_the_example(services) -> None:
 def test_proposal_goes_to_triage(services) -> None:
     assert looks_like_proposal(PROPOSAL) and looks_like_proposal("案由：加强招商")
     assert not looks_like_proposal("外资到位多少")
+    assert not looks_like_proposal("关于融资难的建议有哪些")
+    assert not looks_like_proposal("代表建议办理得怎么样")
+    assert looks_like_proposal("关于加快园区建设的建议\n建议：……")
+    assert looks_like_proposal("第084号提案\n关于加强部门联动的提案")
+    assert not looks_like_proposal("第084号提案是谁提的")
     reply = ask(services, PROPOSAL)
     assert reply.intent in ("triage", "proposal")
     with services.sessions() as session:
