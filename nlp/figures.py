@@ -107,6 +107,15 @@ class _Group:
     qualifiers: frozenset[str]
     unit: str
     members: list[IndicatorInfo]
+    by_year: dict[int | None, list[IndicatorInfo]] | None = None
+    by_period: dict[str | None, list[IndicatorInfo]] | None = None
+
+    def index_members(self, document_year: dict[int, int | None]) -> None:
+        """Group members by year and by period code, once, on first use."""
+        self.by_year, self.by_period = {}, {}
+        for member in self.members:
+            self.by_year.setdefault(document_year.get(member.document_id), []).append(member)
+            self.by_period.setdefault(held_period(member.period), []).append(member)
 
 
 MEMBERS_PER_GROUP = 3  # documents expanded per matching label (asked year/period, else latest)
@@ -144,6 +153,8 @@ class FigureIndex:
                     self.postings.setdefault(gram, []).append(len(self.groups))
                 self.groups.append(group)
             group.members.append(indicator)
+        for group in self.groups:
+            group.index_members(self.document_year)
 
     def _scored_groups(self, question: str, canonical: list[str]) -> list[tuple[_Group, float]]:
         literal = question_bigrams(question, [])
@@ -191,13 +202,15 @@ class FigureIndex:
         return ranked
 
     def _members(self, group: _Group, year: int | None, period: str | None) -> list[IndicatorInfo]:
+        assert group.by_year is not None and group.by_period is not None
         members = group.members
         if year is not None:
-            members = [m for m in members if self.document_year.get(m.document_id) == year] or (
-                members
-            )
+            members = group.by_year.get(year) or members
         if period is not None:
-            members = [m for m in members if held_period(m.period) == period] or members
+            if members is group.members:
+                members = group.by_period.get(period) or members
+            else:
+                members = [m for m in members if held_period(m.period) == period] or members
         return members[:MEMBERS_PER_GROUP]
 
 

@@ -138,6 +138,10 @@ class KnowledgeSnapshot:
         self._units_by_section: dict[tuple[int, str | None], list[Unit]] = {}
         for unit in self.units:
             self._units_by_section.setdefault((unit.document_id, unit.section), []).append(unit)
+        self._unit_range: dict[int, tuple[int, int]] = {}
+        for unit in self.units:
+            start, _end = self._unit_range.get(unit.document_id, (unit.id, unit.id))
+            self._unit_range[unit.document_id] = (start, unit.id + 1)
         self._items_by_document: dict[int, list[ItemInfo]] = {}
         for item in self.items:
             self._items_by_document.setdefault(item.document_id, []).append(item)
@@ -153,6 +157,13 @@ class KnowledgeSnapshot:
     def units_of_section(self, document_id: int, sid: str | None) -> list[Unit]:
         """Return the units of one section in reading order."""
         return self._units_by_section.get((document_id, sid), [])
+
+    def unit_range(self, document_ids: list[int]) -> tuple[int, int] | None:
+        """Return the unit id span covering these documents (contiguous when adjacent)."""
+        spans = [self._unit_range[d] for d in document_ids if d in self._unit_range]
+        if not spans:
+            return None
+        return min(a for a, _ in spans), max(b for _, b in spans)
 
     def items_of(self, document_id: int) -> list[ItemInfo]:
         """Return the measures and planned actions of one document."""
@@ -263,19 +274,28 @@ def build_units(snapshot: KnowledgeSnapshot, texts: dict[int, str]) -> list[Unit
         done.append(key)
         units.append(Unit(len(units), document_id, section, kind, sentence))
 
-    # Deepest sections first: a parent's text may repeat its children's, and the child is
-    # the more precise citation.
-    for section in sorted(snapshot.sections, key=lambda s: -s.level):
-        kind = kinds.get((section.document_id, section.sid))
-        for point in split_points(section.text):
-            add(section.document_id, section.sid, kind or "other", point)
+    sections: dict[int, list[SectionInfo]] = {}
+    for section in snapshot.sections:
+        sections.setdefault(section.document_id, []).append(section)
+    items: dict[int, list[ItemInfo]] = {}
     for item in snapshot.items:
-        for point in item.points:
-            add(item.document_id, item.section, item.kind, point)
-    for document_id, text in texts.items():
-        for sentence in split_sentences(text):
+        items.setdefault(item.document_id, []).append(item)
+    # Document by document, newest first: a document's units are one contiguous id range, so
+    # retrieval can look at the latest (or the asked year's) documents first.
+    for document in snapshot.documents:
+        doc_id = document.id
+        # Deepest sections first: a parent's text may repeat its children's, and the child is
+        # the more precise citation.
+        for section in sorted(sections.get(doc_id, ()), key=lambda s: -s.level):
+            kind = kinds.get((doc_id, section.sid))
+            for point in split_points(section.text):
+                add(doc_id, section.sid, kind or "other", point)
+        for item in items.get(doc_id, ()):
+            for point in item.points:
+                add(doc_id, item.section, item.kind, point)
+        for sentence in split_sentences(texts.get(doc_id, "")):
             if len(sentence) >= 12 and not _HEADING.match(sentence):
-                add(document_id, None, "other", sentence)
+                add(doc_id, None, "other", sentence)
     return units
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("H2", re.compile(r"下半年|7-12月|7至12月|7到12月")),
@@ -35,6 +36,7 @@ class Scope:
     places: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)
 def held_period(text: str | None) -> str | None:
     """Return the period code of an indicator's period text ("1-6月" -> "H1")."""
     for code, pattern in _HELD_PERIODS:

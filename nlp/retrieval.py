@@ -23,14 +23,30 @@ from nlp.kb import Unit
 # Bigrams of question words that say nothing about the topic.
 _NOISE = frozenset(
     (
-        "多少", "几个", "什么", "哪些", "怎么", "怎样", "如何", "是否", "有没", "没有",
-        "一下", "请问", "情况", "问题", "一共", "是怎", "么做",
+        "多少",
+        "几个",
+        "什么",
+        "哪些",
+        "怎么",
+        "怎样",
+        "如何",
+        "是否",
+        "有没",
+        "没有",
+        "一下",
+        "请问",
+        "情况",
+        "问题",
+        "一共",
+        "是怎",
+        "么做",
     )
 )
 # A query term found in more than this share of units ranks nothing; skip it when the
 # question has rarer terms (keeps latency flat as the base grows).
 COMMON_TERM_SHARE = 0.2
 PRUNE_MIN_POSTINGS = 5000  # small bases keep every term
+MAX_QUERY_TERMS = 48
 
 
 def unit_terms(words: Iterable[str], text: str) -> list[str]:
@@ -108,8 +124,12 @@ class TfidfIndex:
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         tmp = path.with_name(path.name + ".tmp.npz")
         np.savez(
-            tmp, idf=self.idf, offsets=self.offsets, unit_ids=self.unit_ids,
-            weights=self.weights, terms=np.asarray([json.dumps(terms, ensure_ascii=False)]),
+            tmp,
+            idf=self.idf,
+            offsets=self.offsets,
+            unit_ids=self.unit_ids,
+            weights=self.weights,
+            terms=np.asarray([json.dumps(terms, ensure_ascii=False)]),
         )
         tmp.replace(path)
 
@@ -130,10 +150,19 @@ class TfidfIndex:
     # -- searching ---------------------------------------------------------------------------
 
     def search(
-        self, terms: Sequence[str], k: int = 10, accept: Callable[[Unit], bool] | None = None
+        self,
+        terms: Sequence[str],
+        k: int = 10,
+        accept: Callable[[Unit], bool] | None = None,
+        span: tuple[int, int] | None = None,
     ) -> list[Hit]:
-        """Return the `k` best units for the query terms (cosine), optionally filtered."""
-        scores = self.scores(terms)
+        """Return the `k` best units for the query terms (cosine), optionally filtered.
+
+        `span` limits the search to unit ids [start, end): one document range (units are
+        stored document by document, newest first).
+        """
+        start = span[0] if span else 0
+        scores = self.scores(terms, span)
         if scores is None:
             return []
         nonzero = int(np.count_nonzero(scores))
@@ -143,7 +172,7 @@ class TfidfIndex:
             order = top[np.argsort(-scores[top])] if top is not None else np.argsort(-scores)
             hits: list[Hit] = []
             for pos in order[:nonzero]:
-                unit = self.units[int(pos)]
+                unit = self.units[start + int(pos)]
                 if accept is None or accept(unit):
                     hits.append(Hit(unit, float(scores[pos])))
                     if len(hits) == k:
@@ -152,26 +181,33 @@ class TfidfIndex:
                 return hits
             want = min(nonzero, want * 4)  # the filter rejected too many: look further
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray | None:
-        """Return every unit's score for the query terms (None when no term is known)."""
+    def scores(
+        self, terms: Sequence[str], span: tuple[int, int] | None = None
+    ) -> np.ndarray | None:
+        """Return the units' scores (within `span`) for the query terms; None if none known."""
         counts = Counter(t for t in terms if t in self.vocabulary)
         if not counts:
             return None
-        ids = [self.vocabulary[t] for t in counts]
-        df = self.offsets[np.asarray(ids) + 1] - self.offsets[np.asarray(ids)]
+        if len(counts) > MAX_QUERY_TERMS:
+            # A pasted paragraph: its rarest terms carry the topic and bound the cost.
+            rarest = sorted(counts, key=lambda t: -self.idf[self.vocabulary[t]])
+            counts = Counter({t: counts[t] for t in rarest[:MAX_QUERY_TERMS]})
+        ids = np.asarray([self.vocabulary[t] for t in counts])
+        df = self.offsets[ids + 1] - self.offsets[ids]
         limit = max(COMMON_TERM_SHARE * len(self.units), PRUNE_MIN_POSTINGS)
-        keep = [i for i, (t, d) in enumerate(zip(counts, df, strict=True)) if d <= limit] or list(
-            range(len(ids))
-        )
+        keep = [i for i, d in enumerate(df) if d <= limit] or list(range(len(ids)))
         weights = np.asarray(
-            [(1.0 + math.log(counts[t])) * self.idf[self.vocabulary[t]] for t in counts]
+            [(1.0 + math.log(c)) * self.idf[i] for c, i in zip(counts.values(), ids, strict=True)]
         )
         norm = float(np.sqrt((weights * weights).sum()))
-        scores = np.zeros(len(self.units), dtype=np.float32)
+        lo, hi = span if span else (0, len(self.units))
+        scores = np.zeros(hi - lo, dtype=np.float32)
         for i in keep:
-            tid = ids[i]
-            start, end = self.offsets[tid], self.offsets[tid + 1]
-            scores[self.unit_ids[start:end]] += np.float32(weights[i] / norm) * self.weights[
-                start:end
-            ]
+            start, end = int(self.offsets[ids[i]]), int(self.offsets[ids[i] + 1])
+            units = self.unit_ids[start:end]
+            if span:
+                # Postings are sorted by unit id: cut the document range out by bisection.
+                a, b = np.searchsorted(units, (lo, hi))
+                units, start, end = units[a:b], start + a, start + b
+            scores[units - lo] += np.float32(weights[i] / norm) * self.weights[start:end]
         return scores

@@ -32,6 +32,8 @@ PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
 OTHER_KIND_WEIGHT = 0.9  # preamble/problem paragraphs vs the asked measure/plan kind
 OLDER_DOCUMENT_WEIGHT = 0.9  # without a year in the question, the latest document wins ties
+RECENT_DOCUMENTS = 20  # without a year, these newest documents are searched first
+PREFERRED_MIN_SCORE = 0.1  # below this, the preferred documents lose to a whole-base search
 RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy run
 CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
 _GENERIC = re.compile(
@@ -149,7 +151,10 @@ class Router:
         canonical = set(query.analysis.canonical)
         terms = unit_terms(words, " ".join(w for w in words if w not in canonical))
         accept = (lambda u: u.kind in kinds) if kinds else None
-        hits = self.index.search(terms, k=k, accept=accept)
+        span = self._preferred_span(query)
+        hits = self.index.search(terms, k=k, accept=accept, span=span) if span else []
+        if not hits or hits[0].score < PREFERRED_MIN_SCORE:
+            hits = self.index.search(terms, k=k, accept=accept)
         phrases = [c for c in canonical if len(c) >= 4]
         if phrases:
             # A document's own term (from the synonym table) found verbatim is strong
@@ -160,6 +165,18 @@ class Router:
             ]
             hits.sort(key=lambda h: -h.score)
         return hits
+
+
+    def _preferred_span(self, query: Query) -> tuple[int, int] | None:
+        """Return the unit range of the asked year's documents, else of the latest ones."""
+        docs = self.snapshot.documents
+        if query.scope.year:
+            chosen = [d.id for d in docs if d.year == query.scope.year]
+        elif len(docs) > RECENT_DOCUMENTS:
+            chosen = [d.id for d in docs[:RECENT_DOCUMENTS]]
+        else:
+            return None  # a small base: one search over everything
+        return self.snapshot.unit_range(chosen) if chosen else None
 
 
 # -- strategies ------------------------------------------------------------------------------

@@ -93,3 +93,13 @@ def test_answer_writes_nothing_and_refresh_sees_new_documents(sessions, model_ca
     assert "〔2023〕1号" not in assistant.answer("有哪些文件").text
     assistant.refresh()
     assert "〔2023〕1号" in assistant.answer("有哪些文件").text
+
+
+def test_pasted_proposal_is_handed_to_triage(seeded_assistant):
+    text = "关于优化营商环境的提案：我县审批环节多、时间长，建议推行并联审批，压缩办理时限。"
+    reply = seeded_assistant.answer(text)
+    assert reply.intent == "triage" and not reply.answered
+
+
+def test_short_question_starting_with_guanyu_is_still_answered(seeded_assistant):
+    assert seeded_assistant.answer("关于融资难的打算").intent == "plan"
