@@ -24,7 +24,7 @@ _POINT_START = re.compile(rf"(?<![^。；;\n])(?=(?:{_NUMERAL}[是要]|第{_NUME
 _HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """Metadata of one current document."""
 
@@ -50,7 +50,7 @@ class DocumentInfo:
         return self.number or self.title or f"文件{self.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorInfo:
     """One extracted figure."""
 
@@ -70,7 +70,7 @@ class IndicatorInfo:
     context: str = ""  # quote plus section title: what the figure is about
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SectionInfo:
     """One numbered section."""
 
@@ -82,7 +82,7 @@ class SectionInfo:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemInfo:
     """A measure or planned action with its points."""
 
@@ -94,7 +94,7 @@ class ItemInfo:
     points: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityInfo:
     """A named company, place, programme or cited document."""
 
@@ -104,7 +104,7 @@ class EntityInfo:
     section: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A retrievable sentence with where it comes from."""
 
