@@ -55,3 +55,8 @@ def normalize(text: str) -> str:
 def normalize_for_match(text: str) -> str:
     """Return a lower-cased, space-free form used to compare names and quotes."""
     return _MULTI_SPACE.sub("", normalize(text)).lower()
+
+
+def fold_for_match(text: str) -> str:
+    """Return a lower-cased, space-free, half-width form of already-simplified text (cheap)."""
+    return _MULTI_SPACE.sub("", fold_width(text)).lower()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.normalize import normalize_for_match
+from nlp.normalize import fold_for_match
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA_DIR / "synonyms.tsv"
@@ -24,8 +24,8 @@ def _parse_line(line: str, number: int) -> tuple[str, list[str]] | None:
     if "\t" not in line:
         raise SynonymFileError(f"line {number}: expected 'canonical<TAB>variant|variant'")
     canonical, variants = line.split("\t", 1)
-    forms = [normalize_for_match(v) for v in variants.split("|") if v.strip()]
-    return normalize_for_match(canonical), forms
+    forms = [fold_for_match(v) for v in variants.split("|") if v.strip()]
+    return fold_for_match(canonical), forms
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Synonyms:
 
     def canonical_terms(self, text: str) -> list[str]:
         """Return the canonical terms whose variants occur in `text` (already normalised)."""
-        text = normalize_for_match(text)
+        text = fold_for_match(text)
         original = text
         found: list[str] = []
         for term in self._order:
@@ -76,7 +76,7 @@ class Synonyms:
         terms = list(terms)
         extra: list[str] = []
         for term in terms:
-            for canonical in self.table.get(normalize_for_match(term), ()):
+            for canonical in self.table.get(fold_for_match(term), ()):
                 if canonical not in terms and canonical not in extra:
                     extra.append(canonical)
         return terms + extra
