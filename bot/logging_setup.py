@@ -50,5 +50,5 @@ def configure_logging(level: str, secrets: list[str] | None = None) -> None:
     handler.addFilter(SecretMaskFilter(secrets or []))
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "jieba", "apscheduler", "matplotlib", "PIL"):
+    for noisy in ("httpx", "httpcore", "jieba", "apscheduler", "matplotlib", "PIL", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
