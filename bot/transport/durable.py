@@ -10,10 +10,10 @@ Telegram's redeliveries.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -102,17 +102,29 @@ class DurableDispatcher:
         self.policy = policy
         self.max_attempts = max_attempts
         self._in_flight: set[int] = set()
+        self._chains: dict[int, asyncio.Future] = {}
         self._slots = asyncio.Semaphore(policy.concurrency)
+        self.progress = asyncio.Event()
+
+    @property
+    def busy(self) -> bool:
+        """Tell whether any update is being handled."""
+        return bool(self._in_flight)
+
+    def lowest_in_flight(self) -> int | None:
+        """Return the smallest update_id not yet handled in this run, or None."""
+        return min(self._in_flight) if self._in_flight else None
 
     async def accept(self, updates: list[Update]) -> list[Update]:
-        """Store updates durably; return those not handled before (de-duplication)."""
+        """Store updates durably; return those neither handled nor already being handled."""
         if not updates:
             return []
         items = [(u.update_id, json.dumps(u.to_dict())) for u in updates]
+        # Snapshot first: an update finishing while the journal is read must not look new.
+        busy = set(self._in_flight)
         pending = set(await asyncio.to_thread(self.journal.store, items))
-        return [
-            u for u in updates if u.update_id in pending and u.update_id not in self._in_flight
-        ]
+        busy |= self._in_flight
+        return [u for u in updates if u.update_id in pending and u.update_id not in busy]
 
     async def recover(self) -> int:
         """Handle the updates stored by an earlier run but never handled; return how many."""
@@ -125,37 +137,57 @@ class DurableDispatcher:
         await self.process([u for u in updates if u is not None])
         return len(updates)
 
-    async def process(self, updates: list[Update]) -> None:
-        """Handle updates: one chat's updates in order, different chats concurrently."""
-        by_chat: dict[int, list[Update]] = defaultdict(list)
-        for update in updates:
-            by_chat[_chat_key(update)].append(update)
-        await asyncio.gather(*(self._process_chat(batch) for batch in by_chat.values()))
+    def submit(self, update: Update) -> asyncio.Future:
+        """Start handling an update after the earlier ones of its chat; return its task.
 
-    async def _process_chat(self, updates: list[Update]) -> None:
-        for update in updates:
-            async with self._slots:
-                await self.process_one(update)
+        Different chats proceed concurrently (up to policy.concurrency at once), so one slow
+        chat never holds up the others.
+        """
+        key = _chat_key(update)
+        self._in_flight.add(update.update_id)
+        task = asyncio.ensure_future(self._after(self._chains.get(key), update))
+        self._chains[key] = task
+        task.add_done_callback(lambda t: self._done(key, t, update.update_id))
+        return task
+
+    def _done(self, key: int, task: asyncio.Future, update_id: int) -> None:
+        if self._chains.get(key) is task:
+            del self._chains[key]
+        self._in_flight.discard(update_id)
+        self.progress.set()
+
+    async def _after(self, previous: asyncio.Future | None, update: Update) -> None:
+        if previous is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await previous
+        async with self._slots:
+            await self.process_one(update)
+
+    async def process(self, updates: list[Update]) -> None:
+        """Handle updates and wait for them: per chat in order, chats concurrently."""
+        tasks = [self.submit(u) for u in updates if u.update_id not in self._in_flight]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def drain(self, timeout: float) -> None:
+        """Give updates being handled up to `timeout` seconds to finish."""
+        tasks = set(self._chains.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
 
     async def process_one(self, update: Update) -> None:
         """Handle one update until it succeeds or its attempts run out, then mark it."""
         update_id = update.update_id
-        if update_id in self._in_flight:
-            return
-        self._in_flight.add(update_id)
-        try:
-            for attempt in range(1, self.max_attempts + 1):
-                await self.application.process_update(update)
-                if not self.tracker.pop(update_id):
-                    break
-                await self._journal(self.journal.failed, update_id)
-                if attempt == self.max_attempts:
-                    logger.error("update %s still failing after %d attempts", update_id, attempt)
-                    break
-                await asyncio.sleep(self.policy.backoff(attempt))
-            await self._journal(self.journal.handled, update_id)
-        finally:
-            self._in_flight.discard(update_id)
+        for attempt in range(1, self.max_attempts + 1):
+            await self.application.process_update(update)
+            if not self.tracker.pop(update_id):
+                break
+            await self._journal(self.journal.failed, update_id)
+            if attempt == self.max_attempts:
+                logger.error("update %s still failing after %d attempts", update_id, attempt)
+                break
+            await asyncio.sleep(self.policy.backoff(attempt))
+        await self._journal(self.journal.handled, update_id)
 
     async def _journal(self, action, update_id: int) -> None:
         # The database may be locked or down: the update then stays unhandled in the journal

@@ -1,4 +1,4 @@
-"""Long polling that confirms an offset only after the updates before it were handled."""
+"""Long polling that confirms an offset only after every update before it was handled."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 class DurablePoller:
-    """Fetch with getUpdates, store, handle, then move the offset past the handled batch."""
+    """Fetch with getUpdates, store, hand to the dispatcher, confirm only what is handled."""
 
     def __init__(self, dispatcher: DurableDispatcher, policy: DeliveryPolicy) -> None:
         self.dispatcher = dispatcher
@@ -47,21 +47,31 @@ class DurablePoller:
             failures = 0
             if updates is None:
                 break
-            if updates and await self._handle(updates, stop):
-                # Only now is the batch confirmed (Telegram forgets it at the next call).
-                self.offset = updates[-1].update_id + 1
+            if updates:
+                await self._handle(updates, stop)
+        await self.dispatcher.drain(self.policy.read_timeout)
 
-    async def _handle(self, updates: list[Update], stop: asyncio.Event) -> bool:
-        """Store and handle a batch; False (offset kept) when it could not even be stored."""
+    async def _handle(self, updates: list[Update], stop: asyncio.Event) -> None:
+        """Store and start handling a batch, then confirm what is handled."""
+        dispatcher = self.dispatcher
         try:
-            pending = await self.dispatcher.accept(updates)
+            fresh = await dispatcher.accept(updates)
         except SQLAlchemyError as exc:
             # Database locked or down: keep the offset so Telegram redelivers, and back off.
             logger.warning("could not store updates (%s); will fetch them again", exc)
             await _sleep(stop, self.policy.backoff(3))
-            return False
-        await self.dispatcher.process(pending)
-        return True
+            return
+        dispatcher.progress.clear()
+        for update in fresh:
+            dispatcher.submit(update)
+        # Confirm only up to the oldest update still being handled: Telegram keeps the rest
+        # (and resends them, which accept() recognises), so a crash loses nothing.
+        lowest = dispatcher.lowest_in_flight()
+        self.offset = lowest if lowest is not None else updates[-1].update_id + 1
+        if not fresh and dispatcher.busy:
+            # Only already-known updates came back: wait for progress instead of spinning.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(dispatcher.progress.wait(), timeout=1.0)
 
     async def _fetch(self, bot, stop: asyncio.Event) -> list[Update] | None:
         fetch = asyncio.ensure_future(

@@ -199,3 +199,32 @@ async def test_pasted_proposal_is_triaged_with_a_docx_draft_and_tracked(
     assert "落地率" in listing.params["text"]
     data = [d for d in buttons(listing).values() if d.startswith("tian:")]
     assert data and all(len(d.encode()) <= 64 for d in data)
+
+
+class OneSlowQuestion:
+    """The real assistant, except that one question takes three seconds."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def answer(self, question: str):
+        import time
+
+        if question == "慢问题":
+            time.sleep(3)
+        return self.real.answer(question)
+
+
+async def test_one_slow_chat_does_not_hold_up_the_others(
+    make_services, fake_api: FakeBotAPI
+) -> None:
+    services = make_services(telegram_api_base_url=fake_api.url)
+    services.assistant = OneSlowQuestion(services.assistant)
+    async with RunningBot(services):
+        fake_api.add_update(message_update(ALLOWED, "慢问题"))
+        await until(lambda: fake_api.sent("sendChatAction", ALLOWED))  # it is being worked on
+        fake_api.add_update(message_update(ALLOWED_2, "外资到位多少"))
+        await until(lambda: fake_api.sent("sendMessage", ALLOWED_2), timeout=2.5)
+        assert not fake_api.sent("sendMessage", ALLOWED)  # still busy, yet the other was served
+        await until(lambda: fake_api.sent("sendMessage", ALLOWED))
+    assert len(fake_api.sent("sendMessage", ALLOWED)) == 1

@@ -64,6 +64,7 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
         by_user: dict[int, list[str]] = {}
         for call in api.sent("sendMessage"):
             by_user.setdefault(int(call.params["chat_id"]), []).append(call.params["text"])
+    assert not [t for texts in by_user.values() for t in texts if "出错了" in t]
     throttled = "太快"
     for user in allowed:
         texts = by_user.get(user, [])
