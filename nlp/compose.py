@@ -11,6 +11,7 @@ from nlp.reply import Citation, Fact, Reply
 MAX_POINTS = 4
 MAX_POINT_CHARS = 200
 _ASPECT_WORDS = {"target": "全年目标", "progress": "完成全年目标进度", "gap": "高于目标"}
+# The words a "not held" note uses for the aspect asked.
 
 
 def fmt_number(value: float) -> str:
@@ -56,6 +57,8 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
         if text and figure.source != field and fmt_number(figure.value) not in text:
             context.append(text)
     lines = [head]
+    if figure.asked != "value" and figure.aspect != figure.asked:
+        context.insert(0, f"文件未载明{_ASPECT_WORDS[figure.asked]}，以上为实际数")
     if context:
         lines.append("；".join(context))
     lines.append(source_line(doc, ind.section))

@@ -14,6 +14,7 @@ from nlp.kb import IndicatorInfo
 from nlp.periods import held_period
 
 ASPECT_BONUS = 0.25
+ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
 # Scope words that make two otherwise equal names different figures.
 QUALIFIERS = (
     "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
@@ -91,6 +92,8 @@ class Figure:
     unit: str
     score: float
     source: str = "value"  # which field it comes from: value | target | progress | gap
+    base: float = 0.0  # the name match alone (evidence that this is the asked indicator)
+    asked: str = "value"  # the aspect the question asked for
 
 
 def question_bigrams(question: str, canonical: list[str]) -> set[str]:
@@ -191,10 +194,17 @@ class FigureIndex:
     ) -> list[Figure]:
         """Return candidate figures, best first: name match plus aspect fit."""
         aspect = asked_aspect(question)
+        scored = [(g, base) for g, base in self._scored_groups(question, canonical) if base > 0]
+        if not scored:
+            return []
+        # The name decides which indicator; the aspect only chooses among near-equal names
+        # (asked "外资完成目标没有": report the foreign-capital figure held, not another
+        # indicator that happens to have a progress figure).
+        best = max(base for _g, base in scored)
         ranked = [
             _with_aspect_fit(figure, aspect)
-            for group, base in self._scored_groups(question, canonical)
-            if base > 0
+            for group, base in scored
+            if base >= best - ASPECT_WINDOW
             for indicator in self._members(group, year, period)
             for figure in figures_of(indicator, base)
         ]
@@ -276,5 +286,5 @@ def _with_aspect_fit(figure: Figure, asked: str) -> Figure:
         bonus = -0.15
     return Figure(
         figure.indicator, figure.aspect, figure.value, figure.unit, figure.score + bonus,
-        figure.source,
+        figure.source, figure.score, asked,
     )

@@ -16,7 +16,7 @@ from nlp.classifier import IntentPrediction
 from nlp.documents import answer_document
 from nlp.entities import EntityIndex, short_name
 from nlp.features import Analysis
-from nlp.figures import ASPECT_BONUS, Figure, FigureIndex
+from nlp.figures import Figure, FigureIndex
 from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
 from nlp.periods import PERIOD_NAMES, held_period, question_scope
 from nlp.query import Candidate, Query
@@ -25,7 +25,7 @@ from nlp.retrieval import Hit, TfidfIndex, unit_terms
 
 logger = logging.getLogger(__name__)
 
-FIGURE_FLOOR = 0.5  # name match + aspect fit of the best figure
+FIGURE_FLOOR = 0.3  # name match of the best figure's indicator
 NEAR_EQUAL_FIGURES = 0.05  # same name in several documents: within this, the latest wins
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
@@ -187,7 +187,7 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     figures = router.figures.rank(
         query.text, query.analysis.canonical, query.scope.year, query.scope.period
     )
-    if not figures or figures[0].score < FIGURE_FLOOR:
+    if not figures or figures[0].base < FIGURE_FLOOR:
         return None
     best = _prefer_matching_document(router, query, figures)
     refusal = _scope_refusal(router, query, best)
@@ -195,7 +195,7 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
         return Candidate(refusal, 1.0)
     reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
     # Evidence is the name match alone; the aspect bonus only chose among this row's figures.
-    return Candidate(reply, min(1.0, best.score - ASPECT_BONUS))
+    return Candidate(reply, min(1.0, best.base))
 
 
 def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
@@ -210,12 +210,12 @@ def _prefer_matching_document(router: Router, query: Query, figures: list[Figure
 
     if scope.year:
         # A strong match in the asked year beats a slightly better match in another year.
-        same_year = [f for f in figures if year_of(f) == scope.year and f.score >= FIGURE_FLOOR]
+        same_year = [f for f in figures if year_of(f) == scope.year and f.base >= FIGURE_FLOOR]
         if same_year:
             figures, floor = same_year, same_year[0].score - NEAR_EQUAL_FIGURES
     if scope.period:
         same_period = [f for f in figures if held_period(f.indicator.period) == scope.period]
-        if same_period and same_period[0].score >= FIGURE_FLOOR:
+        if same_period and same_period[0].base >= FIGURE_FLOOR:
             figures, floor = same_period, same_period[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
 
