@@ -28,7 +28,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -344,7 +344,7 @@ def dispatcher_for(application: Application, services: Services) -> DurableDispa
 
 async def start(application: Application, services: Services) -> None:
     """Initialise, publish the command menu, schedule reminders."""
-    await application.initialize()
+    await _initialize(application)
     await application.start()
     commands = [BotCommand(name, description) for name, description in menu()]
     try:
@@ -352,6 +352,29 @@ async def start(application: Application, services: Services) -> None:
     except TelegramError as exc:
         logger.warning("could not publish the command menu: %s", exc)
     _schedule_reminders(application, services)
+
+
+class BotStartError(Exception):
+    """The bot could not start; the message is one Chinese line without the token."""
+
+
+async def _initialize(application: Application, attempts: int = 5) -> None:
+    # PTB's InvalidToken text quotes the token, so it is replaced, not chained ("from None").
+    for attempt in range(1, attempts + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise BotStartError(
+                "Bot API 拒绝了 TELEGRAM_BOT_TOKEN（令牌无效或已撤销），请检查配置。"
+            ) from None
+        except NetworkError as exc:
+            if attempt == attempts:
+                reason = type(exc).__name__
+                raise BotStartError(
+                    f"无法连接 Bot API（{reason}），请检查 TELEGRAM_API_BASE_URL 和网络。"
+                ) from None
+            await asyncio.sleep(min(10.0, 2.0**attempt))
 
 
 def _schedule_reminders(application: Application, services: Services) -> None:

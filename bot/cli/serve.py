@@ -33,10 +33,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     from bot.services import build_services
+    from bot.telegram_app import BotStartError
 
     services = build_services(settings)
     try:
         asyncio.run(serve(args, settings, services))
+    except BotStartError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     finally:
         services.close()
     return 0

@@ -97,3 +97,28 @@ def test_sigkill_mid_flight_then_restart_answers_each_question_once(
         f"{len(everyone)} questions answered exactly once after restart; "
         f"SIGTERM stop took {stop_seconds:.1f}s",
     )
+
+
+def test_rejected_token_gives_one_line_without_the_token(tmp_path: Path, model_dir: Path) -> None:
+    bad_token = "42:WRONGsecretXYZ0123456789"
+    with FakeBotAPI() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": bad_token,
+            "TELEGRAM_API_BASE_URL": api.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bad.db'}",
+            "VAR_DIR": str(model_dir),
+            "LOG_LEVEL": "DEBUG",
+        }
+        done = subprocess.run(
+            [sys.executable, "run_bot.py", "serve"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Bot API 拒绝了 TELEGRAM_BOT_TOKEN")
+    assert "WRONGsecret" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
