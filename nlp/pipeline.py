@@ -204,13 +204,18 @@ class _UnitTerms:
     def __init__(self, words: WordAnalyzer, snapshot: KnowledgeSnapshot) -> None:
         self.words = words
         self.titles = {(s.document_id, s.sid): s.title for s in snapshot.sections}
+        self.memo: dict[str, list[str]] = {}
 
     def __call__(self, unit: Unit) -> list[str]:
         # The title is part of every point's meaning ("网络招商" heads points that only say
         # "云招商、云对接").
         title = self.titles.get((unit.document_id, unit.section))
         text = f"{title}。{unit.text}" if title else unit.text
-        return unit_terms(self.words(text), text)
+        terms = self.memo.get(text)
+        if terms is None:
+            # Reports repeat boilerplate sentences year after year: tokenise each once.
+            terms = self.memo[text] = unit_terms(self.words(text), text)
+        return terms
 
 
 def build_assistant(sessions: sessionmaker[Session], cache_dir: Path | str) -> Assistant:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -85,26 +86,21 @@ class TfidfIndex:
     def build(self, units: Sequence[Unit], terms_of: Callable[[Unit], list[str]]) -> TfidfIndex:
         """Index `units`; `terms_of` returns each unit's terms."""
         self.units = list(units)
-        counts = [Counter(terms_of(u)) for u in self.units]
         vocabulary: dict[str, int] = {}
-        for c in counts:
-            for term in c:
-                vocabulary.setdefault(term, len(vocabulary))
-        df = np.zeros(len(vocabulary), dtype=np.float64)
-        rows, cols, tfs = [], [], []
-        for pos, c in enumerate(counts):
-            for term, k in c.items():
-                tid = vocabulary[term]
-                df[tid] += 1
-                rows.append(tid)
+        # Compact typed buffers: a large base has tens of millions of postings.
+        rows, cols, tfs = array("q"), array("i"), array("d")
+        for pos, unit in enumerate(self.units):
+            for term, k in Counter(terms_of(unit)).items():
+                rows.append(vocabulary.setdefault(term, len(vocabulary)))
                 cols.append(pos)
                 tfs.append(1.0 + math.log(k))
+        df = np.bincount(np.frombuffer(rows, dtype=np.int64), minlength=len(vocabulary))
         n = len(self.units)
         self.vocabulary = vocabulary
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
-        term_ids = np.asarray(rows, dtype=np.int64)
-        unit_ids = np.asarray(cols, dtype=np.int32)
-        weights = np.asarray(tfs, dtype=np.float64) * self.idf[term_ids]
+        term_ids = np.frombuffer(rows, dtype=np.int64)
+        unit_ids = np.frombuffer(cols, dtype=np.int32)
+        weights = np.frombuffer(tfs, dtype=np.float64) * self.idf[term_ids]
         norms = np.sqrt(np.bincount(unit_ids, weights * weights, minlength=n))
         norms[norms == 0] = 1.0
         pivot = norms.mean() if n else 1.0
