@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlp.classifier import IntentPrediction
@@ -26,3 +27,20 @@ class Candidate:
 
     reply: Reply
     evidence: float
+
+
+# Question and filler words: what remains names the topic.
+GENERIC_WORDS = re.compile(
+    r"下一步|下步|今后|接下来|下阶段|重点|工作|什么|哪些|是|的|有|主要|打算|计划|做了|情况|成效|"
+    r"措施|怎么|如何|开展|取得|吗|呢|了|啥|咋|都|哪|些|还|要|上半年|今年|以来"
+)
+
+
+def content_words(query: Query) -> list[str]:
+    """Return the question's words minus question words (whole-word, so 工作机制 stays)."""
+    return [w for w in query.analysis.words if core_text(w)]
+
+
+def core_text(text: str) -> str:
+    """Return `text` without question and filler words (empty when it names no topic)."""
+    return GENERIC_WORDS.sub("", text)
