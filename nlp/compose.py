@@ -129,6 +129,10 @@ HELP_TEXT = (
 )
 
 
-def help_reply(confidence: float) -> Reply:
-    """Return the short capability text for greetings and 'what can you do'."""
-    return Reply(intent="help", confidence=confidence, answered=True, text=HELP_TEXT)
+_THANKS = re.compile(r"谢|辛苦|再见|拜拜|再会|回头见|下次见")
+
+
+def help_reply(confidence: float, question: str = "") -> Reply:
+    """Return the capability text for greetings and 'what can you do'; a short reply to thanks."""
+    text = "不客气，有问题随时问我。" if _THANKS.search(question) else HELP_TEXT
+    return Reply(intent="help", confidence=confidence, answered=True, text=text)

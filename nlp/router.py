@@ -65,7 +65,7 @@ class Router:
         pred = query.prediction
         sure = pred.confidence >= self.threshold and pred.margin >= self.margin
         if pred.intent == "help" and sure:
-            return compose.help_reply(pred.confidence)
+            return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
             return Reply(
                 intent="triage", confidence=pred.confidence, answered=False,

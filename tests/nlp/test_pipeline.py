@@ -103,3 +103,8 @@ def test_pasted_proposal_is_handed_to_triage(seeded_assistant):
 
 def test_short_question_starting_with_guanyu_is_still_answered(seeded_assistant):
     assert seeded_assistant.answer("关于融资难的打算").intent == "plan"
+
+
+def test_thanks_gets_a_short_reply(seeded_assistant):
+    reply = seeded_assistant.answer("谢谢")
+    assert reply.answered and reply.intent == "help" and len(reply.text) < 20
