@@ -71,9 +71,10 @@ class Fault:
 class FakeBotAPI:
     """The server and its state; use as a context manager or call start()/stop()."""
 
-    def __init__(self, token: str = TOKEN, bot_id: int = 123456789) -> None:
+    def __init__(self, token: str = TOKEN, bot_id: int = 123456789, light: bool = False) -> None:
         self.token = token
         self.bot_id = bot_id
+        self.light = light  # keep only chat_id and a text prefix per call (load tests' memory)
         self.calls: list[Call] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.hold: dict[str, float] = {}
@@ -155,6 +156,9 @@ class FakeBotAPI:
 
     def record(self, call: Call) -> None:
         """Keep a call (thread-safe)."""
+        if self.light:
+            params = call.params
+            call.params = {"chat_id": params.get("chat_id"), "text": str(params.get("text"))[:24]}
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()

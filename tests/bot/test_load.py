@@ -38,7 +38,7 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
     first = 10_000
     allowed = list(range(first, first + users - strangers))
     refused = list(range(first + users - strangers, first + users))
-    with FakeBotAPI() as api:
+    with FakeBotAPI(light=True) as api:
         services = make_services(
             telegram_api_base_url=api.url, allowed_user_ids=allowed, user_rate_per_minute=RATE
         )
