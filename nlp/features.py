@@ -15,6 +15,7 @@ from nlp.tokenizer import ChineseTokenizer
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # the same pattern scikit-learn's char analyzer uses
 CHAR_NGRAMS = (1, 3)
+MAX_ANALYZED_CHARS = 200
 
 
 class WordAnalyzer:
@@ -64,7 +65,12 @@ class Analysis:
 
 
 def analyze(text: str, words: WordAnalyzer) -> Analysis:
-    """Analyse normalised `text` once for every downstream component."""
+    """Analyse normalised `text` once for every downstream component.
+
+    Only the first MAX_ANALYZED_CHARS count: longer text is a pasted document whose opening
+    says what it is, and the cost of a question must not grow with what is pasted.
+    """
+    text = text[:MAX_ANALYZED_CHARS]
     tokens, canonical = words.split(text)
     return Analysis(
         text=text, words=tokens + canonical, chars=char_ngrams(text), canonical=canonical

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +28,6 @@ from nlp.training_data import INTENTS_FILE, file_hash, load_examples
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
-MAX_QUESTION_CHARS = 200  # longer text is a pasted document: its opening decides
-PROPOSAL_MIN_CHARS = 30
 PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
 INDEX_CODE = (_NLP_DIR / "kb.py", _NLP_DIR / "retrieval.py")
@@ -177,25 +174,11 @@ class Assistant:
     def answer(self, question: str) -> Reply:
         """Answer one question; never writes anything."""
         state = self.state  # one consistent version even if refresh() runs meanwhile
-        text = normalize(question)
-        if looks_like_proposal(text):
-            return Reply(
-                intent="triage", confidence=1.0, answered=False,
-                text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
-            )
-        analysis = analyze(text[:MAX_QUESTION_CHARS], state.words)
+        analysis = analyze(normalize(question), state.words)
         if not analysis.text or not analysis.chars:
             return Reply(intent="out_of_scope", answered=False, text="请输入您的问题。")
         prediction = state.model.predict(analysis)
         return state.router.route(state.router.query(analysis.text, analysis, prediction))
-
-
-_PROPOSAL_OPENING = re.compile(r"^(?:案由[:：]?)?关于.{2,60}?的(?:提案|建议|议案)")
-
-
-def looks_like_proposal(text: str) -> bool:
-    """Return True for a pasted proposal ("关于…的提案/建议" followed by its body)."""
-    return len(text) >= PROPOSAL_MIN_CHARS and bool(_PROPOSAL_OPENING.match(text))
 
 
 class _UnitTerms:

@@ -8,6 +8,7 @@ name-match score and a sentence's tf-idf cosine.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from nlp import compose
@@ -63,14 +64,13 @@ class Router:
     def route(self, query: Query) -> Reply:
         """Return the reply for a classified question."""
         pred = query.prediction
+        if looks_like_proposal(query.text):
+            return _triage_reply(1.0)
         sure = pred.confidence >= self.threshold and pred.margin >= self.margin
         if pred.intent == "help" and sure:
             return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
-            return Reply(
-                intent="triage", confidence=pred.confidence, answered=False,
-                text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
-            )
+            return _triage_reply(pred.confidence)
         if pred.intent == "out_of_scope" and sure:
             return self.decline(query)
         content = [
@@ -172,6 +172,23 @@ class Router:
 
 
 # -- strategies ------------------------------------------------------------------------------
+
+
+_PROPOSAL_OPENING = re.compile(r"^(?:案由[:：]?)?关于.{2,60}?的(?:提案|建议|议案)")
+PROPOSAL_MIN_CHARS = 30
+
+
+def looks_like_proposal(text: str) -> bool:
+    """Return True for a pasted proposal ("关于…的提案/建议" followed by its body)."""
+    return len(text) >= PROPOSAL_MIN_CHARS and bool(_PROPOSAL_OPENING.match(text))
+
+
+def _triage_reply(confidence: float) -> Reply:
+    # The bot sends long texts to proposal triage; a question path only says so.
+    return Reply(
+        intent="triage", confidence=confidence, answered=False,
+        text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
+    )
 
 
 def _topic(reply: Reply) -> str:
