@@ -57,9 +57,12 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
 
 def _prefer_documents(router: Router, query: Query, hits: list[Hit]) -> list[Hit]:
     """Keep the asked year's documents when there are hits in them; else favour the latest."""
-    years = {d.id: d.year for d in router.snapshot.documents}
+    def year(document_id: int) -> int | None:
+        doc = router.snapshot.document(document_id)
+        return doc.year if doc else None
+
     if query.scope.year:
-        same = [h for h in hits if years.get(h.unit.document_id) == query.scope.year]
+        same = [h for h in hits if year(h.unit.document_id) == query.scope.year]
         if same:
             return same
     latest = router.snapshot.documents[0].id if router.snapshot.documents else None

@@ -80,12 +80,14 @@ class TfidfIndex:
         self.offsets = np.zeros(1, dtype=np.int64)
         self.unit_ids = np.zeros(0, dtype=np.int32)
         self.weights = np.zeros(0, dtype=np.float32)
+        self.kind_codes: dict[str, int] = {}
+        self.unit_kinds = np.zeros(0, dtype=np.int8)
 
     # -- building ----------------------------------------------------------------------------
 
     def build(self, units: Sequence[Unit], terms_of: Callable[[Unit], list[str]]) -> TfidfIndex:
         """Index `units`; `terms_of` returns each unit's terms."""
-        self.units = list(units)
+        self._set_units(units)
         vocabulary: dict[str, int] = {}
         # Compact typed buffers: a large base has tens of millions of postings.
         rows, cols, tfs = array("q"), array("i"), array("d")
@@ -140,8 +142,15 @@ class TfidfIndex:
             index.weights = data["weights"]
             terms = json.loads(str(data["terms"][0]))
         index.vocabulary = {t: i for i, t in enumerate(terms)}
-        index.units = list(units)
+        index._set_units(units)
         return index
+
+    def _set_units(self, units: Sequence[Unit]) -> None:
+        self.units = list(units)
+        # Item kinds as small codes, so a kind filter is one vectorised mask, not a loop.
+        self.kind_codes = {}
+        codes = [self.kind_codes.setdefault(u.kind, len(self.kind_codes)) for u in self.units]
+        self.unit_kinds = np.asarray(codes, dtype=np.int8)
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -151,16 +160,21 @@ class TfidfIndex:
         k: int = 10,
         accept: Callable[[Unit], bool] | None = None,
         span: tuple[int, int] | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> list[Hit]:
         """Return the `k` best units for the query terms (cosine), optionally filtered.
 
         `span` limits the search to unit ids [start, end): one document range (units are
-        stored document by document, newest first).
+        stored document by document, newest first). `kinds` keeps only units of those kinds.
         """
         start = span[0] if span else 0
         scores = self.scores(terms, span)
         if scores is None:
             return []
+        if kinds is not None:
+            codes = [self.kind_codes[k] for k in kinds if k in self.kind_codes]
+            lo, hi = span if span else (0, len(self.units))
+            scores[~np.isin(self.unit_kinds[lo:hi], codes)] = 0.0
         nonzero = int(np.count_nonzero(scores))
         want = min(nonzero, max(4 * k, 64))
         while True:

@@ -142,11 +142,10 @@ class Router:
         words = content_words(query)
         canonical = set(query.analysis.canonical)
         terms = unit_terms(words, " ".join(w for w in words if w not in canonical))
-        accept = (lambda u: u.kind in kinds) if kinds else None
         span = self._preferred_span(query)
-        hits = self.index.search(terms, k=k, accept=accept, span=span) if span else []
+        hits = self.index.search(terms, k=k, span=span, kinds=kinds) if span else []
         if not hits or hits[0].score < PREFERRED_MIN_SCORE:
-            hits = self.index.search(terms, k=k, accept=accept)
+            hits = self.index.search(terms, k=k, kinds=kinds)
         phrases = [c for c in canonical if len(c) >= 4]
         if phrases:
             # A document's own term (from the synonym table) found verbatim is strong
