@@ -222,6 +222,8 @@ def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
     ]
     snapshot.kinds = section_kinds(snapshot)
     snapshot.units = build_units(snapshot, texts)
+    # The units now hold the section texts; keep one copy (a large base is mostly text).
+    snapshot.sections = [replace(s, text="") for s in snapshot.sections]
     snapshot.reindex()
     return snapshot
 

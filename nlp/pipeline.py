@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,15 +121,18 @@ class Assistant:
         digest.update(file_hash(*FEATURE_CODE, *INDEX_CODE, SYNONYMS_FILE).encode())
         for unit in snapshot.units:
             digest.update(f"{unit.document_id}|{unit.section}|{unit.text}\n".encode())
-        path = self.cache_dir / "index" / f"units_{digest.hexdigest()[:20]}.npz"
-        if path.exists():
+        path = self.cache_dir / "index" / f"units_{digest.hexdigest()[:20]}"
+        if path.is_dir():
             try:
                 return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE)
             except (OSError, ValueError, KeyError) as exc:  # a torn or old file: rebuild
                 logger.warning("retrieval index %s unreadable (%s): rebuilding", path.name, exc)
         index = TfidfIndex(PIVOT_SLOPE).build(snapshot.units, _UnitTerms(words, snapshot))
-        for old in path.parent.glob("units_*.npz") if path.parent.exists() else ():
-            old.unlink(missing_ok=True)
+        for old in path.parent.glob("units_*") if path.parent.exists() else ():
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
         index.save(path)
         return index
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -116,31 +117,28 @@ class TfidfIndex:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def save(self, path: Path) -> None:
-        """Write the arrays and vocabulary (units are re-read from the database)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+    _ARRAYS = ("idf", "offsets", "unit_ids", "weights")
+
+    def save(self, directory: Path) -> None:
+        """Write the arrays (.npy) and vocabulary into `directory` (units come from the DB)."""
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for name in self._ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(self, name))
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(
-            tmp,
-            idf=self.idf,
-            offsets=self.offsets,
-            unit_ids=self.unit_ids,
-            weights=self.weights,
-            terms=np.asarray([json.dumps(terms, ensure_ascii=False)]),
-        )
-        tmp.replace(path)
+        (tmp / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.replace(directory)  # the directory appears complete or not at all
 
     @classmethod
-    def load(cls, path: Path, units: Sequence[Unit], slope: float) -> TfidfIndex:
-        """Read an index saved for exactly these units."""
+    def load(cls, directory: Path, units: Sequence[Unit], slope: float) -> TfidfIndex:
+        """Map an index saved for exactly these units (postings stay on disk until read)."""
         index = cls(slope)
-        with np.load(path) as data:
-            index.idf = data["idf"]
-            index.offsets = data["offsets"]
-            index.unit_ids = data["unit_ids"]
-            index.weights = data["weights"]
-            terms = json.loads(str(data["terms"][0]))
+        for name in cls._ARRAYS:
+            # Memory-mapped: a large base's postings cost RSS only for the pages questions touch.
+            setattr(index, name, np.load(directory / f"{name}.npy", mmap_mode="r"))
+        terms = json.loads((directory / "terms.json").read_text(encoding="utf-8"))
         index.vocabulary = {t: i for i, t in enumerate(terms)}
         index._set_units(units)
         return index

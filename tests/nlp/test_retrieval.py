@@ -43,8 +43,8 @@ def test_sentences_split_at_end_punctuation() -> None:
 
 def test_saved_index_loads_with_identical_scores(tmp_path) -> None:
     index = TfidfIndex(0.5).build(UNITS, _terms)
-    index.save(tmp_path / "units.npz")
-    loaded = TfidfIndex.load(tmp_path / "units.npz", UNITS, 0.5)
+    index.save(tmp_path / "units")
+    loaded = TfidfIndex.load(tmp_path / "units", UNITS, 0.5)
     query = unit_terms([], "推动银行贷款和全程代办")
     assert [(h.unit.id, round(h.score, 6)) for h in loaded.search(query)] == [
         (h.unit.id, round(h.score, 6)) for h in index.search(query)
@@ -54,7 +54,7 @@ def test_saved_index_loads_with_identical_scores(tmp_path) -> None:
 def test_restart_loads_the_saved_index_instead_of_rebuilding(seeded_assistant) -> None:
     from nlp.pipeline import Assistant
 
-    saved = list((seeded_assistant.cache_dir / "index").glob("units_*.npz"))
+    saved = list((seeded_assistant.cache_dir / "index").glob("units_*/weights.npy"))
     assert len(saved) == 1
     before = saved[0].stat().st_mtime_ns
     Assistant(seeded_assistant.sessions, seeded_assistant.cache_dir).load()
