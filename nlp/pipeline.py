@@ -22,7 +22,7 @@ from nlp.kb import KnowledgeSnapshot, Unit, load_snapshot
 from nlp.normalize import normalize
 from nlp.reply import Reply
 from nlp.retrieval import TfidfIndex, unit_terms
-from nlp.router import Router
+from nlp.router import Router, looks_like_proposal, triage_reply
 from nlp.synonyms import DOMAIN_TERMS_FILE, SYNONYMS_FILE, Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.training_data import INTENTS_FILE, file_hash, load_examples
@@ -178,7 +178,10 @@ class Assistant:
     def answer(self, question: str) -> Reply:
         """Answer one question; never writes anything."""
         state = self.state  # one consistent version even if refresh() runs meanwhile
-        analysis = analyze(normalize(question), state.words)
+        text = normalize(question)
+        if looks_like_proposal(text):
+            return triage_reply(1.0)  # skip analysing a pasted proposal: it goes to triage
+        analysis = analyze(text, state.words)
         if not analysis.text or not analysis.chars:
             return Reply(intent="out_of_scope", answered=False, text="请输入您的问题。")
         prediction = state.model.predict(analysis)

@@ -65,12 +65,12 @@ class Router:
         """Return the reply for a classified question."""
         pred = query.prediction
         if looks_like_proposal(query.text):
-            return _triage_reply(1.0)
+            return triage_reply(1.0)
         sure = pred.confidence >= self.threshold and pred.margin >= self.margin
         if pred.intent == "help" and sure:
             return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
-            return _triage_reply(pred.confidence)
+            return triage_reply(pred.confidence)
         if pred.intent == "out_of_scope" and sure:
             return self.decline(query)
         content = [
@@ -182,8 +182,8 @@ def looks_like_proposal(text: str) -> bool:
     return len(text) >= PROPOSAL_MIN_CHARS and bool(_PROPOSAL_OPENING.match(text))
 
 
-def _triage_reply(confidence: float) -> Reply:
-    # The bot sends long texts to proposal triage; a question path only says so.
+def triage_reply(confidence: float) -> Reply:
+    """Say that a pasted proposal goes to triage (the bot routes long texts there)."""
     return Reply(
         intent="triage", confidence=confidence, answered=False,
         text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
