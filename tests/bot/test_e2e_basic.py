@@ -72,6 +72,8 @@ async def test_buttons_source_feedback_and_forged_callback(
     fake_api.add_update(callback_update(ALLOWED, "1|fb|999999|+"))
     fake_api.add_update(callback_update(ALLOWED, "garbage|<b>"))
     await until(lambda: len(fake_api.sent("answerCallbackQuery")) >= 7)
+    # Chats run concurrently: the reply to ALLOWED_2 may follow the callback answers.
+    await until(lambda: texts(fake_api, ALLOWED_2) != [])
     assert texts(fake_api, STRANGER) == []
     assert texts(fake_api, ALLOWED_2) == ["没有找到这条回答的出处。"]
     with running_bot.services.sessions() as session:
