@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nlp.reply import Fact
 from nlp.triage_kb import KbContact
 
 
@@ -22,16 +23,9 @@ class RelatedItem(BaseModel):
     points: list[str] = Field(default_factory=list)
 
 
-class RelatedIndicator(BaseModel):
-    """An indicator that bears on the proposal, with its source sentence."""
+class RelatedIndicator(Fact):
+    """An indicator that bears on the proposal: a Fact with its relevance and order."""
 
-    name: str
-    value: float
-    unit: str = ""
-    period: str | None = None
-    target: str | None = None
-    section: str | None = None
-    quote: str = ""
     score: float
     document: str
     headline: bool = False
