@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, message_update
 from tests.bot.conftest import ALLOWED
-from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, message_update
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = [ALLOWED + 1000 + i for i in range(8)]

@@ -8,9 +8,9 @@ import sqlite3
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bot.devtools.fake_bot_api import FakeBotAPI, message_update
 from db.models import QuestionLog
 from tests.bot.conftest import ALLOWED, ALLOWED_2, RunningBot, until
-from tests.bot.fake_bot_api import FakeBotAPI, message_update
 
 
 async def test_locked_database_delays_but_loses_nothing(

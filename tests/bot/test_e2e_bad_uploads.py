@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from bot.devtools.fake_bot_api import FakeBotAPI, document_update
 from db.models import Document, Indicator, Item, Section
 from tests.bot.conftest import ADMIN, RunningBot, until
-from tests.bot.fake_bot_api import FakeBotAPI, document_update
 
 
 def pdf_bytes(encrypt: bool = False) -> bytes:

@@ -8,11 +8,11 @@ import logging
 import pytest
 from sqlalchemy import select
 
+from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 from bot.services import Services
 from db.models import Document
 from nlp.reply import Reply
 from tests.bot.conftest import ADMIN, ALLOWED, RunningBot, until
-from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 
 QUESTION = "上半年州外到位资金增长多少"
 UPLOAD = (

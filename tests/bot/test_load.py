@@ -13,10 +13,10 @@ import psutil
 import pytest
 from sqlalchemy import func, select
 
+from bot.devtools.fake_bot_api import FakeBotAPI, message_update
 from bot.transport.delivery import DeliveryPolicy
 from db.models import QuestionLog
 from tests.bot.conftest import RunningBot, until
-from tests.bot.fake_bot_api import FakeBotAPI, message_update
 
 QUESTIONS = (
     "上半年州外到位资金增长多少",

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, message_update
 from tests.bot.conftest import ALLOWED, RunningBot, until
-from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, Fault, message_update
 
 
 async def test_no_token_in_debug_logs(
