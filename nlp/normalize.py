@@ -7,6 +7,7 @@ stray spaces inside figures ("19. 4 %", "23 万") and between Chinese words. Eve
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -26,11 +27,29 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@functools.cache
+def _convertible_chars() -> frozenset[str]:
+    """Return every character zhconv's zh-hans table can change.
+
+    A text with none of them converts to itself, so the (slow, pure-Python) longest-match
+    conversion runs only for the few questions that need it.
+    """
+    from zhconv import zhconv  # lazy: its conversion table costs ~70 ms to load
+
+    chars: set[str] = set()
+    for source, target in zhconv.getdict("zh-hans").items():
+        if len(source) != len(target):
+            chars.update(source)
+        else:
+            chars.update(a for a, b in zip(source, target, strict=True) if a != b)
+    return frozenset(chars)
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional Chinese characters to simplified (character level, no phrasing)."""
-    if not text or text.isascii():
+    if not text or text.isascii() or _convertible_chars().isdisjoint(text):
         return text
-    import zhconv  # lazy: its conversion table costs ~70 ms to load
+    import zhconv
 
     return zhconv.convert(text, "zh-hans")
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import pytest
+import zhconv
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.normalize import (
     collapse_spaces,
@@ -13,6 +16,19 @@ from nlp.normalize import (
 
 def test_traditional_characters_become_simplified() -> None:
     assert to_simplified("州外到位資金增長多少") == "州外到位资金增长多少"
+
+
+# Mixed simplified/traditional text, including the phrase-level entries (乾隆, 著作, 麼).
+_HAN = st.text(
+    alphabet=st.sampled_from("州外到位資金增長多少资金增长乾隆著作麼么干幹乾后後里裡发發台臺面麵了瞭"),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HAN)
+def test_shortcut_agrees_with_full_conversion(text: str) -> None:
+    assert to_simplified(text) == zhconv.convert(text, "zh-hans")
 
 
 def test_ascii_passes_through_simplification_unchanged() -> None:
