@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import proposals as store
@@ -105,26 +106,34 @@ def triage_and_store(services: Services, text: str, *, actor: str, today: dt.dat
     """Triage `text` and store it; an exact duplicate is not stored twice."""
     triaged = triage(services, text)
     result = triaged.result
-    with services.sessions.begin() as session:
-        existing = store.find_by_hash(session, result.content_hash)
-        if existing is not None:
+    try:
+        with services.sessions.begin() as session:
+            existing = store.find_by_hash(session, result.content_hash)
+            if existing is not None:
+                return _stored(triaged, existing.id, existing.due_date, created=False)
+            proposal = store.add_proposal(
+                session,
+                text=text,
+                content_hash=result.content_hash,
+                title=result.title,
+                number=result.number,
+                kind=result.kind,
+                proposer=result.proposer,
+                topic=result.topic,
+                triage=triaged.to_json(),
+                received=today,
+                due_days=services.settings.proposal_due_days,
+                duplicate_of_id=result.duplicate_of,
+                actor=actor,
+            )
+            return _stored(triaged, proposal.id, proposal.due_date, created=True)
+    except IntegrityError:
+        # Someone stored the same text between our check and our insert (unique hash).
+        with services.sessions() as session:
+            existing = store.find_by_hash(session, result.content_hash)
+            if existing is None:
+                raise
             return _stored(triaged, existing.id, existing.due_date, created=False)
-        proposal = store.add_proposal(
-            session,
-            text=text,
-            content_hash=result.content_hash,
-            title=result.title,
-            number=result.number,
-            kind=result.kind,
-            proposer=result.proposer,
-            topic=result.topic,
-            triage=triaged.to_json(),
-            received=today,
-            due_days=services.settings.proposal_due_days,
-            duplicate_of_id=result.duplicate_of,
-            actor=actor,
-        )
-        return _stored(triaged, proposal.id, proposal.due_date, created=True)
 
 
 def _stored(triaged: Triaged, pid: int, due: dt.date, *, created: bool) -> Triaged:

@@ -189,7 +189,7 @@ class Proposal(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     proposer: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True, unique=True)
     topic: Mapped[str | None] = mapped_column(String(30))
     triage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     received_date: Mapped[dt.date] = mapped_column(Date)

@@ -85,6 +85,23 @@ def test_the_same_proposal_twice_is_flagged_and_not_stored_again(services: Servi
     assert _counts(services)[0] == 1
 
 
+def test_a_copy_stored_by_someone_else_mid_submission_is_not_doubled(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import proposal_service
+    from db import proposals as store
+
+    first = proposal_service.triage_and_store(services, P084, actor="a", today=TODAY)
+    # The other submission's check ran before this one's insert: it saw nothing stored.
+    real_find = store.find_by_hash
+    calls = iter([None])
+    monkeypatch.setattr(store, "find_by_hash", lambda s, h: next(calls, real_find(s, h)))
+    second = proposal_service.triage_and_store(services, P084, actor="b", today=TODAY)
+    assert first.created and not second.created
+    assert second.proposal_id == first.proposal_id
+    assert _counts(services) == (1, 1)
+
+
 def test_out_of_scope_reply(services: Services) -> None:
     reply = ph.triage_reply(_msg(STAFF, SCHOOL), services, today=TODAY)
     assert "主题：非本局业务" in reply.text and "相关工作" not in reply.text
