@@ -15,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
     parser.add_argument("--json", action="store_true", help="print the reply model as JSON")
     parser.add_argument(
-        "--batch", metavar="FILE", help='JSON lines {"id", "question"}; "-" reads stdin'
+        "--batch", metavar="FILE",
+        help='one question per line, plain or JSON {"id", "question"}; "-" reads stdin',
     )
 
 
@@ -27,8 +28,18 @@ def _reply_json(reply, row_id: object | None = None) -> str:
 
 
 def _batch_rows(source: str) -> list[dict]:
+    """Read the batch: JSON lines keep their id; a plain line is a question numbered by line."""
     text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            row = None
+        rows.append(row if isinstance(row, dict) else {"id": number, "question": line.strip()})
+    return rows
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
