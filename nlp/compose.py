@@ -38,12 +38,31 @@ def source_line(document: DocumentInfo | None, section: str | None) -> str:
     return f"来源：{label} {section}".rstrip() if section else f"来源：{label}"
 
 
+_HEDGE_BEFORE = ("将近", "接近", "超过", "近", "约", "超", "逾")
+
+
+def hedged(number: str, unit: str, quote: str) -> str:
+    """Return the figure as the document words it: "近100万人", "1000多家", else plain.
+
+    A bare "100万人" for "近100万人" would state as exact what the bureau only estimated.
+    """
+    flat = re.sub(r"\s+", "", quote)
+    match = re.search(rf"(?<![\d.])({re.escape(number)})(多|余)?{re.escape(unit)}", flat)
+    if match is None:
+        return f"{number}{unit}"
+    before = flat[: match.start()]
+    prefix = next((w for w in _HEDGE_BEFORE if before.endswith(w)), "")
+    return f"{prefix}{number}{match.group(2) or ''}{unit}"
+
+
 def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float) -> Reply:
     """Compose the answer to a figure question: asked figure, context line, source."""
     ind = figure.indicator
     doc = snapshot.document(ind.document_id)
     period = period_label(ind, doc)
     value = f"{fmt_number(figure.value)}{figure.unit}"
+    if figure.source == "value":
+        value = hedged(fmt_number(figure.value), figure.unit, ind.quote)
     label = ind.name
     if figure.source != "value":
         label += _ASPECT_WORDS.get(figure.source, "")

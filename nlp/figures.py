@@ -37,13 +37,14 @@ _STOP = re.compile(
 # "Which ...?" asks for names (counties, companies), not for a figure.
 _WHICH = re.compile(r"哪几|哪些|哪个|哪家|哪里|在哪|是谁|有谁")
 # Unit words a question may use, and the units that answer them.
-_UNIT_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"人数|多少人|几人"), "人"),
-    (re.compile(r"几次|多少次|次数"), "次"),
-    (re.compile(r"几场|多少场"), "场"),
-    (re.compile(r"几家|多少家"), "家"),
-    (re.compile(r"百分|%|率|比重|占比|增幅|增速|增长|涨"), "%"),
-    (re.compile(r"多少钱|金额|美元|亿|万元"), "元"),
+_UNIT_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"人数|多少人|几人|多少万人"), ("人",)),
+    (re.compile(r"几次|多少次|次数"), ("次",)),
+    (re.compile(r"几场|多少场"), ("场",)),
+    (re.compile(r"几家|多少家|(?:多少|几个)(?:企业|公司|客商|商会)|企业数"), ("家",)),
+    (re.compile(r"(?:多少|几)个?项目|项目数"), ("个", "项")),
+    (re.compile(r"百分|%|率|比重|占比|增幅|增速|增长|涨"), ("%",)),
+    (re.compile(r"多少钱|金额|美元|亿|万元"), ("元",)),
 )
 _QUANTITY = re.compile(
     r"多少|几|数|率|比重|占比|增长|增幅|增速|目标|进度|规模|金额|总额|%|百分|完成|高于|提前"
@@ -244,10 +245,15 @@ def _score(
 
 
 def _unit_fit(question: str, unit: str) -> float:
-    """Return a small bonus when the question's unit word matches the figure's unit."""
+    """Return a small bonus when the question's unit word matches the figure's unit.
+
+    A count noun the figure cannot answer ("多少企业" vs a figure in 场) costs as much.
+    """
     for pattern, wanted in _UNIT_CUES:
         if pattern.search(question):
-            return 0.1 if wanted in unit else 0.0
+            if any(w in unit for w in wanted):
+                return 0.1
+            return -0.2 if "%" not in wanted and unit else 0.0
     return 0.0
 
 

@@ -47,6 +47,16 @@ def test_unit_word_prefers_a_matching_unit() -> None:
     assert index.rank("招商活动多少次", [])[0].indicator.id == 3
 
 
+def test_a_count_noun_picks_the_figure_counted_in_its_unit() -> None:
+    rows = [
+        _indicator(1, "网上推介会", 3.0, unit="场", quote="举办3场网上推介会，1000多家企业参与"),
+        _indicator(2, "参与企业", 1000.0, unit="家", quote="举办3场网上推介会，1000多家企业参与"),
+    ]
+    index = FigureIndex(rows)
+    assert index.rank("网上推介会有多少企业参与", [])[0].indicator.id == 2
+    assert index.rank("网上推介会办了几场", [])[0].indicator.id == 1
+
+
 def test_unrelated_question_matches_nothing() -> None:
     assert FigureIndex(INDICATORS).rank("火星距离", []) == []
 

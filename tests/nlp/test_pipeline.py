@@ -53,6 +53,13 @@ def test_overview_of_next_steps_lists_every_planned_action(seeded_assistant):
     assert "拓宽融资渠道" in reply.text and "优化营商环境" in reply.text
 
 
+def test_time_words_of_the_future_ask_for_the_plan_not_a_period(seeded_assistant):
+    for question in ("下半年打算怎么做", "后续有什么安排"):
+        reply = seeded_assistant.answer(question)
+        assert reply.answered, question
+        assert "拓宽融资渠道" in reply.text and "优化营商环境" in reply.text
+
+
 def test_entity_question_quotes_the_sentence_naming_it(seeded_assistant):
     reply = seeded_assistant.answer("华光新材料有限公司")
     assert reply.answered and "合资公司" in reply.text
