@@ -23,7 +23,7 @@ QUALIFIERS = (
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|时序|差距|比目标|多出|高出")),
+    ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|时序|差距|(?<!占)比目标|多出|高出")),
     ("progress", re.compile(r"进度|完成了|完成全年|完成率|完成多少|完成的|完成情况|完成比例")),
     ("target", re.compile(r"目标|任务|计划")),
 )

@@ -22,6 +22,10 @@ _HELD_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 _RELATIVE_YEAR = {"去年": -1, "前年": -2, "明年": 1, "今年": 0, "本年": 0}
+# "比去年同期增长" is how a growth rate is defined, not a question about last year.
+_BASELINE = re.compile(
+    r"(?:比|较|与|同|对比|相比|相较)(?:于)?(?:去年|上年)(?:同期)?(?:相比)?|去年同期"
+)
 PLACES = (
     "楚雄市", "禄丰", "双柏", "牟定", "南华", "姚安", "大姚", "永仁", "元谋", "武定",
     "昆明", "大理", "曲靖", "玉溪", "红河", "全省", "云南省", "全国",
@@ -62,8 +66,9 @@ def question_scope(text: str, latest_year: int | None) -> Scope:
     if match:
         year = int(match.group(1))
     elif latest_year is not None:
+        relative = _BASELINE.sub("", text)
         for word, delta in _RELATIVE_YEAR.items():
-            if word in text:
+            if word in relative:
                 year = latest_year + delta
                 break
     places = tuple(p for p in PLACES if p in text)

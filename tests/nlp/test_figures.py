@@ -27,6 +27,7 @@ def test_aspect_cues() -> None:
     assert asked_aspect("县外到位资金全年目标") == "target"
     assert asked_aspect("县外到位资金完成进度") == "progress"
     assert asked_aspect("比目标高多少") == "gap"
+    assert asked_aspect("产业资金占比目标") == "target"  # 占比 + 目标, not 比目标
 
 
 def test_the_asked_figure_ranks_first() -> None:
@@ -73,3 +74,10 @@ def test_question_scope_reads_period_year_and_place() -> None:
     assert question_scope("今年上半年", latest_year=2021).year == 2021
     assert held_period("1-6月") == "H1"
     assert held_period(None) is None
+
+
+def test_a_growth_baseline_is_not_a_question_about_last_year() -> None:
+    baselines = ("到位资金比去年同期增长了百分之几", "与去年相比增长多少", "较上年同期增长多少")
+    for question in baselines:
+        assert question_scope(question, latest_year=2021).year is None, question
+    assert question_scope("去年到位资金增长多少", latest_year=2021).year == 2020
