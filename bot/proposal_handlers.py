@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot import proposal_service as service
 from db import proposals as store
 from db.models import Proposal
+from nlp.compose import fmt_number, hedged
 from nlp.draft import render_docx
 from nlp.reply import Attachment, Button, Citation, Reply
 from nlp.triage import TriageError
@@ -148,7 +149,10 @@ def triage_summary(triaged: service.Triaged) -> str:
         ]
     if r.indicators:
         lines.append("相关指标：")
-        lines += [f"• {i.name} {i.value:g}{i.unit}（{i.section}）" for i in r.indicators[:4]]
+        lines += [
+            f"• {i.name} {hedged(fmt_number(i.value), i.unit, i.quote or '')}（{i.section}）"
+            for i in r.indicators[:4]
+        ]
     lines += _similar_lines(triaged)
     return "\n".join(lines)
 

@@ -73,11 +73,21 @@ class DraftReply(BaseModel):
         return [s for p in self.parts for b in p.blocks for s in b.sentences]
 
 
+def _is_person(proposer: str | None) -> bool:
+    return bool(proposer and _PERSON.match(proposer) and not _ORG_HINT.search(proposer))
+
+
+def salutation(proposer: str | None, kind: str) -> str | None:
+    """Return how the letter addresses its reader: "张华代表", "王芳委员", or the body."""
+    if not _is_person(proposer):
+        return proposer
+    return f"{proposer}{'代表' if kind == '建议' else '委员'}"
+
+
 def opening_line(title: str, proposer: str | None, kind: str) -> str:
     """Return the genre's first line: 您委《…》已交我局办理，现答复如下："""
     shown = title.strip("《》") or f"关于该{kind}"
-    person = bool(proposer and _PERSON.match(proposer) and not _ORG_HINT.search(proposer))
-    who = "您提出的" if person else "您委"
+    who = "您提出的" if _is_person(proposer) else "您委"
     return f"{who}《{shown}》已交我局办理，现答复如下："
 
 
@@ -85,7 +95,7 @@ def build_draft(result: TriageResult) -> DraftReply:
     """Assemble the draft from a triage result (only cited sentences)."""
     contact = result.contact
     draft = DraftReply(
-        addressee=result.proposer,
+        addressee=salutation(result.proposer, result.kind),
         opening=opening_line(result.title, result.proposer, result.kind),
         issuer=contact.issuer,
         contact_line=_contact_line(contact.contact, contact.phone),

@@ -6,7 +6,7 @@ import io
 
 import docx
 
-from nlp.draft import PLACEHOLDER, build_draft, opening_line, render_docx, render_text
+from nlp.draft import PLACEHOLDER, build_draft, opening_line, render_docx, render_text, salutation
 from nlp.triage import Triager
 from nlp.triage_kb import KnowledgeSnapshot
 from tests.nlp import triage_support as support
@@ -66,8 +66,15 @@ def test_the_contact_line_comes_from_the_base(kb_triager: Triager) -> None:
 
 def test_a_deputy_is_addressed_in_person(kb_triager: Triager) -> None:
     draft = build_draft(kb_triager.analyze(FINANCE))
-    assert draft.addressee == "张华"
+    assert draft.addressee == "张华代表"
     assert draft.opening.startswith("您提出的《关于破解中小企业融资难题")
+
+
+def test_salutation_follows_who_proposed_it() -> None:
+    assert salutation("王芳", "提案") == "王芳委员"
+    assert salutation("张华", "建议") == "张华代表"
+    assert salutation("致公党楚雄市基层委", "提案") == "致公党楚雄市基层委"
+    assert salutation(None, "提案") is None
 
 
 def test_opening_line_for_an_organisation() -> None:
