@@ -62,6 +62,9 @@ class _State:
     sentence_topic: str = ""
 
 
+COMPARED_YEAR_RE = re.compile(r"(?:比|较|与|同)(?:\d{4}年|去年|上年)(?:同期)?(?:相比)?")
+
+
 def section_indicators(section: Section, inherited_period: str | None) -> list[Indicator]:
     """Return the indicators of one section's own text."""
     found: list[Indicator] = []
@@ -85,6 +88,8 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
 def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]:
     figures = figures_in(clause)
     head = clause[: figures[0].start] if figures else clause
+    # "较2021年减少30个工作日": a comparison base, not the period the figure is for.
+    head = COMPARED_YEAR_RE.sub("", head)
     period = period_in(head)
     if period is None and figures:
         year = re.search(r"\d{4}年(?!度)", head)

@@ -26,6 +26,8 @@ CUT_VERBS = (
     "拜访", "整理", "梳理", "储备", "谋划", "包装", "策划", "编制", "制定", "出台", "建成",
     "签订", "帮助", "服务", "培育", "认定", "确定", "推出", "发布", "审批", "办理",
 )  # fmt: skip
+# Verbs that also modify a noun ("审批时限", "办理时间", "服务对象"): kept when little follows.
+NOMINAL_VERBS = frozenset({"审批", "办理", "服务"})
 LEAD_CUT_RE = re.compile(rf"^(?:共|累计|新)?({'|'.join(CUT_VERBS)})")
 VERB_END_RE = re.compile(rf"(?:{'|'.join(CUT_VERBS)}|等|的|了|与|和|对|向|为|在|以|从|其中)$")
 COMPARE_RE = re.compile(r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|增幅|增速)")
@@ -35,7 +37,8 @@ MEASURE_END_RE = re.compile(
     r"(?:同比增长|同比下降|增长率|增速|增幅|增长|下降|增加|减少|占比|比重|总额|总量|规模|完成)$"
 )
 POST_CUT_RE = re.compile(
-    r"[，,、。；;：:（(]|的|纳入|参与|参加|在线|相继|正在|已经|已|将|均|全部|分别|进行|通过|为|用于|"
+    r"[，,、。；;：:（(]|的|以上|以下|以内|左右|纳入|参与|参加|在线|相继|正在|已经|已|将|均|全部|分别|"
+    r"进行|通过|为|用于|"
     r"入驻|落户|投产|获得|达到"
 )
 PEOPLE_VERB_RE = re.compile(r"^(?:参与|参加|在线)?(观看|参观|出席|参会|参与|参加|就业|培训|点击)")
@@ -91,6 +94,9 @@ def cut_verb(core: str) -> str:
         return core
     start, verb = max(hits, key=lambda hit: hit[0] + len(hit[1]))
     prefix = TRAIL_RE.sub("", core[:start])
+    rest = core[start + len(verb) :]
+    if verb in NOMINAL_VERBS and len(rest) <= 2 and not prefix.startswith(("从", "在")):
+        return prefix + verb + rest  # "项目审批时限": the verb names the thing measured
     if prefix and len(prefix) <= 4 and "、" not in prefix and not prefix.startswith(("从", "在")):
         return prefix + core[start:]  # a short actor: keep "州县开展…" without its 共
     return core[start + len(verb) :]

@@ -144,3 +144,19 @@ def test_multiplied_units_and_ordinals() -> None:
     assert ("引资", 5, "亿") in got
     assert any(unit == "万户" and value == 1.2 for _, value, unit in got)
     assert not any(unit == "位" for _, _, unit in got)
+
+
+def test_a_verb_that_names_the_measured_thing_is_kept() -> None:
+    found = _by_name(_extract("推行并联审批，企业投资项目审批时限压缩至45个工作日以内。"))
+    assert "企业投资项目审批时限" in found
+    assert found["企业投资项目审批时限"].value == 45
+
+
+def test_a_comparison_year_is_not_the_period() -> None:
+    found = _extract("办理时间较2020年减少12个工作日。", period=None)
+    assert found and all(i.period is None for i in found)
+
+
+def test_at_least_is_not_part_of_the_name() -> None:
+    found = _by_name(_extract("盘活闲置厂房2000平方米以上。"))
+    assert "盘活闲置厂房" in found
