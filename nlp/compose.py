@@ -42,17 +42,19 @@ _HEDGE_BEFORE = ("将近", "接近", "超过", "近", "约", "超", "逾")
 
 
 def hedged(number: str, unit: str, quote: str) -> str:
-    """Return the figure as the document words it: "近100万人", "1000多家", else plain.
+    """Return the figure as the document words it: "近100万人", "1000多家", "50个工作日以内".
 
     A bare "100万人" for "近100万人" would state as exact what the bureau only estimated.
     """
     flat = re.sub(r"\s+", "", quote)
-    match = re.search(rf"(?<![\d.])({re.escape(number)})(多|余)?{re.escape(unit)}", flat)
+    match = re.search(
+        rf"(?<![\d.])({re.escape(number)})(多|余)?{re.escape(unit)}(以上|以下|以内|左右)?", flat
+    )
     if match is None:
         return f"{number}{unit}"
     before = flat[: match.start()]
     prefix = next((w for w in _HEDGE_BEFORE if before.endswith(w)), "")
-    return f"{prefix}{number}{match.group(2) or ''}{unit}"
+    return f"{prefix}{number}{match.group(2) or ''}{unit}{match.group(3) or ''}"
 
 
 def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float) -> Reply:
@@ -60,6 +62,9 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     ind = figure.indicator
     doc = snapshot.document(ind.document_id)
     period = period_label(ind, doc)
+    planned = snapshot.kinds.get((ind.document_id, ind.section or "")) == "action"
+    if planned and not ind.period:
+        period = "下步工作目标"  # a figure in the plan is promised, not achieved by that date
     value = f"{fmt_number(figure.value)}{figure.unit}"
     if figure.source == "value":
         value = hedged(fmt_number(figure.value), figure.unit, ind.quote)
@@ -76,7 +81,9 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
         if text and figure.source != field and fmt_number(figure.value) not in text:
             context.append(text)
     lines = [head]
-    if figure.asked != "value" and figure.aspect != figure.asked:
+    if figure.asked != "value" and figure.aspect != figure.asked and not (
+        planned and figure.asked == "target"
+    ):
         context.insert(0, f"文件未载明{_ASPECT_WORDS[figure.asked]}，以上为实际数")
     if context:
         lines.append("；".join(context))

@@ -38,15 +38,25 @@ def _addressee(d: DocumentInfo) -> str | None:
     return f"主送（答复对象）：{d.addressee}" if d.addressee else None
 
 
+def proposal_kind(d: DocumentInfo) -> str:
+    """Return 建议 (an NPC deputy's) or 提案 (a CPPCC member's), as the letter words it."""
+    for text in (d.proposal_title or "", d.title or ""):
+        if text.endswith("建议") or ("建议" in text and "提案" not in text):
+            return "建议"
+        if "提案" in text:
+            return "提案"
+    return "提案"
+
+
 def _proposal_number(d: DocumentInfo) -> str | None:
     if not d.proposal_number:
         return None
     session = d.proposal_session or ""
-    return f"答复的是{session}第{d.proposal_number}号提案"
+    return f"答复的是{session}第{d.proposal_number}号{proposal_kind(d)}"
 
 
 def _proposer(d: DocumentInfo) -> str | None:
-    return f"提案人：{d.proposer}" if d.proposer else None
+    return f"{proposal_kind(d)}人：{d.proposer}" if d.proposer else None
 
 
 def _proposal_title(d: DocumentInfo) -> str | None:
