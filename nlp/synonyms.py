@@ -53,7 +53,9 @@ class Synonyms:
     def __post_init__(self) -> None:
         # Canonical terms are matched too, so a variant inside one is not expanded.
         terms = set(self.table) | {c for cs in self.table.values() for c in cs}
-        self._order = sorted(terms, key=len, reverse=True)
+        # Longest first; ties by text, so matching (and the trained model) never depends on
+        # the process's string hash seed.
+        self._order = sorted(terms, key=lambda t: (-len(t), t))
 
     def canonical_terms(self, text: str) -> list[str]:
         """Return the canonical terms whose variants occur in `text` (already normalised)."""
