@@ -25,7 +25,13 @@ from nlp.retrieval import TfidfIndex, unit_terms
 from nlp.router import Router, looks_like_proposal, triage_reply
 from nlp.synonyms import DOMAIN_TERMS_FILE, SYNONYMS_FILE, Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
-from nlp.training_data import INTENTS_FILE, file_hash, load_examples
+from nlp.training_data import (
+    INTENTS_FILE,
+    examples_hash,
+    file_hash,
+    kb_examples,
+    load_examples,
+)
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
@@ -76,7 +82,8 @@ class Assistant:
         else:
             tokenizer.initialize()  # warm jieba so no user pays for it
         words = WordAnalyzer(tokenizer, synonyms)
-        model = self._load_or_train(words, self.data_hash(tokenizer))
+        extra = kb_examples(snapshot)
+        model = self._load_or_train(words, self.data_hash(tokenizer, extra), extra)
         index = self._load_or_build_index(snapshot, words, tokenizer)
         router = Router(snapshot, index, model.threshold, model.margin)
         self._state = _State(tokenizer, words, model, snapshot, router)
@@ -90,17 +97,25 @@ class Assistant:
         """Reload after the knowledge base changed (e.g. an admin upload)."""
         return self.load()
 
-    def data_hash(self, tokenizer: ChineseTokenizer | None = None) -> str:
+    def data_hash(
+        self,
+        tokenizer: ChineseTokenizer | None = None,
+        extra: tuple[list[str], list[str]] | None = None,
+    ) -> str:
         """Hash of everything the model depends on: training data, code, dictionary."""
         tokenizer = tokenizer or self.state.tokenizer
         digest = hashlib.sha256()
         digest.update(file_hash(INTENTS_FILE, SYNONYMS_FILE, DOMAIN_TERMS_FILE).encode())
+        extra = extra if extra is not None else kb_examples(self.state.snapshot)
+        digest.update(examples_hash(*extra).encode())
         # The feature code is part of the model too: a change there must retrain.
         digest.update(file_hash(*FEATURE_CODE).encode())
         digest.update(f"{tokenizer.dictionary_key()}:{MODEL_FORMAT}".encode())
         return digest.hexdigest()[:24]
 
-    def _load_or_train(self, words: WordAnalyzer, wanted: str) -> FastIntentModel:
+    def _load_or_train(
+        self, words: WordAnalyzer, wanted: str, extra: tuple[list[str], list[str]]
+    ) -> FastIntentModel:
         meta_path = self.model_dir / META_FILE
         if meta_path.exists():
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -110,7 +125,9 @@ class Assistant:
         from nlp.training import train_and_save  # scikit-learn only when training
 
         texts, labels = load_examples()
-        return train_and_save(texts, labels, words, self.model_dir, wanted)
+        return train_and_save(
+            texts + extra[0], labels + extra[1], words, self.model_dir, wanted
+        )
 
     def _load_or_build_index(
         self, snapshot: KnowledgeSnapshot, words: WordAnalyzer, tokenizer: ChineseTokenizer

@@ -32,6 +32,7 @@ LETTER = """楚雄州某县投资促进局
 三、下一步工作
 
 （一）加强园区保障。新建标准厂房5万平方米以上，力争招引企业20家左右。
+（二）加强要素保障。积极争取用地、用能指标，保障重点项目落地。
 
 县投资促进局
 2023年7月10日
@@ -84,3 +85,8 @@ def test_a_planned_figure_answers_a_question_about_the_plan(assistant) -> None:
     reply = assistant.answer("计划招引多少家企业")
     assert reply.answered and reply.facts[0].value == 20
     assert "20家左右" in reply.text and "未载明" not in reply.text
+
+
+def test_the_new_documents_own_words_reach_its_plan(assistant) -> None:
+    reply = assistant.answer("用地指标紧张怎么办")
+    assert reply.answered and "三（二）" in reply.text
