@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
 from collections.abc import Iterator
 
@@ -30,6 +29,7 @@ from bot.transport.delivery import DeliveryPolicy
 from db import proposals as store
 from db.models import Proposal, ProposalEvent, QuestionLog, ReceivedUpdate
 from tests.bot.conftest import ADMIN, RunningBot, until
+from tests.bot.faults_support import HeldAnswers, texts
 from tests.conftest import IN_CI
 from tests.nlp.triage_support import FINANCE, P084
 from tests.pg_cluster import ThrowawayPostgres, missing_reason
@@ -56,28 +56,6 @@ def own_postgres() -> Iterator[ThrowawayPostgres]:
         yield cluster
     finally:
         cluster.destroy()
-
-
-class HeldAnswers:
-    """Make a question containing MARK wait inside assistant.answer until released."""
-
-    MARK = "（稍候）"
-
-    def __init__(self, assistant) -> None:
-        self.inner = assistant.answer
-        self.entered = threading.Event()
-        self.release = threading.Event()
-        assistant.answer = self
-
-    def __call__(self, text: str):
-        if self.MARK in text:
-            self.entered.set()
-            self.release.wait(60)
-        return self.inner(text)
-
-
-def texts(api: FakeBotAPI, chat: int) -> list[str]:
-    return [str(c.params.get("text", "")) for c in api.sent("sendMessage", chat)]
 
 
 def first_reply_at(api: FakeBotAPI, chats: list[int]) -> float:
