@@ -13,6 +13,9 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from bot import browse
 from bot import callback_data as cb
 from bot.incoming import Incoming
@@ -35,6 +38,7 @@ UNAVAILABLE = "问答功能暂不可用，请稍后再试。"
 TRIAGE_UNAVAILABLE = "提案分析功能暂不可用，请稍后再试。"
 TOO_LONG = "内容过长（{n}字），请控制在{limit}字以内，或将提案作为文件发送。"
 STALE = "按钮已失效，请重新提问。"
+DB_UNAVAILABLE = "数据库暂时无法访问，这条消息没有处理，请稍后重试。"
 EXAMPLES: tuple[str, ...] = (
     "上半年州外到位资金增长多少",
     "外资到位多少",
@@ -44,7 +48,37 @@ EXAMPLES: tuple[str, ...] = (
 )
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """Tell whether an error means the database is down, unreachable or locked.
+
+    Those heal by themselves (the engine reconnects), so the user is asked to retry; any other
+    database error is a bug and goes to the transport's error handler.
+    """
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
 def handle(incoming: Incoming, services: Services) -> Reply:
+    """Answer one request; when the database is out of reach, ask the user to retry.
+
+    Every write a handler makes is one transaction, so a request cut off by an outage wrote
+    nothing (or, for a proposal, a complete record that a resend recognises by its hash).
+    """
+    try:
+        return route(incoming, services)
+    except SQLAlchemyError as exc:
+        if not database_unavailable(exc):
+            raise
+        logger.warning(
+            "database unavailable for update %s (%s): asked the user to retry",
+            incoming.update_id,
+            type(exc).__name__,
+        )
+        return Reply(intent="unavailable", text=DB_UNAVAILABLE)
+
+
+def route(incoming: Incoming, services: Services) -> Reply:
     """Answer one request: a button press, a command or free text."""
     if incoming.callback is not None:
         return handle_callback(incoming, services)
@@ -185,10 +219,17 @@ def feedback_help(incoming: Incoming, services: Services) -> Reply:
 def inline(incoming: Incoming, services: Services) -> list[browse.Card]:
     """Inline mode (@bot 州外到位资金): indicator cards; the query is logged like a question."""
     started = time.perf_counter()
-    cards = browse.inline_cards(incoming.text, services)
-    if incoming.text.strip():
-        reply = Reply(intent="inline", answered=bool(cards), confidence=1.0 if cards else 0.0)
-        log_question(incoming, services, incoming.text.strip(), reply, started)
+    try:
+        cards = browse.inline_cards(incoming.text, services)
+        if incoming.text.strip():
+            reply = Reply(intent="inline", answered=bool(cards), confidence=1.0 if cards else 0.0)
+            log_question(incoming, services, incoming.text.strip(), reply, started)
+    except SQLAlchemyError as exc:
+        if not database_unavailable(exc):
+            raise
+        # No cards rather than unlogged ones: the user sees an empty list and types again.
+        logger.warning("database unavailable for inline query (%s)", type(exc).__name__)
+        return []
     return cards
 
 

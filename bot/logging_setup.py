@@ -14,10 +14,14 @@ class SecretMaskFilter(logging.Filter):
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
+        # A bot token's part after the bot id is the secret, and it survives any encoding of
+        # the ':' (httpx logs file URLs as bot123%3AAAH...), so it is masked on its own too.
+        parts = [s.partition(":")[2] for s in self.secrets if s.partition(":")[0].isdigit()]
+        self._masked = sorted(set(self.secrets + [p for p in parts if p]), key=len, reverse=True)
 
     def mask(self, text: str) -> str:
         """Return `text` with every secret replaced by a mask."""
-        for secret in self.secrets:
+        for secret in self._masked:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -31,7 +33,14 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # A server that was restarted leaves dead connections in the pool: pre-ping replaces them
+    # on checkout, so the bot recovers by itself without a restart. A bounded connect timeout
+    # keeps an unreachable server from holding worker threads (libpq waits forever by default).
     kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "postgresql":
+        given = kwargs.pop("connect_args", None)
+        extra = given if isinstance(given, dict) else {}
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **extra}
     return create_engine(url, **kwargs)
 
 

@@ -1,4 +1,8 @@
-"""Shared fixtures: a fresh real database per test, on SQLite and (when reachable) PostgreSQL."""
+"""Shared fixtures: a fresh real database per test, on SQLite and (when reachable) PostgreSQL.
+
+The run's own checks and summary (whole-run token scan, cases tried, per-backend outcomes,
+load and fault figures, the `figures` fixture) live in the tests/run_report.py plugin.
+"""
 
 from __future__ import annotations
 
@@ -30,47 +34,11 @@ def _pg_reachable(url: str) -> bool:
         return False
 
 
-FIGURES_KEY = pytest.StashKey[list]()
+pytest_plugins = ["tests.run_report"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--soak", action="store_true", help="run the long soak/load tests")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[FIGURES_KEY] = []
-
-
-@pytest.fixture
-def figures(request: pytest.FixtureRequest):
-    """Record a line (what was tried, load and fault figures) for the end-of-run summary."""
-
-    def record(section: str, line: str) -> None:
-        request.config.stash[FIGURES_KEY].append((section, line))
-
-    return record
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Print per-backend database test counts and the recorded figures."""
-    backends: dict[str, dict[str, int]] = {}
-    for outcome in ("passed", "failed", "skipped", "error"):
-        for report in terminalreporter.stats.get(outcome, []):
-            nodeid = getattr(report, "nodeid", "")
-            for backend in ("sqlite", "postgresql"):
-                if f"[{backend}" in nodeid or f"-{backend}]" in nodeid or f"-{backend}-" in nodeid:
-                    counts = backends.setdefault(backend, {})
-                    counts[outcome] = counts.get(outcome, 0) + 1
-    terminalreporter.section("database backends")
-    for backend in ("sqlite", "postgresql"):
-        counts = backends.get(backend, {})
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
-        terminalreporter.write_line(f"{backend}: {summary}")
-    lines = config.stash.get(FIGURES_KEY, [])
-    if lines:
-        terminalreporter.section("reliability and load figures")
-        for section, line in lines:
-            terminalreporter.write_line(f"[{section}] {line}")
 
 
 @pytest.fixture(autouse=True)

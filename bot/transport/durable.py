@@ -104,6 +104,7 @@ class DurableDispatcher:
         self._in_flight: set[int] = set()
         self._chains: dict[int, asyncio.Future] = {}
         self._slots = asyncio.Semaphore(policy.concurrency)
+        self._stopping = asyncio.Event()
         self.progress = asyncio.Event()
 
     @property
@@ -171,6 +172,7 @@ class DurableDispatcher:
 
     async def drain(self, timeout: float) -> None:
         """Give updates being handled up to `timeout` seconds to finish."""
+        self._stopping.set()
         tasks = set(self._chains.values())
         if tasks:
             await asyncio.wait(tasks, timeout=timeout)
@@ -187,7 +189,31 @@ class DurableDispatcher:
                 logger.error("update %s still failing after %d attempts", update_id, attempt)
                 break
             await asyncio.sleep(self.policy.backoff(attempt))
-        await self._journal(self.journal.handled, update_id)
+        await self._mark_handled(update_id)
+
+    async def _mark_handled(self, update_id: int) -> None:
+        # The reply is out; until the journal says so, a redelivery after the database returns
+        # would be answered a second time. So keep trying while it is down: the update stays in
+        # flight, which holds the polling offset and makes its redeliveries look busy. Only a
+        # stop gives up (the update is then handled again after the restart).
+        attempt = 0
+        while True:
+            try:
+                await asyncio.to_thread(self.journal.handled, update_id)
+                return
+            except SQLAlchemyError as exc:
+                attempt += 1
+                if attempt == 1 or self._stopping.is_set():
+                    logger.warning(
+                        "could not mark update %s handled (%s); %s",
+                        update_id,
+                        type(exc).__name__,
+                        "giving up at stop" if self._stopping.is_set() else "retrying",
+                    )
+                if self._stopping.is_set():
+                    return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.policy.backoff(attempt))
 
     async def _journal(self, action, update_id: int) -> None:
         # The database may be locked or down: the update then stays unhandled in the journal

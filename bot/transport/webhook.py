@@ -105,6 +105,9 @@ async def run_webhook(
     """Listen, register the webhook with its secret, and serve until `stop` is set."""
     from urllib.parse import urlparse
 
+    from bot.telegram_app import mask_token_in_library_logs
+
+    mask_token_in_library_logs(secret)  # PTB logs setWebhook's parameters at DEBUG
     server = WebhookServer(dispatcher, secret, urlparse(url).path or "/")
     server.start(host, port)
     try:

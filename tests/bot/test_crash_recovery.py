@@ -118,6 +118,7 @@ def test_rejected_token_gives_one_line_without_the_token(tmp_path: Path, model_d
             text=True,
             timeout=120,
         )
+    (tmp_path / "serve.log").write_text(done.stderr + done.stdout, encoding="utf-8")  # token scan
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("Bot API 拒绝了 TELEGRAM_BOT_TOKEN")
     assert "WRONGsecret" not in done.stderr + done.stdout

@@ -115,4 +115,5 @@ def test_serve_webhook_cli(tmp_path, model_dir) -> None:
             if bot.poll() is None:
                 bot.kill()
             log = bot.stderr.read() if bot.stderr else ""
+    (tmp_path / "serve.log").write_text(log, encoding="utf-8")  # for the whole-run token scan
     assert TOKEN.split(":", 1)[1] not in log and SECRET not in log
