@@ -132,7 +132,7 @@ class Router:
                 out.append(section.title)
         if not out:
             # Nothing is close: offer what the base is mostly about.
-            out += [f"{i.name}是多少" for i in self.snapshot.indicators[:2]]
+            out += [f"{i.name}是多少" for i in self.snapshot.first_indicators(2)]
             latest = self.snapshot.documents[0].id if self.snapshot.documents else -1
             out += [i.title for i in self.snapshot.items_of(latest) if i.title][:2]
         return list(dict.fromkeys(out))[:4]
