@@ -12,75 +12,18 @@ import io
 import json
 import mmap
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
+from nlp.pages import PAGE, PageBudget
+
 # Column kinds: numpy dtypes, "text" (blob + offsets) and "code" (vocabulary codes).
 NUMBER_KINDS = {"i1": ("b", np.int8), "i4": ("i", np.int32), "i8": ("q", np.int64),
                 "f8": ("d", np.float64)}
 SCHEMA_FILE = "schema.json"
-PAGE = 4096
-DEFAULT_PAGE_LIMIT = 32 << 20
-
-
-class PageBudget:
-    """How much of its mapped files a process keeps resident before handing pages back.
-
-    Reading a mapped table or index leaves its pages in the process's RSS until the OS needs
-    them, and a fault may map a whole large folio (up to megabytes), not just the page read.
-    Readers charge what they read; every `check_every` bytes the process's resident
-    file-backed memory is read from /proc, and past `limit` bytes of growth every tracked
-    mapping is told MADV_DONTNEED: its pages leave this process (the OS file cache may keep
-    them, so reading one again costs a minor fault, not a disk read). Safe while other
-    threads read: the mappings are read-only, so a dropped page is read from the file again.
-    """
-
-    def __init__(self, limit: int = DEFAULT_PAGE_LIMIT, check_every: int = 1 << 20) -> None:
-        self.limit = limit
-        self.check_every = check_every
-        self.maps: list[mmap.mmap] = []
-        self._charged = 0
-        self._baseline = resident_file_bytes()
-
-    def track(self, mapping: mmap.mmap) -> None:
-        """Release this mapping's pages along with the others."""
-        self.maps.append(mapping)
-
-    def charge(self, nbytes: int) -> None:
-        """Count bytes just read; release everything once resident growth passes the limit."""
-        self._charged += nbytes
-        if self._charged < self.check_every:
-            return
-        resident = resident_file_bytes()
-        if resident is None:  # no /proc: trust the charged bytes alone
-            if self._charged > self.limit:
-                self.release()
-            return
-        self._charged = 0
-        if self._baseline is None or resident - self._baseline > self.limit:
-            self.release()
-
-    def release(self) -> None:
-        """Hand every tracked mapping's resident pages back to the OS."""
-        for mapping in self.maps:
-            mapping.madvise(mmap.MADV_DONTNEED)
-        self._charged = 0
-        self._baseline = resident_file_bytes()
-
-
-def resident_file_bytes() -> int | None:
-    """Return this process's resident file-backed memory (None where /proc is missing)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            shared = int(statm.read().split()[2])  # resident pages backed by files (or shmem)
-    except (OSError, IndexError, ValueError):
-        return None
-    return shared * PAGE
-
-
 def map_array(path: Path, pages: PageBudget | None = None) -> np.ndarray:
     """Map a .npy file read-only (like np.load(mmap_mode="r")), tracked by `pages`."""
     with path.open("rb") as handle:
@@ -219,6 +162,8 @@ class TableWriter:
         self._nulls: dict[str, array] = {}
         self._vocabularies: dict[str, dict[str | None, int]] = {}
         self._codes: dict[str, array] = {}
+        # One appender per column, chosen once: a large build appends millions of values.
+        self._appenders: list[tuple[str, Callable[[Any], None]]] = []
         for name, kind in self.kinds.items():
             if kind == "text":
                 self._blobs[name] = (
@@ -228,27 +173,39 @@ class TableWriter:
                 )
                 self._offsets[name] = array("q", [0])
                 self._nulls[name] = array("b")
+                appender = self._text_appender(name)
             elif kind == "code":
                 self._vocabularies[name] = {}
                 self._codes[name] = array("i")
+                appender = self._code_appender(name)
             else:
                 self._numbers[name] = array(NUMBER_KINDS[kind][0])
+                appender = self._numbers[name].append
+            self._appenders.append((name, appender))
+
+    def _text_appender(self, name: str) -> Callable[[Any], None]:
+        write, offsets, nulls = self._blobs[name].write, self._offsets[name], self._nulls[name]
+
+        def append(value: str | None) -> None:
+            data = value.encode("utf-8") if value is not None else b""
+            write(data)
+            offsets.append(offsets[-1] + len(data))
+            nulls.append(value is None)
+
+        return append
+
+    def _code_appender(self, name: str) -> Callable[[Any], None]:
+        vocabulary, codes = self._vocabularies[name], self._codes[name]
+
+        def append(value: str | None) -> None:
+            codes.append(vocabulary.setdefault(value, len(vocabulary)))
+
+        return append
 
     def add(self, **values: Any) -> int:
         """Append one row (every column must be given); return its row number."""
-        for name, kind in self.kinds.items():
-            value = values[name]
-            if kind == "text":
-                data = value.encode("utf-8") if value is not None else b""
-                self._blobs[name].write(data)
-                offsets = self._offsets[name]
-                offsets.append(offsets[-1] + len(data))
-                self._nulls[name].append(value is None)
-            elif kind == "code":
-                vocabulary = self._vocabularies[name]
-                self._codes[name].append(vocabulary.setdefault(value, len(vocabulary)))
-            else:
-                self._numbers[name].append(value)
+        for name, append in self._appenders:
+            append(values[name])
         self.length += 1
         return self.length - 1
 

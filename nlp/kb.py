@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from nlp.columns import PageBudget
     from nlp.kb_tables import IndicatorTable, ItemTable, SectionTable, UnitTable
+    from nlp.pages import PageBudget
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])|\n+")
 # A line break not after end punctuation is a page or layout break inside a sentence.
@@ -289,5 +289,8 @@ def document_units(
     return units
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)

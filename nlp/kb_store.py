@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import queries
 from db.models import Document, Entity, Indicator, Item, Section
-from nlp.columns import PageBudget, Table, TableWriter
+from nlp.columns import Table, TableWriter
 from nlp.kb import (
     DocumentInfo,
     EntityInfo,
@@ -46,6 +45,7 @@ from nlp.kb_tables import (
     UnitTable,
     indicator_row,
 )
+from nlp.pages import PageBudget
 
 logger = logging.getLogger(__name__)
 
@@ -202,16 +202,16 @@ class _Chunk:
     def __init__(self) -> None:
         self.sections: dict[int, list[SectionInfo]] = defaultdict(list)
         self.items: dict[int, list[ItemInfo]] = defaultdict(list)
-        self.indicators: dict[int, list[IndicatorInfo]] = defaultdict(list)
+        self.indicators: dict[int, list[dict[str, object]]] = defaultdict(list)
         self.texts: dict[int, str] = {}
 
 
 def _read_chunk(session: Session, ids: list[int]) -> _Chunk:
-    chunk = _Chunk()
+    chunk, connection = _Chunk(), session.connection()
     for model, order, into, convert in (
         (Section, Section.position, chunk.sections, _section),
         (Item, Item.position, chunk.items, _item),
-        (Indicator, Indicator.position, chunk.indicators, _indicator),
+        (Indicator, Indicator.position, chunk.indicators, _indicator_row),
     ):
         table = model.__table__
         stmt = (
@@ -219,10 +219,11 @@ def _read_chunk(session: Session, ids: list[int]) -> _Chunk:
             .where(table.c.document_id.in_(ids))
             .order_by(table.c.document_id, order)
         )
-        for row in session.execute(stmt):
+        # Core rows through the connection: the ORM's result processing is not needed here.
+        for row in connection.execute(stmt):
             into[row.document_id].append(convert(row))
     text_stmt = select(Document.id, Document.text).where(Document.id.in_(ids))
-    chunk.texts = {doc_id: text or "" for doc_id, text in session.execute(text_stmt)}
+    chunk.texts = {doc_id: text or "" for doc_id, text in connection.execute(text_stmt)}
     return chunk
 
 
@@ -253,10 +254,11 @@ def _write_document(
             doc=doc, kind=i.kind, section=i.section, title=i.title, text=i.text,
             points=json.dumps(i.points, ensure_ascii=False),
         )
-    for i in chunk.indicators.pop(doc, []):
+    for row in chunk.indicators.pop(doc, []):
         # What the figure is about: its section's title and its quote.
-        title = titles.get(i.section, "") if i.section is not None else ""
-        indicators.add(**indicator_row(replace(i, context=f"{title} {i.quote}")))
+        section = row["section"]
+        title = titles.get(section, "") if section is not None else ""
+        indicators.add(**row, context=f"{title} {row['quote']}")
     for table in (units, sections, indicators, items):
         table.end_document()
 
@@ -297,12 +299,18 @@ def _section(s) -> SectionInfo:
     return SectionInfo(s.document_id, s.sid, s.parent_sid, s.level, s.title or "", s.text or "")
 
 
-def _indicator(i) -> IndicatorInfo:
-    return IndicatorInfo(
-        id=i.id, document_id=i.document_id, name=i.name, value=i.value, unit=i.unit or "",
-        period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
-        progress=i.progress, qualifier=i.qualifier, section=i.section_sid, quote=i.quote or "",
+def _indicator_row(i) -> dict[str, object]:
+    """An indicator row as table values (IndicatorInfo's fields; context added per document)."""
+    row = indicator_row(
+        IndicatorInfo(
+            id=i.id, document_id=i.document_id, name=i.name, value=i.value, unit=i.unit or "",
+            period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
+            progress=i.progress, qualifier=i.qualifier, section=i.section_sid,
+            quote=i.quote or "",
+        )
     )
+    del row["context"]
+    return row
 
 
 def _item(i) -> ItemInfo:

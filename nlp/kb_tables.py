@@ -15,8 +15,9 @@ from typing import Generic, Self, TypeVar
 
 import numpy as np
 
-from nlp.columns import PageBudget, Table, TableWriter, map_array
+from nlp.columns import Table, TableWriter, map_array
 from nlp.kb import IndicatorInfo, ItemInfo, SectionInfo, Unit
+from nlp.pages import PageBudget
 
 R = TypeVar("R")
 BOUNDS_FILE = "bounds.npy"

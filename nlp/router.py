@@ -56,6 +56,11 @@ class Router:
         )
         years = [d.year for d in snapshot.documents if d.year]
         self.latest_year = max(years) if years else None
+        # Newest first, like snapshot.documents: a year's documents without scanning them all.
+        self.documents_by_year: dict[int, list[int]] = {}
+        for d in snapshot.documents:
+            if d.year:
+                self.documents_by_year.setdefault(d.year, []).append(d.id)
 
     def query(self, text: str, analysis: Analysis, prediction: IntentPrediction) -> Query:
         """Bundle what the strategies need about one question."""
@@ -162,7 +167,7 @@ class Router:
         """Return the unit range of the asked year's documents, else of the latest ones."""
         docs = self.snapshot.documents
         if query.scope.year:
-            chosen = [d.id for d in docs if d.year == query.scope.year]
+            chosen = self.documents_by_year.get(query.scope.year, [])
         elif len(docs) > RECENT_DOCUMENTS:
             chosen = [d.id for d in docs[:RECENT_DOCUMENTS]]
         else:

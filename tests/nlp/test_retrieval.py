@@ -114,3 +114,20 @@ def test_block_memo_tokenises_exactly_like_jieba(tokenizer) -> None:
     ]
     for text in texts * 2:  # the second round reads the memo
         assert memo.words(text) == tokenizer.words(text)
+
+
+def test_a_term_repeated_beyond_two_byte_counts_is_weighed_exactly() -> None:
+    long_unit = Unit(3, 2, None, "other", "贷" * 70_000 + "款")
+    index = TfidfIndex().build([*UNITS, long_unit], _terms)
+    hits = index.search(unit_terms([], "贷款"), k=4)
+    assert {h.unit.id for h in hits} >= {1, 3}
+    import math
+
+    def weight(term: str, unit: int) -> float:
+        at = index.vocabulary[term]
+        start, end = index.offsets[at], index.offsets[at + 1]
+        row = start + index.unit_ids[start:end].tolist().index(unit)
+        return float(index.weights[row])
+
+    # Both terms are in units 1 and 3 (same idf): their weights differ by tf = 1 + ln(count).
+    assert math.isclose(weight("贷", 3) / weight("款", 3), 1 + math.log(70_000), rel_tol=1e-5)

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from bot.bench.synth import make_document
 from db.models import Document
 from nlp import kb_store
-from nlp.columns import PageBudget, map_array
+from nlp.columns import map_array
 from nlp.kb import load_snapshot
 from nlp.kb_store import SnapshotStore, open_snapshot, read_head
+from nlp.pages import PageBudget
 from nlp.pipeline import Assistant
 from tests.nlp.kb_seed import seed_later_report, seed_reply_letter
 
