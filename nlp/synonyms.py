@@ -53,7 +53,10 @@ class Synonyms:
     def __post_init__(self) -> None:
         # Canonical terms are matched too, so a variant inside one is not expanded.
         terms = set(self.table) | {c for cs in self.table.values() for c in cs}
-        self._order = sorted(terms, key=len, reverse=True)
+        # Longest first, ties by the text itself: equal-length terms may overlap ("项目清单",
+        # "清单制度") and the first one masks the other, so their order must not follow the
+        # set's, which changes with every process's hash seed.
+        self._order = sorted(terms, key=lambda term: (-len(term), term))
 
     def canonical_terms(self, text: str) -> list[str]:
         """Return the canonical terms whose variants occur in `text` (already normalised)."""

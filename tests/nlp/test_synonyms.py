@@ -42,3 +42,22 @@ def test_domain_terms_skip_comments() -> None:
     terms = load_domain_terms()
     assert "到位资金" in terms
     assert not any(t.startswith("#") for t in terms)
+
+
+def test_matching_does_not_depend_on_the_process_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from nlp.synonyms import Synonyms; s = Synonyms.load(); "
+        "print([s.canonical_terms(t) for t in ('招商项目清单制度', '项目清单制度建设')])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs
