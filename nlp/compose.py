@@ -62,7 +62,8 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     ind = figure.indicator
     doc = snapshot.document(ind.document_id)
     period = period_label(ind, doc)
-    planned = snapshot.kinds.get((ind.document_id, ind.section or "")) == "action"
+    section = snapshot.section(ind.document_id, ind.section)
+    planned = section is not None and section.kind == "action"
     if planned and not ind.period:
         period = "下步工作目标"  # a figure in the plan is promised, not achieved by that date
     value = f"{fmt_number(figure.value)}{figure.unit}"

@@ -124,9 +124,10 @@ def _pick_document(router: Router, query: Query) -> DocumentInfo:
         if d.number and d.number in query.text:
             return d
     if query.scope.year:
-        same = [d for d in docs if d.year == query.scope.year]
-        if same:
-            return same[0]
+        same = router.documents_by_year.get(query.scope.year)
+        doc = router.snapshot.document(same[0]) if same else None
+        if doc is not None:
+            return doc
     return docs[0]  # list_documents orders newest first
 
 

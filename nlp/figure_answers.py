@@ -39,12 +39,12 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
 
 def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
     """Take the asked year's (and period's) figure when held, else the latest document's."""
-    docs = {d.id: d for d in router.snapshot.documents}
+    snapshot = router.snapshot
     floor = figures[0].score - NEAR_EQUAL_FIGURES
     scope = query.scope
 
     def year_of(figure: Figure) -> int | None:
-        doc = docs.get(figure.indicator.document_id)
+        doc = snapshot.document(figure.indicator.document_id)
         return doc.year if doc else None
 
     if scope.year:
@@ -59,7 +59,7 @@ def _prefer_matching_document(router: Router, query: Query, figures: list[Figure
     top = [f for f in figures if f.score >= floor]
 
     def recency(figure: Figure) -> str:
-        doc = docs.get(figure.indicator.document_id)
+        doc = snapshot.document(figure.indicator.document_id)
         return str(doc.date) if doc and doc.date else ""
 
     # Sorted by score already; max() keeps the first of equal keys, so ties go to the best.

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from nlp.kb import IndicatorInfo
+from nlp.kb_tables import IndicatorTable
 from nlp.periods import held_period
 
 ASPECT_BONUS = 0.25
@@ -102,24 +105,24 @@ def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     return _bigrams(_STOP.sub(" ", question), *canonical)
 
 
+_NO_YEAR = np.iinfo(np.int32).min  # a document without a year, in an int32 array
+
+
 @dataclass
 class _Group:
-    """Indicators sharing one label (name + qualifier + unit) across documents, newest first."""
+    """Indicator rows sharing one label (name + qualifier + unit) across documents, newest first.
+
+    Members are row numbers of the indicator table; a figure is built only for the few rows a
+    question expands, so a large base's figures stay in its memory-mapped table.
+    """
 
     name: frozenset[str]
     around: frozenset[str]
     qualifiers: frozenset[str]
     unit: str
-    members: list[IndicatorInfo]
-    by_year: dict[int | None, list[IndicatorInfo]] | None = None
-    by_period: dict[str | None, list[IndicatorInfo]] | None = None
-
-    def index_members(self, document_year: dict[int, int | None]) -> None:
-        """Group members by year and by period code, once, on first use."""
-        self.by_year, self.by_period = {}, {}
-        for member in self.members:
-            self.by_year.setdefault(document_year.get(member.document_id), []).append(member)
-            self.by_period.setdefault(held_period(member.period), []).append(member)
+    members: np.ndarray
+    by_year: dict[int | None, np.ndarray]
+    by_period: dict[str | None, np.ndarray]
 
 
 MEMBERS_PER_GROUP = 3  # documents expanded per matching label (asked year/period, else latest)
@@ -134,31 +137,74 @@ class FigureIndex:
 
     def __init__(
         self,
-        indicators: list[IndicatorInfo],
+        indicators: IndicatorTable | list[IndicatorInfo],
         document_rank: dict[int, int] | None = None,
         document_year: dict[int, int | None] | None = None,
     ) -> None:
-        self.document_year = document_year or {}
-        rank = document_rank or {}
+        if not isinstance(indicators, IndicatorTable):
+            indicators = IndicatorTable.from_records(list(indicators))
+        self.indicators = indicators
         self.groups: list[_Group] = []
         self.postings: dict[str, list[int]] = {}
-        by_label: dict[tuple[str, str], _Group] = {}
-        for indicator in sorted(indicators, key=lambda i: rank.get(i.document_id, 0)):
+        table = indicators.table
+        rank, year = document_rank or {}, document_year or {}
+        docs, doc_of_row = np.unique(np.asarray(table["doc"]), return_inverse=True)
+        row_rank = np.asarray([rank.get(int(d), 0) for d in docs], dtype=np.int64)[doc_of_row]
+        years = [year.get(int(d)) for d in docs]
+        self._row_year = np.asarray(
+            [_NO_YEAR if y is None else y for y in years], dtype=np.int64
+        )[doc_of_row]
+        periods = table["period"].vocabulary
+        self._held = [held_period(p) for p in periods]  # by period code
+        self._row_period = np.asarray(table["period"].codes)
+        # Rows in document rank order (stable: reading order within a document).
+        order = np.argsort(row_rank, kind="stable")
+        name_codes = np.asarray(table["name"].codes, dtype=np.int64)[order]
+        qualifier_codes = np.asarray(table["qualifier"].codes, dtype=np.int64)[order]
+        unit_codes = np.asarray(table["unit"].codes, dtype=np.int64)[order]
+        keys = (name_codes * (len(table["qualifier"].vocabulary) + 1) + qualifier_codes) * (
+            len(table["unit"].vocabulary) + 1
+        ) + unit_codes
+        combos, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        group_of_combo = np.zeros(len(combos), dtype=np.int64)
+        by_label: dict[tuple[str, str], int] = {}
+        # Labels in order of first appearance: groups are numbered as the rows first meet them.
+        for combo in np.argsort(first, kind="stable"):
+            head = int(order[first[combo]])
+            indicator = indicators.record(head)
             # Names are stripped of the same filler words as questions ("同比", "的").
             label = _STOP.sub(" ", indicator.name + " " + (indicator.qualifier or ""))
-            group = by_label.get((label, indicator.unit))
-            if group is None:
-                name = frozenset(_bigrams(label))
-                around = frozenset(name | _bigrams(indicator.context or indicator.quote))
-                scope = frozenset(q for q in QUALIFIERS if q in label)
-                group = _Group(name, around, scope, indicator.unit, [])
-                by_label[(label, indicator.unit)] = group
-                for gram in around:
-                    self.postings.setdefault(gram, []).append(len(self.groups))
-                self.groups.append(group)
-            group.members.append(indicator)
-        for group in self.groups:
-            group.index_members(self.document_year)
+            number = by_label.get((label, indicator.unit))
+            if number is None:
+                number = by_label[(label, indicator.unit)] = len(self.groups)
+                self.groups.append(self._new_group(label, indicator))
+            group_of_combo[combo] = number
+        group_of_row = group_of_combo[inverse]
+        members = order[np.argsort(group_of_row, kind="stable")]
+        ends = np.cumsum(np.bincount(group_of_row, minlength=len(self.groups)))
+        for number, group in enumerate(self.groups):
+            start = int(ends[number - 1]) if number else 0
+            self._set_members(group, members[start : int(ends[number])])
+
+    def _new_group(self, label: str, indicator: IndicatorInfo) -> _Group:
+        name = frozenset(_bigrams(label))
+        around = frozenset(name | _bigrams(indicator.context or indicator.quote))
+        scope = frozenset(q for q in QUALIFIERS if q in label)
+        for gram in around:
+            self.postings.setdefault(gram, []).append(len(self.groups))
+        empty = np.zeros(0, dtype=np.int64)
+        return _Group(name, around, scope, indicator.unit, empty, {}, {})
+
+    def _set_members(self, group: _Group, rows: np.ndarray) -> None:
+        """Give a group its rows, and the rows of each year and each period, newest first."""
+        group.members = rows
+        years = self._row_year[rows]
+        for value in dict.fromkeys(years.tolist()):
+            key = None if value == _NO_YEAR else int(value)
+            group.by_year[key] = rows[years == value]
+        held = np.asarray([self._held[c] or "" for c in self._row_period[rows]], dtype=object)
+        for value in dict.fromkeys(held.tolist()):
+            group.by_period[value or None] = rows[held == value]
 
     def _scored_groups(self, question: str, canonical: list[str]) -> list[tuple[_Group, float]]:
         literal = question_bigrams(question, [])
@@ -184,7 +230,10 @@ class FigureIndex:
 
     def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
         """Return (newest indicator of each matching label, name score)."""
-        return [(g.members[0], score) for g, score in self._scored_groups(question, canonical)]
+        return [
+            (self.indicators.record(int(g.members[0])), score)
+            for g, score in self._scored_groups(question, canonical)
+        ]
 
     def rank(
         self,
@@ -213,16 +262,18 @@ class FigureIndex:
         return ranked
 
     def _members(self, group: _Group, year: int | None, period: str | None) -> list[IndicatorInfo]:
-        assert group.by_year is not None and group.by_period is not None
         members = group.members
         if year is not None:
-            members = group.by_year.get(year) or members
+            chosen = group.by_year.get(year)
+            members = chosen if chosen is not None and len(chosen) else members
         if period is not None:
             if members is group.members:
-                members = group.by_period.get(period) or members
+                chosen = group.by_period.get(period)
             else:
-                members = [m for m in members if held_period(m.period) == period] or members
-        return members[:MEMBERS_PER_GROUP]
+                held = [self._held[c] for c in self._row_period[members]]
+                chosen = members[[h == period for h in held]] if len(members) else None
+            members = chosen if chosen is not None and len(chosen) else members
+        return [self.indicators.record(int(row)) for row in members[:MEMBERS_PER_GROUP]]
 
 
 def _score(

@@ -1,19 +1,25 @@
 """A read-only snapshot of the current knowledge base, split into answerable units.
 
-Loaded once per (re)index from the database; answering then never touches SQL. Units are
-sentences of each section (and of the text outside numbered sections, e.g. the preamble),
-tagged with the kind of the item their section holds (measure / action).
+Built once per knowledge-base version from the database (nlp/kb_store.py) and memory-mapped
+after that; answering never touches SQL. Units are sentences of each section (and of the text
+outside numbered sections, e.g. the preamble), tagged with the kind of the item their section
+holds (measure / action). Only document metadata and small vocabularies are Python objects;
+units, sections, items and figures live in column tables (nlp/kb_tables.py) and a record is
+built when a reply reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
-from db import queries
+    from nlp.kb_tables import IndicatorTable, ItemTable, SectionTable, UnitTable
+    from nlp.pages import PageBudget
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?])|\n+")
 # A line break not after end punctuation is a page or layout break inside a sentence.
@@ -80,6 +86,7 @@ class SectionInfo:
     level: int
     title: str
     text: str
+    kind: str | None = None  # measure | action | problem, from its item or its title
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,65 +122,81 @@ class Unit:
     text: str
 
 
-@dataclass
 class KnowledgeSnapshot:
-    """Everything the assistant reads, held in memory."""
+    """Everything the assistant reads: document metadata in RAM, the rest in column tables."""
 
-    documents: list[DocumentInfo] = field(default_factory=list)
-    sections: list[SectionInfo] = field(default_factory=list)
-    indicators: list[IndicatorInfo] = field(default_factory=list)
-    items: list[ItemInfo] = field(default_factory=list)
-    entities: list[EntityInfo] = field(default_factory=list)
-    units: list[Unit] = field(default_factory=list)
-    kinds: dict[tuple[int, str], str] = field(default_factory=dict)
-    fingerprint: str = ""
-
-    def __post_init__(self) -> None:
-        self.reindex()
-
-    def reindex(self) -> None:
-        """Build the id lookups (called once after loading)."""
-        self._documents = {d.id: d for d in self.documents}
-        self._sections = {(s.document_id, s.sid): s for s in self.sections}
-        self._units_by_section: dict[tuple[int, str | None], list[Unit]] = {}
-        for unit in self.units:
-            self._units_by_section.setdefault((unit.document_id, unit.section), []).append(unit)
-        self._unit_range: dict[int, tuple[int, int]] = {}
-        for unit in self.units:
-            start, _end = self._unit_range.get(unit.document_id, (unit.id, unit.id))
-            self._unit_range[unit.document_id] = (start, unit.id + 1)
-        self._items_by_document: dict[int, list[ItemInfo]] = {}
-        for item in self.items:
-            self._items_by_document.setdefault(item.document_id, []).append(item)
+    def __init__(
+        self,
+        documents: list[DocumentInfo],
+        units: UnitTable,
+        sections: SectionTable,
+        indicators: IndicatorTable,
+        items: ItemTable,
+        entities: list[EntityInfo],
+        fingerprint: str = "",
+    ) -> None:
+        self.documents = documents  # newest first; every table follows this order
+        self.units = units
+        self.sections = sections
+        self.indicators = indicators
+        self.items = items
+        self.entities = entities  # one per distinct (name, type)
+        self.fingerprint = fingerprint
+        # Set when the tables are mapped from files: bounds the mapped pages kept resident.
+        self.pages: PageBudget | None = None
+        self._documents = {d.id: d for d in documents}
+        self._positions = {d.id: p for p, d in enumerate(documents)}
 
     def document(self, document_id: int) -> DocumentInfo | None:
         """Return the document with this id, if current."""
         return self._documents.get(document_id)
 
+    def _position(self, document_id: int) -> int:
+        return self._positions.get(document_id, -1)
+
     def section(self, document_id: int, sid: str | None) -> SectionInfo | None:
         """Return one section by document and sid."""
-        return self._sections.get((document_id, sid)) if sid is not None else None
+        if sid is None:
+            return None
+        return self.sections.find(self.sections.rows_of(self._position(document_id)), sid)
+
+    def sections_of(self, document_id: int) -> list[SectionInfo]:
+        """Return the sections of one document in reading order."""
+        rows = self.sections.rows_of(self._position(document_id))
+        return [self.sections.record(row) for row in rows]
 
     def units_of_section(self, document_id: int, sid: str | None) -> list[Unit]:
         """Return the units of one section in reading order."""
-        return self._units_by_section.get((document_id, sid), [])
+        return self.units.in_section(self.units.rows_of(self._position(document_id)), sid)
 
     def unit_range(self, document_ids: list[int]) -> tuple[int, int] | None:
         """Return the unit id span covering these documents (contiguous when adjacent)."""
-        spans = [self._unit_range[d] for d in document_ids if d in self._unit_range]
+        spans = [self.units.rows_of(self._position(d)) for d in document_ids]
+        spans = [s for s in spans if s]
         if not spans:
             return None
-        return min(a for a, _ in spans), max(b for _, b in spans)
+        return min(s.start for s in spans), max(s.stop for s in spans)
 
     def items_of(self, document_id: int) -> list[ItemInfo]:
         """Return the measures and planned actions of one document."""
-        return self._items_by_document.get(document_id, [])
+        rows = self.items.rows_of(self._position(document_id))
+        return [self.items.record(row) for row in rows]
+
+    def first_indicators(self, count: int) -> list[IndicatorInfo]:
+        """Return the first figures in storage order of the database (lowest document id)."""
+        out: list[IndicatorInfo] = []
+        for doc in sorted(self._positions):
+            rows = self.indicators.rows_of(self._positions[doc])
+            out += [self.indicators.record(row) for row in rows[: count - len(out)]]
+            if len(out) >= count:
+                break
+        return out
 
     def user_words(self) -> list[str]:
         """Return names the tokenizer should keep whole (entities, short indicator names)."""
         # Only real names: a phrase made one token (a section title, a long indicator name)
         # would stop matching the words a question uses for it.
-        words = [i.name for i in self.indicators if len(i.name) <= 6]
+        words = [name for name in self.indicators.names() if len(name) <= 6]
         words += [e.name for e in self.entities if len(e.name) <= 12]
         return words
 
@@ -194,38 +217,10 @@ def split_points(text: str) -> list[str]:
 
 
 def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
-    """Read the current documents and everything extracted from them."""
-    from db.models import Entity, Indicator, Item, Section
+    """Read the current documents into an in-memory snapshot (no cache directory)."""
+    from nlp.kb_store import build_snapshot, read_head
 
-    with sessions() as session:
-        docs = queries.current_document_rows(session)
-        snapshot = KnowledgeSnapshot(
-            documents=[_document(d) for d in docs],
-            sections=[
-                _section(s) for s in queries.current_rows(session, Section, ("position",))
-            ],
-            indicators=[
-                _indicator(i) for i in queries.current_rows(session, Indicator, ("position",))
-            ],
-            items=[_item(i) for i in queries.current_rows(session, Item, ("position",))],
-            entities=[
-                EntityInfo(e.document_id, e.name, e.type, e.section_sid)
-                for e in queries.current_rows(session, Entity, ("id",))
-            ],
-            fingerprint=queries.knowledge_fingerprint(session),
-        )
-        texts = {d.id: d.text or "" for d in docs}
-    titles = {(s.document_id, s.sid): s.title for s in snapshot.sections}
-    snapshot.indicators = [
-        replace(i, context=f"{titles.get((i.document_id, i.section), '')} {i.quote}")
-        for i in snapshot.indicators
-    ]
-    snapshot.kinds = section_kinds(snapshot)
-    snapshot.units = build_units(snapshot, texts)
-    # The units now hold the section texts; keep one copy (a large base is mostly text).
-    snapshot.sections = [replace(s, text="") for s in snapshot.sections]
-    snapshot.reindex()
-    return snapshot
+    return build_snapshot(sessions, read_head(sessions), None)
 
 
 _ACTION_TITLE = re.compile(r"下步|下一步|下阶段|今后|计划|打算|思路|安排")
@@ -233,11 +228,13 @@ _PROBLEM_TITLE = re.compile(r"存在问题|存在的问题|困难|不足|短板"
 _MEASURE_TITLE = re.compile(r"工作开展|主要工作|主要做法|措施|成效|进展|情况")
 
 
-def section_kinds(snapshot: KnowledgeSnapshot) -> dict[tuple[int, str], str]:
+def section_kinds(
+    sections: list[SectionInfo], items: list[ItemInfo]
+) -> dict[tuple[int, str], str]:
     """Return each section's kind: from its item, else from its own or ancestor's title."""
-    kinds = {(i.document_id, i.section): i.kind for i in snapshot.items if i.section}
-    by_key = {(s.document_id, s.sid): s for s in snapshot.sections}
-    for section in snapshot.sections:
+    kinds = {(i.document_id, i.section): i.kind for i in items if i.section}
+    by_key = {(s.document_id, s.sid): s for s in sections}
+    for section in sections:
         key = (section.document_id, section.sid)
         node: SectionInfo | None = section
         while key not in kinds and node is not None:
@@ -254,81 +251,46 @@ def section_kinds(snapshot: KnowledgeSnapshot) -> dict[tuple[int, str], str]:
     return kinds
 
 
-def build_units(snapshot: KnowledgeSnapshot, texts: dict[int, str]) -> list[Unit]:
-    """Cut sections (and text outside them) into sentence units tagged with the item kind."""
-    kinds = section_kinds(snapshot)
-    units: list[Unit] = []
-    covered: dict[int, list[str]] = {}
+def document_units(
+    document: DocumentInfo,
+    sections: list[SectionInfo],
+    items: list[ItemInfo],
+    text: str,
+    kinds: dict[tuple[int, str], str],
+) -> list[tuple[str | None, str, str]]:
+    """Cut one document's sections (and text outside them) into (section, kind, sentence)."""
+    units: list[tuple[str | None, str, str]] = []
+    covered: list[str] = []
+    title = _key(document.proposal_title) if document.proposal_title else None
+    doc_id = document.id
 
-    proposal_titles = {
-        d.id: _key(d.proposal_title) for d in snapshot.documents if d.proposal_title
-    }
-
-    def add(document_id: int, section: str | None, kind: str, sentence: str) -> None:
+    def add(section: str | None, kind: str, sentence: str) -> None:
         key = _key(sentence)
-        title = proposal_titles.get(document_id)
         if title and title in key:
             return  # "您委《…》已交我局办理": the letter's formula, not its content
-        done = covered.setdefault(document_id, [])
         # Skip text already held, either way round: a layout-joined line may contain it.
-        if len(key) < 4 or any(key in c or c in key for c in done):
+        if len(key) < 4 or any(key in c or c in key for c in covered):
             return
-        done.append(key)
-        units.append(Unit(len(units), document_id, section, kind, sentence))
+        covered.append(key)
+        units.append((section, kind, sentence))
 
-    sections: dict[int, list[SectionInfo]] = {}
-    for section in snapshot.sections:
-        sections.setdefault(section.document_id, []).append(section)
-    items: dict[int, list[ItemInfo]] = {}
-    for item in snapshot.items:
-        items.setdefault(item.document_id, []).append(item)
-    # Document by document, newest first: a document's units are one contiguous id range, so
-    # retrieval can look at the latest (or the asked year's) documents first.
-    for document in snapshot.documents:
-        doc_id = document.id
-        # Deepest sections first: a parent's text may repeat its children's, and the child is
-        # the more precise citation.
-        for section in sorted(sections.get(doc_id, ()), key=lambda s: -s.level):
-            kind = kinds.get((doc_id, section.sid))
-            for point in split_points(section.text):
-                add(doc_id, section.sid, kind or "other", point)
-        for item in items.get(doc_id, ()):
-            for point in item.points:
-                add(doc_id, item.section, item.kind, point)
-        for sentence in split_sentences(texts.get(doc_id, "")):
-            if len(sentence) >= 12 and not _HEADING.match(sentence):
-                add(doc_id, None, "other", sentence)
+    # Deepest sections first: a parent's text may repeat its children's, and the child is the
+    # more precise citation.
+    for section in sorted(sections, key=lambda s: -s.level):
+        kind = kinds.get((doc_id, section.sid))
+        for point in split_points(section.text):
+            add(section.sid, kind or "other", point)
+    for item in items:
+        for point in item.points:
+            add(item.section, item.kind, point)
+    for sentence in split_sentences(text):
+        if len(sentence) >= 12 and not _HEADING.match(sentence):
+            add(None, "other", sentence)
     return units
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _document(d) -> DocumentInfo:
-    return DocumentInfo(
-        id=d.id, number=d.number, title=d.title or "", issuer=d.issuer, addressee=d.addressee,
-        date=d.date, year=d.year or (d.date.year if d.date else None), contact=d.contact,
-        contact_phone=d.contact_phone, cc=tuple(d.cc or ()),
-        classification=tuple(d.classification or ()), proposal_number=d.proposal_number,
-        proposal_title=d.proposal_title, proposer=d.proposer,
-        proposal_session=d.proposal_session,
-    )
-
-
-def _section(s) -> SectionInfo:
-    return SectionInfo(s.document_id, s.sid, s.parent_sid, s.level, s.title or "", s.text or "")
-
-
-def _indicator(i) -> IndicatorInfo:
-    return IndicatorInfo(
-        id=i.id, document_id=i.document_id, name=i.name, value=i.value, unit=i.unit or "",
-        period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
-        progress=i.progress, qualifier=i.qualifier, section=i.section_sid, quote=i.quote or "",
-    )
-
-
-def _item(i) -> ItemInfo:
-    return ItemInfo(
-        i.document_id, i.kind, i.section_sid, i.title or "", i.text or "", tuple(i.points or ())
-    )
+    return _SPACES.sub("", text)

@@ -82,9 +82,7 @@ def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
     items = snapshot.items_of(latest)
     titles = [(i.section, i.title) for i in items if i.kind == kind and i.title]
     titles = [t for t in titles if t[0] is not None] or [
-        (s.sid, s.title)
-        for s in snapshot.sections
-        if s.document_id == latest and s.level > 1 and snapshot.kinds.get((latest, s.sid)) == kind
+        (s.sid, s.title) for s in snapshot.sections_of(latest) if s.level > 1 and s.kind == kind
     ]
     if not titles:
         return None

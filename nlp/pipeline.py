@@ -1,8 +1,9 @@
 """The assistant: normalise -> analyse once -> classify -> route -> compose a cited Reply.
 
 `build_assistant(sessions, cache_dir)` loads everything once (trimmed jieba dictionary, the
-exported intent model — trained only when missing or stale — and the retrieval index).
-`Assistant.answer` is pure: it reads the in-memory snapshot and writes nothing.
+exported intent model — trained only when missing or stale — the knowledge snapshot and its
+retrieval index, both built once per base version and memory-mapped after that).
+`Assistant.answer` is pure: it reads the snapshot and writes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nlp.classifier import META_FILE, FastIntentModel, IntentPrediction
 from nlp.features import Analysis, WordAnalyzer, analyze
-from nlp.kb import KnowledgeSnapshot, Unit, load_snapshot
+from nlp.kb import KnowledgeSnapshot, Unit
+from nlp.kb_store import SnapshotStore
 from nlp.normalize import normalize
 from nlp.reply import Reply
 from nlp.retrieval import TfidfIndex, unit_terms
@@ -37,7 +40,11 @@ logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
 PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
-INDEX_CODE = (_NLP_DIR / "kb.py", _NLP_DIR / "retrieval.py")
+# The snapshot's tables and index are a function of the base and of this code.
+INDEX_CODE = tuple(
+    _NLP_DIR / name
+    for name in ("kb.py", "kb_store.py", "kb_tables.py", "columns.py", "retrieval.py")
+)
 FEATURE_CODE = tuple(
     _NLP_DIR / name
     for name in ("normalize.py", "tokenizer.py", "synonyms.py", "features.py", "training.py")
@@ -73,7 +80,9 @@ class Assistant:
     def load(self) -> Assistant:
         """Read the knowledge base, warm the tokenizer, load (or train) the model, index."""
         synonyms = Synonyms.load()
-        snapshot = load_snapshot(self.sessions)
+        snapshot, snapshot_dir = SnapshotStore(self.cache_dir / "index").load(
+            self.sessions, self.code_key()
+        )
         user_words = load_domain_terms() + synonyms.all_terms() + snapshot.user_words()
         tokenizer = ChineseTokenizer(user_words, self.cache_dir / "jieba")
         old = self._state
@@ -84,8 +93,10 @@ class Assistant:
         words = WordAnalyzer(tokenizer, synonyms)
         extra = kb_examples(snapshot)
         model = self._load_or_train(words, self.data_hash(tokenizer, extra), extra)
-        index = self._load_or_build_index(snapshot, words, tokenizer)
+        index = self._load_or_build_index(snapshot, snapshot_dir, words, tokenizer)
         router = Router(snapshot, index, model.threshold, model.margin)
+        if snapshot.pages is not None:
+            snapshot.pages.release()  # loading read whole columns; answers need few pages
         self._state = _State(tokenizer, words, model, snapshot, router)
         logger.info(
             "assistant ready: %d documents, %d indicators, %d units",
@@ -129,29 +140,36 @@ class Assistant:
             texts + extra[0], labels + extra[1], words, self.model_dir, wanted
         )
 
+    @staticmethod
+    def code_key() -> str:
+        """Hash of the code and data files the snapshot and its index are built with."""
+        files = file_hash(*FEATURE_CODE, *INDEX_CODE, SYNONYMS_FILE, DOMAIN_TERMS_FILE)
+        return f"{files}:{PIVOT_SLOPE}"
+
     def _load_or_build_index(
-        self, snapshot: KnowledgeSnapshot, words: WordAnalyzer, tokenizer: ChineseTokenizer
+        self,
+        snapshot: KnowledgeSnapshot,
+        snapshot_dir: Path,
+        words: WordAnalyzer,
+        tokenizer: ChineseTokenizer,
     ) -> TfidfIndex:
-        """Load the saved retrieval index for this exact base, else build and save it."""
-        digest = hashlib.sha256()
-        digest.update(f"{snapshot.fingerprint}:{tokenizer.dictionary_key()}:{PIVOT_SLOPE}".encode())
-        digest.update(file_hash(*FEATURE_CODE, *INDEX_CODE, SYNONYMS_FILE).encode())
-        for unit in snapshot.units:
-            digest.update(f"{unit.document_id}|{unit.section}|{unit.text}\n".encode())
-        path = self.cache_dir / "index" / f"units_{digest.hexdigest()[:20]}"
+        """Map the retrieval index saved with this snapshot, else build and save it."""
+        # The snapshot's key covers the base and the code; the dictionary follows from both,
+        # but naming it keeps an index from ever meeting another dictionary's words.
+        path = snapshot_dir / f"index_{tokenizer.dictionary_key()}"
         if path.is_dir():
             try:
-                return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE)
+                return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE, snapshot.pages)
             except (OSError, ValueError, KeyError) as exc:  # a torn or old file: rebuild
                 logger.warning("retrieval index %s unreadable (%s): rebuilding", path.name, exc)
-        index = TfidfIndex(PIVOT_SLOPE).build(snapshot.units, _UnitTerms(words, snapshot))
-        for old in path.parent.glob("units_*") if path.parent.exists() else ():
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
+        logger.info("retrieval index missing: building it over %d units", len(snapshot.units))
+        index = TfidfIndex(PIVOT_SLOPE).build(
+            snapshot.units, _unit_terms(words), _UnitTexts(snapshot)
+        )
+        for old in snapshot_dir.glob("index_*"):
+            shutil.rmtree(old, ignore_errors=True)
         index.save(path)
-        return index
+        return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE, snapshot.pages)  # mapped
 
     # -- state -------------------------------------------------------------------------------
 
@@ -161,6 +179,11 @@ class Assistant:
         if self._state is None:
             raise RuntimeError("Assistant.load() must be called first")
         return self._state
+
+    @property
+    def tokenizer(self) -> ChineseTokenizer:
+        """The warmed tokenizer (triage reuses it instead of reading the base again)."""
+        return self.state.tokenizer
 
     @property
     def words(self) -> WordAnalyzer:
@@ -205,24 +228,59 @@ class Assistant:
         return state.router.route(state.router.query(analysis.text, analysis, prediction))
 
 
-class _UnitTerms:
-    """Retrieval terms of a unit: its words and bigrams, with its section title prepended."""
+class _UnitTexts:
+    """What a unit is indexed as: its section title, then its text."""
 
-    def __init__(self, words: WordAnalyzer, snapshot: KnowledgeSnapshot) -> None:
-        self.words = words
-        self.titles = {(s.document_id, s.sid): s.title for s in snapshot.sections}
-        self.memo: dict[str, list[str]] = {}
+    def __init__(self, snapshot: KnowledgeSnapshot) -> None:
+        self.snapshot = snapshot
+        self.document: int | None = None
+        self.titles: dict[str, str] = {}
 
-    def __call__(self, unit: Unit) -> list[str]:
+    def __call__(self, unit: Unit) -> str:
         # The title is part of every point's meaning ("网络招商" heads points that only say
         # "云招商、云对接").
-        title = self.titles.get((unit.document_id, unit.section))
-        text = f"{title}。{unit.text}" if title else unit.text
-        terms = self.memo.get(text)
-        if terms is None:
-            # Reports repeat boilerplate sentences year after year: tokenise each once.
-            terms = self.memo[text] = unit_terms(self.words(text), text)
-        return terms
+        if unit.document_id != self.document:  # units come document by document
+            self.document = unit.document_id
+            self.titles = {s.sid: s.title for s in self.snapshot.sections_of(unit.document_id)}
+        title = self.titles.get(unit.section) if unit.section is not None else None
+        return f"{title}。{unit.text}" if title else unit.text
+
+
+class _BlockMemo:
+    """A tokenizer front that segments each of jieba's blocks once per index build.
+
+    jieba cuts a text block by block (runs of CJK/alphanumerics between punctuation) and a
+    block's words never depend on its neighbours, so joining the blocks' memoised words gives
+    exactly jieba's words for the text; reports repeat most phrases between their figures.
+    """
+
+    def __init__(self, tokenizer: ChineseTokenizer, limit: int = 200_000) -> None:
+        import jieba
+
+        self.tokenizer = tokenizer
+        self.split = jieba.re_han_default.split
+        self.limit = limit
+        self.memo: dict[str, list[str]] = {}
+
+    def words(self, text: str) -> list[str]:
+        out: list[str] = []
+        for block in self.split(text):
+            if not block:
+                continue
+            words = self.memo.get(block)
+            if words is None:
+                if len(self.memo) >= self.limit:
+                    self.memo.clear()
+                words = self.memo[block] = self.tokenizer.words(block)
+            out += words
+        return out
+
+
+def _unit_terms(words: WordAnalyzer) -> Callable[[str], list[str]]:
+    """Return text -> retrieval terms for an index build, through a block memo."""
+    # Duck-typed: WordAnalyzer only calls .words() on its tokenizer.
+    memo_words = WordAnalyzer(_BlockMemo(words.tokenizer), words.synonyms)  # type: ignore[arg-type]
+    return lambda text: unit_terms(memo_words(text), text)
 
 
 def build_assistant(sessions: sessionmaker[Session], cache_dir: Path | str) -> Assistant:

@@ -16,11 +16,15 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
+from nlp.columns import map_array
 from nlp.kb import Unit
+from nlp.kb_tables import UnitTable
+from nlp.pages import PAGE, PageBudget
 
 # Bigrams of question words that say nothing about the topic.
 _NOISE = frozenset(
@@ -49,6 +53,8 @@ _NOISE = frozenset(
 COMMON_TERM_SHARE = 0.2
 PRUNE_MIN_POSTINGS = 5000  # small bases keep every term
 MAX_QUERY_TERMS = 48
+BUILD_MEMO = 50_000  # distinct unit texts whose terms a build remembers (bounds its memory)
+POSTINGS_PER_SLICE = 1_000_000
 
 
 def unit_terms(words: Iterable[str], text: str) -> list[str]:
@@ -58,6 +64,14 @@ def unit_terms(words: Iterable[str], text: str) -> list[str]:
         compact = "".join(ch for ch in piece if ch.isalnum())
         bigrams += ["#" + compact[i : i + 2] for i in range(len(compact) - 1)]
     return [w for w in words if w not in _NOISE] + [b for b in bigrams if b[1:] not in _NOISE]
+
+
+def _unit_slices(starts: np.ndarray, postings: int) -> list[tuple[int, int]]:
+    """Cut units 0..n into consecutive [a, b) slices holding about `postings` postings each."""
+    n = len(starts) - 1
+    bounds = np.searchsorted(starts, np.arange(0, int(starts[-1]), postings), side="right") - 1
+    cuts = sorted({0, *(int(x) for x in bounds if 0 < x < n), n})
+    return list(pairwise(cuts)) if n else []
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class TfidfIndex:
         # slope < 1 is pivoted length normalisation: long points are penalised less than
         # by plain cosine (a long preamble sentence can hold the one answer).
         self.slope = slope
-        self.units: list[Unit] = []
+        self.units: UnitTable = UnitTable.from_units([])
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0)
         self.offsets = np.zeros(1, dtype=np.int64)
@@ -83,37 +97,100 @@ class TfidfIndex:
         self.weights = np.zeros(0, dtype=np.float32)
         self.kind_codes: dict[str, int] = {}
         self.unit_kinds = np.zeros(0, dtype=np.int8)
+        self.pages: PageBudget | None = None
 
     # -- building ----------------------------------------------------------------------------
 
-    def build(self, units: Sequence[Unit], terms_of: Callable[[Unit], list[str]]) -> TfidfIndex:
-        """Index `units`; `terms_of` returns each unit's terms."""
+    def build(
+        self,
+        units: UnitTable | Sequence[Unit],
+        terms_of: Callable[[str], list[str]],
+        text_of: Callable[[Unit], str] | None = None,
+    ) -> TfidfIndex:
+        """Index `units`: `text_of` gives the text to index, `terms_of` that text's terms."""
         self._set_units(units)
+        text_of = text_of or (lambda unit: unit.text)
         vocabulary: dict[str, int] = {}
-        # Compact typed buffers: a large base has tens of millions of postings.
-        rows, cols, tfs = array("q"), array("i"), array("d")
-        for pos, unit in enumerate(self.units):
-            for term, k in Counter(terms_of(unit)).items():
-                rows.append(vocabulary.setdefault(term, len(vocabulary)))
-                cols.append(pos)
-                tfs.append(1.0 + math.log(k))
-        df = np.bincount(np.frombuffer(rows, dtype=np.int64), minlength=len(vocabulary))
-        n = len(self.units)
+        # Each unit's distinct terms (ids) and their counts, flat; a large base has tens of
+        # millions of postings, so no Python object per posting (and 2-byte counts).
+        term_ids, counts, lengths = array("i"), array("H"), array("i")
+        memo: dict[str, tuple[array, array]] = {}
+        for unit in self.units:
+            text = text_of(unit)
+            known = memo.get(text)
+            if known is None:
+                # Reports repeat boilerplate sentences year after year: analyse each once.
+                tally = Counter(terms_of(text))
+                ids = array("i", [vocabulary.setdefault(t, len(vocabulary)) for t in tally])
+                try:
+                    tf = array(counts.typecode, tally.values())
+                except OverflowError:  # a term repeated 65,536+ times in one unit
+                    counts, tf = array("I", counts), array("I", tally.values())
+                    memo.clear()  # its entries hold the narrower counts
+                known = (ids, tf)
+                if len(memo) >= BUILD_MEMO:
+                    memo.clear()
+                memo[text] = known
+            term_ids.extend(known[0])
+            counts.extend(known[1])
+            lengths.append(len(known[0]))
+        # Drop the analysers' memos before the postings' arrays are built.
+        memo.clear()
+        del terms_of, text_of
         self.vocabulary = vocabulary
+        self._postings(
+            np.frombuffer(term_ids, dtype=np.int32),
+            np.frombuffer(counts, dtype=np.uint16 if counts.typecode == "H" else np.uint32),
+            np.frombuffer(lengths, dtype=np.int32),
+        )
+        return self
+
+    def _postings(self, term_ids: np.ndarray, counts: np.ndarray, lengths: np.ndarray) -> None:
+        """Weigh the postings and sort them by term, a slice of units at a time.
+
+        Whole-array temporaries (weights, an argsort) would cost several times the index;
+        slices keep the peak near the index itself, with the same arithmetic in the same order
+        as one whole-array pass.
+        """
+        n, size = len(lengths), len(self.vocabulary)
+        df = np.bincount(term_ids, minlength=size)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
-        term_ids = np.frombuffer(rows, dtype=np.int64)
-        unit_ids = np.frombuffer(cols, dtype=np.int32)
-        weights = np.frombuffer(tfs, dtype=np.float64) * self.idf[term_ids]
-        norms = np.sqrt(np.bincount(unit_ids, weights * weights, minlength=n))
+        tf = np.asarray(
+            [0.0] + [1.0 + math.log(k) for k in range(1, int(counts.max(initial=0)) + 1)]
+        )
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        slices = _unit_slices(starts, POSTINGS_PER_SLICE)
+
+        def weights(a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+            lo, hi = starts[a], starts[b]
+            local = np.repeat(np.arange(b - a, dtype=np.int32), lengths[a:b])
+            return local, tf[counts[lo:hi]] * self.idf[term_ids[lo:hi]]
+
+        squares = np.zeros(n)
+        for a, b in slices:
+            local, w = weights(a, b)
+            squares[a:b] = np.bincount(local, w * w, minlength=b - a)
+        norms = np.sqrt(squares)
         norms[norms == 0] = 1.0
         pivot = norms.mean() if n else 1.0
-        weights /= ((1.0 - self.slope) * pivot + self.slope * norms)[unit_ids]
-        order = np.argsort(term_ids, kind="stable")
-        self.unit_ids = unit_ids[order]
-        self.weights = weights[order].astype(np.float32)
-        self.offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_ids, minlength=len(vocabulary)), out=self.offsets[1:])
-        return self
+        scale = (1.0 - self.slope) * pivot + self.slope * norms
+        self.offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(df, out=self.offsets[1:])
+        self.unit_ids = np.empty(len(term_ids), dtype=np.int32)
+        self.weights = np.empty(len(term_ids), dtype=np.float32)
+        cursor = self.offsets[:-1].copy()  # next free place in each term's postings
+        for a, b in slices:
+            local, w = weights(a, b)
+            w /= scale[a:b][local]
+            terms = term_ids[starts[a] : starts[b]]
+            order = np.argsort(terms, kind="stable")
+            ordered = terms[order]
+            rank = np.arange(len(ordered)) - np.searchsorted(ordered, ordered)
+            place = cursor[ordered] + rank
+            self.unit_ids[place] = local[order] + a
+            self.weights[place] = w[order]
+            cursor += np.bincount(terms, minlength=size)
 
     # -- persistence -------------------------------------------------------------------------
 
@@ -132,23 +209,34 @@ class TfidfIndex:
         tmp.replace(directory)  # the directory appears complete or not at all
 
     @classmethod
-    def load(cls, directory: Path, units: Sequence[Unit], slope: float) -> TfidfIndex:
+    def load(
+        cls,
+        directory: Path,
+        units: UnitTable | Sequence[Unit],
+        slope: float,
+        pages: PageBudget | None = None,
+    ) -> TfidfIndex:
         """Map an index saved for exactly these units (postings stay on disk until read)."""
         index = cls(slope)
+        index.pages = pages
         for name in cls._ARRAYS:
-            # Memory-mapped: a large base's postings cost RSS only for the pages questions touch.
-            setattr(index, name, np.load(directory / f"{name}.npy", mmap_mode="r"))
+            # Memory-mapped: a large base's postings cost RSS only for the pages questions
+            # touch, and `pages` hands those back past its limit.
+            setattr(index, name, map_array(directory / f"{name}.npy", pages))
         terms = json.loads((directory / "terms.json").read_text(encoding="utf-8"))
         index.vocabulary = {t: i for i, t in enumerate(terms)}
         index._set_units(units)
         return index
 
-    def _set_units(self, units: Sequence[Unit]) -> None:
-        self.units = list(units)
+    def _set_units(self, units: UnitTable | Sequence[Unit]) -> None:
+        # A table builds a unit only when a search returns it; a list (tests) is wrapped.
+        self.units = units if isinstance(units, UnitTable) else UnitTable.from_units(list(units))
         # Item kinds as small codes, so a kind filter is one vectorised mask, not a loop.
-        self.kind_codes = {}
-        codes = [self.kind_codes.setdefault(u.kind, len(self.kind_codes)) for u in self.units]
-        self.unit_kinds = np.asarray(codes, dtype=np.int8)
+        self.kind_codes = {kind: code for code, kind in enumerate(self.units.kind_vocabulary)}
+        # A byte per unit, in RAM: every kind-filtered search reads all of it (0.4 MB at
+        # 380,000 units), so it should not be paged out and in with the postings.
+        small = len(self.kind_codes) <= np.iinfo(np.int8).max
+        self.unit_kinds = np.asarray(self.units.kind_codes, dtype=np.int8 if small else np.int32)
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -170,9 +258,10 @@ class TfidfIndex:
         if scores is None:
             return []
         if kinds is not None:
-            codes = [self.kind_codes[k] for k in kinds if k in self.kind_codes]
+            wanted = np.zeros(max(len(self.kind_codes), 1), dtype=bool)
+            wanted[[self.kind_codes[k] for k in kinds if k in self.kind_codes]] = True
             lo, hi = span if span else (0, len(self.units))
-            scores[~np.isin(self.unit_kinds[lo:hi], codes)] = 0.0
+            scores[~wanted[self.unit_kinds[lo:hi]]] = 0.0
         nonzero = int(np.count_nonzero(scores))
         want = min(nonzero, max(4 * k, 64))
         while True:
@@ -210,6 +299,7 @@ class TfidfIndex:
         norm = float(np.sqrt((weights * weights).sum()))
         lo, hi = span if span else (0, len(self.units))
         scores = np.zeros(hi - lo, dtype=np.float32)
+        touched = 0
         for i in keep:
             start, end = int(self.offsets[ids[i]]), int(self.offsets[ids[i] + 1])
             units = self.unit_ids[start:end]
@@ -217,5 +307,10 @@ class TfidfIndex:
                 # Postings are sorted by unit id: cut the document range out by bisection.
                 a, b = np.searchsorted(units, (lo, hi))
                 units, start, end = units[a:b], start + a, start + b
+            # An int32 unit id and a float32 weight per posting, and at least a page of each
+            # array (more with a bisection, roughly as much).
+            touched += 8 * (end - start) + 4 * PAGE
             scores[units - lo] += np.float32(weights[i] / norm) * self.weights[start:end]
+        if self.pages is not None:
+            self.pages.charge(touched)
         return scores

@@ -58,6 +58,11 @@ class Router:
         )
         years = [d.year for d in snapshot.documents if d.year]
         self.latest_year = max(years) if years else None
+        # Newest first, like snapshot.documents: a year's documents without scanning them all.
+        self.documents_by_year: dict[int, list[int]] = {}
+        for d in snapshot.documents:
+            if d.year:
+                self.documents_by_year.setdefault(d.year, []).append(d.id)
 
     def query(self, text: str, analysis: Analysis, prediction: IntentPrediction) -> Query:
         """Bundle what the strategies need about one question."""
@@ -136,7 +141,7 @@ class Router:
                 out.append(section.title)
         if not out:
             # Nothing is close: offer what the base is mostly about.
-            out += [f"{i.name}是多少" for i in self.snapshot.indicators[:2]]
+            out += [f"{i.name}是多少" for i in self.snapshot.first_indicators(2)]
             latest = self.snapshot.documents[0].id if self.snapshot.documents else -1
             out += [i.title for i in self.snapshot.items_of(latest) if i.title][:2]
         return list(dict.fromkeys(out))[:4]
@@ -166,7 +171,7 @@ class Router:
         """Return the unit range of the asked year's documents, else of the latest ones."""
         docs = self.snapshot.documents
         if query.scope.year:
-            chosen = [d.id for d in docs if d.year == query.scope.year]
+            chosen = self.documents_by_year.get(query.scope.year, [])
         elif len(docs) > RECENT_DOCUMENTS:
             chosen = [d.id for d in docs[:RECENT_DOCUMENTS]]
         else:

@@ -2,7 +2,9 @@
 
     python -m bot.bench.scale --docs N --workdir DIR
 
-prints one JSON object: ingestion ms per document, index build, answer latency and RSS.
+prints one JSON object: ingestion ms per document, the first load (which builds the knowledge
+snapshot and its index, and trains the intent model when missing), then — in a fresh child
+process, as a restarted bot would — the start with everything saved, answer latency and RSS.
 """
 
 from __future__ import annotations
@@ -10,29 +12,47 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.bench.synth import make_document
-from bot.bench.timing import peak_rss_mb, percentile, rss_mb, summary_ms
-from bot.bench.workload import build_questions
+START = time.perf_counter()  # before the heavy imports: a child's start-up includes them
+
+from bot.bench.synth import make_document  # noqa: E402
+from bot.bench.timing import (  # noqa: E402
+    peak_rss_mb,
+    percentile,
+    rss_mb,
+    rss_split_mb,
+    summary_ms,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 SOURCE = Path(__file__).resolve().parents[2] / "knowledge" / "sources"
 
 
-def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
-    """Build a base of `docs` generated documents and measure it."""
+def _sessions(docs: int, workdir: Path) -> tuple[Engine, sessionmaker[Session]]:
     from db.engine import make_engine, make_session_factory
     from db.migrate import upgrade
+
+    url = f"sqlite:///{workdir / f'scale_{docs}.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    return engine, make_session_factory(engine)
+
+
+def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
+    """Build a base of `docs` generated documents, load it once, then measure a restart."""
     from knowledge.ingest import ingest_text
     from nlp.pipeline import Assistant
 
     workdir.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{workdir / f'scale_{docs}.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
+    engine, sessions = _sessions(docs, workdir)
     template = next(SOURCE.glob("*.txt")).read_text(encoding="utf-8")
     ingest_s = []
     for i in range(docs):
@@ -40,13 +60,42 @@ def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
         start = time.perf_counter()
         ingest_text(sessions, text, f"synthetic-{i:05d}.txt")
         ingest_s.append(time.perf_counter() - start)
-    assistant = Assistant(sessions, workdir / "model")
     start = time.perf_counter()
-    assistant.load()
+    Assistant(sessions, workdir / "model").load()
     first_load = time.perf_counter() - start
+    engine.dispose()
+    serve = _serve_in_child(docs, workdir, questions)
+    return {
+        "docs": docs,
+        "ingest_ms_p50": percentile(ingest_s, 50) * 1000,
+        "ingest_ms_p99": percentile(ingest_s, 99) * 1000,
+        "first_load_s": first_load,
+        "build_peak_rss_mb": peak_rss_mb(),
+        **serve,
+    }
+
+
+def _serve_in_child(docs: int, workdir: Path, questions: int) -> dict:
+    """Measure the restart in a fresh process: its memory is then the serving process's."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.bench.scale", "--docs", str(docs), "--workdir",
+         str(workdir), "--questions", str(questions), "--serve"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def serve(docs: int, workdir: Path, questions: int = 1000) -> dict:
+    """Load the saved base (as a restart does), answer the workload, read the memory."""
+    from bot.bench.workload import build_questions
+    from nlp.pipeline import Assistant
+
+    engine, sessions = _sessions(docs, workdir)
     start = time.perf_counter()
-    assistant.refresh()  # the model is saved now: this is the load-and-index cost at start
-    reload_s = time.perf_counter() - start
+    assistant = Assistant(sessions, workdir / "model").load()
+    index_load = time.perf_counter() - start
+    started = time.perf_counter() - START
+    rss_loaded = rss_mb()
     workload = build_questions(assistant.snapshot, questions)
     latencies = []
     for question in workload:
@@ -56,28 +105,29 @@ def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
     engine.dispose()
     answer = summary_ms(latencies)
     return {
-        "docs": docs,
         "units": len(assistant.snapshot.units),
-        "ingest_ms_p50": percentile(ingest_s, 50) * 1000,
-        "ingest_ms_p99": percentile(ingest_s, 99) * 1000,
-        "first_load_s": first_load,
-        "index_load_s": reload_s,
+        "index_load_s": index_load,  # Assistant.load() with the snapshot and index saved
+        "start_s": started,  # process start to ready, imports included
         "answer_p50_ms": answer["p50_ms"],
         "answer_p99_ms": answer["p99_ms"],
-        "rss_mb": rss_mb(),
+        "rss_loaded_mb": rss_loaded,
+        "rss_mb": rss_mb(),  # after the workload: includes the index pages questions read
+        **rss_split_mb(),
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure one scale point and print it as JSON."""
+    """Measure one scale point (or, with --serve, only its restart) and print it as JSON."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--serve", action="store_true", help="only the restart (child)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    print(json.dumps(run_scale(args.docs, args.workdir, args.questions)))
+    run = serve if args.serve else run_scale
+    print(json.dumps(run(args.docs, args.workdir, args.questions)))
     return 0
 
 

@@ -57,8 +57,29 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    """Return this process's peak resident set size, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Return this process's peak resident set size, in MB.
+
+    VmHWM, not ru_maxrss: Linux starts a child's ru_maxrss at its parent's RSS when it forks,
+    so a child of a large bench process would report the parent's size.
+    """
+    return _status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_split_mb() -> dict[str, float]:
+    """Return this process's resident memory now, split: anonymous (heap) and mapped files."""
+    return {"rss_anon_mb": _status_mb("RssAnon"), "rss_file_mb": _status_mb("RssFile")}
+
+
+def _status_mb(field: str) -> float:
+    """Read one kB field of /proc/self/status as MB (0.0 where there is no /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def time_call(fn: Callable[[], object]) -> float:

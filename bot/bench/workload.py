@@ -30,8 +30,20 @@ class Question:
     kind: str
 
 
-def _long_text(snapshot: KnowledgeSnapshot, rng: random.Random) -> str:
-    sentences = [u.text for u in snapshot.units] or ["建议加强招商引资项目落地。"]
+class _UnitTexts:
+    """The units' texts, read when drawn (a large base's would not fit in RAM as strings)."""
+
+    def __init__(self, snapshot: KnowledgeSnapshot) -> None:
+        self.units = snapshot.units
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __getitem__(self, row: int) -> str:
+        return self.units.text(row)
+
+
+def _long_text(sentences: _UnitTexts | list[str], rng: random.Random) -> str:
     body = "".join(rng.choice(sentences) for _ in range(rng.randint(4, 9)))
     return f"关于进一步加强招商引资工作的建议。{body}建议加快项目落地。"
 
@@ -39,8 +51,11 @@ def _long_text(snapshot: KnowledgeSnapshot, rng: random.Random) -> str:
 def build_questions(snapshot: KnowledgeSnapshot, n: int = 5000, seed: int = 11) -> list[Question]:
     """Return `n` questions mixing every intent, short and long, in a fixed random order."""
     rng = random.Random(seed)
-    names = sorted({i.name for i in snapshot.indicators}) or ["州外到位资金"]
-    titles = sorted({i.title for i in snapshot.items if i.title}) or ["网络招商"]
+    names = sorted(snapshot.indicators.names()) or ["州外到位资金"]
+    item_titles = snapshot.items.table["title"]
+    titles = sorted({t for t in map(item_titles.__getitem__, range(len(item_titles))) if t})
+    titles = titles or ["网络招商"]
+    sentences = _UnitTexts(snapshot) or ["建议加强招商引资项目落地。"]
     entities = sorted({e.name for e in snapshot.entities if e.type == "org"}) or ["隆基绿能"]
     makers = (
         (0.40, lambda: Question(rng.choice(INDICATOR_FORMS).format(
@@ -52,7 +67,7 @@ def build_questions(snapshot: KnowledgeSnapshot, n: int = 5000, seed: int = 11) 
         (0.07, lambda: Question(rng.choice(DOCUMENT_QUESTIONS), "document")),
         (0.05, lambda: Question(rng.choice(HELP_QUESTIONS), "help")),
         (0.08, lambda: Question(rng.choice(OUT_OF_SCOPE), "out_of_scope")),
-        (0.05, lambda: Question(_long_text(snapshot, rng), "long")),
+        (0.05, lambda: Question(_long_text(sentences, rng), "long")),
     )
     weights = [w for w, _ in makers]
     return [rng.choices(makers, weights)[0][1]() for _ in range(n)]
