@@ -24,6 +24,8 @@ from nlp.pages import PAGE, PageBudget
 NUMBER_KINDS = {"i1": ("b", np.int8), "i4": ("i", np.int32), "i8": ("q", np.int64),
                 "f8": ("d", np.float64)}
 SCHEMA_FILE = "schema.json"
+
+
 def map_array(path: Path, pages: PageBudget | None = None) -> np.ndarray:
     """Map a .npy file read-only (like np.load(mmap_mode="r")), tracked by `pages`."""
     with path.open("rb") as handle:

@@ -81,9 +81,9 @@ def read_head(sessions: sessionmaker[Session]) -> BaseHead:
         content = queries.knowledge_fingerprint(session)
         # Extracted rows are written once per document; a re-extraction would add rows, so the
         # highest ids change with it even when the documents' content hashes do not.
+        tables = (Section, Indicator, Item, Entity)
         highest = session.execute(
-            select(*(select(func.max(m.id)).scalar_subquery() for m in (Section, Indicator, Item,
-                                                                         Entity)))
+            select(*(select(func.max(m.id)).scalar_subquery() for m in tables))
         ).one()
     return BaseHead(documents, f"{content}:{':'.join(str(h) for h in highest)}")
 
@@ -134,10 +134,26 @@ class SnapshotStore:
 
     def _remove_others(self, keep: Path) -> None:
         # Earlier versions (and the old per-unit index folders): a process still using one
-        # keeps its mapped files until it reloads.
+        # keeps its mapped files until it reloads. Half-built copies of processes that died.
         for old in self.root.glob("*"):
-            if old != keep and old.is_dir() and old.name.startswith(("kb_", "units_")):
+            if old == keep or not old.is_dir():
+                continue
+            if old.name.startswith(("kb_", "units_")) or _abandoned(old):
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _abandoned(path: Path) -> bool:
+    """Tell whether `path` is a build folder (.kb_<key>.<pid>.tmp) of a process now gone."""
+    parts = path.name.split(".")
+    if not (path.name.startswith(".kb_") and len(parts) == 4 and parts[3] == "tmp"):
+        return False
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, PermissionError):
+        return False
+    return False
 
 
 def open_snapshot(path: Path, head: BaseHead) -> KnowledgeSnapshot:

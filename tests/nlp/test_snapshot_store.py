@@ -78,7 +78,11 @@ def test_saved_snapshot_is_reused_until_the_base_changes(
 ) -> None:
     seed_reply_letter(sessions)
     store = SnapshotStore(tmp_path)
+    legacy, dead_build = tmp_path / "units_0123", tmp_path / ".kb_0123.999999999.tmp"
+    legacy.mkdir()
+    dead_build.mkdir()
     first, path = store.load(sessions, "code")
+    assert not legacy.exists() and not dead_build.exists()  # old layout, a dead process's
     stamp = (path / kb_store.META_FILE).stat().st_mtime_ns
 
     def no_build(*_args, **_kwargs):
