@@ -1,4 +1,10 @@
-"""Long polling that confirms an offset only after every update before it was handled."""
+"""Long polling that confirms an offset only once the updates before it are stored.
+
+Stored is enough: a crash from then on is covered by the journal (DurableDispatcher.recover at
+the next start), as for a webhook's 200. Waiting for the replies instead would keep Telegram
+resending the same window of up to 100 updates, which the bot parses and looks up again on
+every poll while one slow chat holds the window, and would cap the updates in flight at 100.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +58,7 @@ class DurablePoller:
         await self.dispatcher.drain(self.policy.read_timeout)
 
     async def _handle(self, updates: list[Update], stop: asyncio.Event) -> None:
-        """Store and start handling a batch, then confirm what is handled."""
+        """Store and start handling a batch, confirm it, and wait if too much is in flight."""
         dispatcher = self.dispatcher
         try:
             fresh = await dispatcher.accept(updates)
@@ -61,17 +67,11 @@ class DurablePoller:
             logger.warning("could not store updates (%s); will fetch them again", exc)
             await _sleep(stop, self.policy.backoff(3))
             return
-        dispatcher.progress.clear()
         for update in fresh:
             dispatcher.submit(update)
-        # Confirm only up to the oldest update still being handled: Telegram keeps the rest
-        # (and resends them, which accept() recognises), so a crash loses nothing.
-        lowest = dispatcher.lowest_in_flight()
-        self.offset = lowest if lowest is not None else updates[-1].update_id + 1
-        if not fresh and dispatcher.busy:
-            # Only already-known updates came back: wait for progress instead of spinning.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(dispatcher.progress.wait(), timeout=1.0)
+        self.offset = updates[-1].update_id + 1
+        # Backpressure: a backlog waits at Telegram (and in the journal), not in memory.
+        await dispatcher.room(self.policy.max_in_flight, stop)
 
     async def _fetch(self, bot, stop: asyncio.Event) -> list[Update] | None:
         fetch = asyncio.ensure_future(
