@@ -44,6 +44,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
@@ -279,16 +280,26 @@ class Callbacks:
 
 
 def build_application(
-    settings: Settings, services: Services, policy: DeliveryPolicy | None = None
+    settings: Settings,
+    services: Services,
+    policy: DeliveryPolicy | None = None,
+    updates_request: BaseRequest | None = None,
 ) -> Application:
-    """Build the Application with every handler; requests go to {root}/bot{token}/{method}."""
+    """Build the Application with every handler; requests go to {root}/bot{token}/{method}.
+
+    `updates_request`, when given, carries the getUpdates calls (the poller reads raw updates
+    from it).
+    """
     policy = policy or DeliveryPolicy()
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
+    builder = ApplicationBuilder()
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")

@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -140,11 +140,20 @@ class DurableDispatcher:
         """Return how many updates are accepted but not yet finished."""
         return len(self._in_flight)
 
-    async def accept(self, updates: list[Update]) -> list[Update]:
-        """Store updates durably; return those neither handled nor already being handled."""
+    async def accept(
+        self, updates: list[Update], raw: Mapping[int, dict[str, Any]] | None = None
+    ) -> list[Update]:
+        """Store updates durably; return those neither handled nor already being handled.
+
+        `raw` maps update ids to the JSON Telegram sent, stored as is when present (PTB's
+        to_dict() rebuilds the same thing at a high cost).
+        """
         if not updates:
             return []
-        items = [(u.update_id, json.dumps(u.to_dict())) for u in updates]
+        raw = raw or {}
+        items = [
+            (u.update_id, json.dumps(raw.get(u.update_id) or u.to_dict())) for u in updates
+        ]
         # Snapshot first: an update finishing while the journal is read must not look new.
         busy = set(self._in_flight)
         pending = set(await self._io(self.journal.store, items))

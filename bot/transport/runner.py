@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import telegram_app
 from bot.transport.delivery import DeliveryPolicy
-from bot.transport.polling import DurablePoller, run_polling
+from bot.transport.polling import DurablePoller, RawUpdatesRequest, run_polling
 from bot.transport.webhook import run_webhook
 
 if TYPE_CHECKING:
@@ -55,7 +55,10 @@ class BotRunner:
     async def start(self) -> BotRunner:
         """Build and start the Application, handle leftovers, then start receiving."""
         settings = self.services.settings
-        self.application = telegram_app.build_application(settings, self.services, self.policy)
+        raw_updates = RawUpdatesRequest(self.policy) if self.webhook is None else None
+        self.application = telegram_app.build_application(
+            settings, self.services, self.policy, raw_updates
+        )
         await telegram_app.start(self.application, self.services)
         dispatcher = telegram_app.dispatcher_for(self.application, self.services)
         self._dispatcher = dispatcher
@@ -70,7 +73,8 @@ class BotRunner:
             telegram_app.mask_token_in_library_logs(w.secret)  # setWebhook logs it at DEBUG
             receiving = run_webhook(dispatcher, w.url, w.host, w.port, w.secret, self._stop)
         else:
-            receiving = run_polling(DurablePoller(dispatcher, self.policy), self._stop)
+            poller = DurablePoller(dispatcher, self.policy, raw_updates)
+            receiving = run_polling(poller, self._stop)
         self._task = asyncio.ensure_future(receiving)
         return self
 
