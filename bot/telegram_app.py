@@ -9,9 +9,11 @@ so that no question is lost to a crash.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
@@ -76,6 +79,16 @@ class BotRuntime:
     tracker: FailureTracker = field(default_factory=FailureTracker)
     # Strangers hear the refusal at most once a minute, however much they send.
     refusals: access.Throttle = field(default_factory=lambda: access.Throttle(1))
+    executor: ThreadPoolExecutor | None = None  # blocking work; see DeliveryPolicy.workers
+
+    def __post_init__(self) -> None:
+        if self.executor is None:
+            self.executor = ThreadPoolExecutor(self.policy.workers, thread_name_prefix="bot-work")
+
+    def in_thread(self, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """Run blocking work (NLP, SQL) on the runtime's threads, off the event loop."""
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self.executor, functools.partial(func, *args))
 
     def access_of(self, user_id: int | None) -> access.Access:
         """Return a user's access level."""
@@ -117,7 +130,7 @@ class Callbacks:
 
     async def run(self, chat_id: int | None, func: Callable[..., T], *args: Any) -> T:
         """Run blocking work in a thread; show “typing…” if it takes over a second."""
-        task = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        task = self.rt.in_thread(func, *args)
         wait = TYPING_AFTER
         while True:
             done, _ = await asyncio.wait({task}, timeout=wait)
@@ -211,7 +224,7 @@ class Callbacks:
         """Inline mode: indicator cards, personal and cached only briefly."""
         query = update.inline_query
         incoming = self.incoming(update, text=query.query, source="inline")
-        cards = await asyncio.to_thread(handlers.inline, incoming, self.rt.services)
+        cards = await self.rt.in_thread(handlers.inline, incoming, self.rt.services)
         results = [
             InlineQueryResultArticle(
                 id=card.key,
@@ -267,16 +280,26 @@ class Callbacks:
 
 
 def build_application(
-    settings: Settings, services: Services, policy: DeliveryPolicy | None = None
+    settings: Settings,
+    services: Services,
+    policy: DeliveryPolicy | None = None,
+    updates_request: BaseRequest | None = None,
 ) -> Application:
-    """Build the Application with every handler; requests go to {root}/bot{token}/{method}."""
+    """Build the Application with every handler; requests go to {root}/bot{token}/{method}.
+
+    `updates_request`, when given, carries the getUpdates calls (the poller reads raw updates
+    from it).
+    """
     policy = policy or DeliveryPolicy()
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
+    builder = ApplicationBuilder()
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
@@ -395,7 +418,10 @@ def _schedule_reminders(application: Application, services: Services) -> None:
 
 
 async def stop(application: Application) -> None:
-    """Stop the application and release its connections."""
+    """Stop the application and release its connections and threads."""
     with suppress(RuntimeError):
         await application.stop()
     await application.shutdown()
+    runtime: BotRuntime | None = application.bot_data.get("runtime")
+    if runtime is not None and runtime.executor is not None:
+        runtime.executor.shutdown(wait=False)  # a job still running finishes on its own

@@ -57,7 +57,8 @@ def render_table(r: dict) -> str:
                   f"  cold start of `ask` (median of 5): {_f(p.get('ask_cold_s'))} s, "
                   f"peak RSS {_f(p.get('ask_peak_rss_mb'), 0)} MB"]
         if "serve_first_answer_s" in p:
-            lines.append(f"  `serve` to first answer: {_f(p['serve_first_answer_s'])} s, "
+            lines.append(f"  `serve` to first answer (median of {p.get('serve_runs', '?')}, "
+                         f"question queued before start): {_f(p['serve_first_answer_s'])} s, "
                          f"peak RSS {_f(p.get('serve_peak_rss_mb'), 0)} MB")
     if "e2e" in r:
         e = r["e2e"]
@@ -68,7 +69,12 @@ def render_table(r: dict) -> str:
                       f"  {e['chats']} chats, {e['updates']} updates: "
                       f"{_f(e['updates_per_s'], 0)} updates/s, reply p50 "
                       f"{_f(e['p50_ms'], 1)} ms, p99 {_f(e['p99_ms'], 1)} ms"]
+            if "cpu_ms_per_update" in e:
+                lines.append(f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
+                             f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
+                             f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}")
             if "paced_p99_ms" in e:
-                lines.append(f"  paced at {e['paced_rate']} updates/s: reply p99 "
-                             f"{_f(e['paced_p99_ms'], 1)} ms")
+                p50 = f"p50 {_f(e['paced_p50_ms'], 1)} ms, " if "paced_p50_ms" in e else ""
+                lines.append(f"  paced at {_f(e['paced_rate'], 0)} updates/s: reply "
+                             f"{p50}p99 {_f(e['paced_p99_ms'], 1)} ms")
     return "\n".join(lines)

@@ -340,6 +340,9 @@ class FakeBotAPI:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections when a client opens a pool's
+    # worth at once (a burst of replies); the real Bot API accepts them.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         return  # resets and timeouts are injected on purpose; nothing to report
@@ -347,6 +350,9 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, the body waits for the client's
+    # delayed ACK (40 ms or more per call), a stall the real Bot API does not have.
+    disable_nagle_algorithm = True
     server_api: FakeBotAPI
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read calls instead

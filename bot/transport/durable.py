@@ -1,10 +1,14 @@
 """At-least-once, de-duplicated update handling that survives a crash (even SIGKILL).
 
 Every update is written to `received_updates` before it is handled and marked handled right
-after its reply went out. Polling confirms an offset to Telegram only after the batch before it
-was handled; a webhook answers 200 only once the update is stored. At start, stored unhandled
-updates are handled first; an update_id already handled is skipped, which also de-duplicates
-Telegram's redeliveries.
+after its reply went out. Telegram is told it may forget an update only once it is stored:
+polling confirms the offset past a stored batch, a webhook answers 200 after storing. At start,
+stored unhandled updates are handled first; an update_id already handled is skipped, which also
+de-duplicates Telegram's redeliveries.
+
+Handled marks are group-committed: every update finishing while one mark transaction runs goes
+into the next, so a burst costs a few transactions instead of one per update, and an idle bot
+still marks each update at once. An update counts as finished only when its mark is committed.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +33,8 @@ from bot.transport.delivery import DeliveryPolicy
 from db import bot_records
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+MARK_BATCH = 100
 
 
 @dataclass
@@ -57,20 +66,20 @@ class UpdateJournal:
         with self.sessions.begin() as session:
             return bot_records.store_received(session, items)
 
-    def handled(self, update_id: int) -> None:
-        """Mark one update handled."""
+    def handled(self, *update_ids: int) -> None:
+        """Mark updates handled, in one transaction."""
         with self.sessions.begin() as session:
-            bot_records.mark_handled(session, update_id)
+            bot_records.mark_handled(session, *update_ids)
 
     def failed(self, update_id: int) -> int:
         """Count a failed attempt; return the attempts so far."""
         with self.sessions.begin() as session:
             return bot_records.record_attempt(session, update_id)
 
-    def unhandled(self) -> list[tuple[int, str]]:
-        """Return stored updates not yet handled."""
+    def unhandled(self, limit: int = 1000) -> list[tuple[int, str]]:
+        """Return stored updates not yet handled, oldest first."""
         with self.sessions() as session:
-            return bot_records.unhandled_updates(session)
+            return bot_records.unhandled_updates(session, limit)
 
     def prune(self, keep_days: int = 7) -> int:
         """Forget handled updates older than `keep_days` (Telegram never resends those)."""
@@ -102,67 +111,115 @@ class DurableDispatcher:
         self.policy = policy
         self.max_attempts = max_attempts
         self._in_flight: set[int] = set()
-        self._chains: dict[int, asyncio.Future] = {}
+        self._chains: dict[int, asyncio.Future] = {}  # chat -> its last update's turn
+        self._tasks: set[asyncio.Future] = set()
+        self._handling = 0  # updates between their turn and their reply
         self._slots = asyncio.Semaphore(policy.concurrency)
         self._stopping = asyncio.Event()
         self.progress = asyncio.Event()
+        self._marks: list[int] = []  # handled, waiting for the next mark transaction
+        self._marked: asyncio.Future | None = None  # resolves when _marks are committed
+        self._marking: asyncio.Future | None = None
+        # The journal's own thread: storing and marking never queue behind a slow handler.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="journal")
+
+    async def _io(self, func: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, functools.partial(func, *args))
+
+    def close(self) -> None:
+        """Let the journal thread end after its current job (never blocks the loop)."""
+        self._thread.shutdown(wait=False)
 
     @property
     def busy(self) -> bool:
         """Tell whether any update is being handled."""
         return bool(self._in_flight)
 
-    def lowest_in_flight(self) -> int | None:
-        """Return the smallest update_id not yet handled in this run, or None."""
-        return min(self._in_flight) if self._in_flight else None
+    @property
+    def in_flight(self) -> int:
+        """Return how many updates are accepted but not yet finished."""
+        return len(self._in_flight)
 
-    async def accept(self, updates: list[Update]) -> list[Update]:
-        """Store updates durably; return those neither handled nor already being handled."""
+    async def accept(
+        self, updates: list[Update], raw: Mapping[int, dict[str, Any]] | None = None
+    ) -> list[Update]:
+        """Store updates durably; return those neither handled nor already being handled.
+
+        `raw` maps update ids to the JSON Telegram sent, stored as is when present (PTB's
+        to_dict() rebuilds the same thing at a high cost).
+        """
         if not updates:
             return []
-        items = [(u.update_id, json.dumps(u.to_dict())) for u in updates]
+        raw = raw or {}
+        items = [
+            (u.update_id, json.dumps(raw.get(u.update_id) or u.to_dict())) for u in updates
+        ]
         # Snapshot first: an update finishing while the journal is read must not look new.
         busy = set(self._in_flight)
-        pending = set(await asyncio.to_thread(self.journal.store, items))
+        pending = set(await self._io(self.journal.store, items))
         busy |= self._in_flight
         return [u for u in updates if u.update_id in pending and u.update_id not in busy]
 
-    async def recover(self) -> int:
+    async def recover(self, page: int = 1000) -> int:
         """Handle the updates stored by an earlier run but never handled; return how many."""
-        await asyncio.to_thread(self.journal.prune)
-        rows = await asyncio.to_thread(self.journal.unhandled)
+        await self._io(self.journal.prune)
         bot = self.application.bot
-        updates = [Update.de_json(json.loads(payload), bot) for _, payload in rows]
-        if updates:
+        total, first = 0, None
+        while True:
+            rows = await self._io(self.journal.unhandled, page)
+            if not rows or rows[0][0] == first:  # nothing left, or marks are not being saved
+                return total
+            first = rows[0][0]
+            updates = [Update.de_json(json.loads(payload), bot) for _, payload in rows]
             logger.info("re-processing %d updates left unhandled by the last run", len(updates))
-        await self.process([u for u in updates if u is not None])
-        return len(updates)
+            await self.process([u for u in updates if u is not None])
+            total += len(updates)
+            if len(rows) < page:
+                return total
 
     def submit(self, update: Update) -> asyncio.Future:
         """Start handling an update after the earlier ones of its chat; return its task.
 
         Different chats proceed concurrently (up to policy.concurrency at once), so one slow
-        chat never holds up the others.
+        chat never holds up the others. The task ends once the update is marked handled.
         """
         key = _chat_key(update)
         self._in_flight.add(update.update_id)
-        task = asyncio.ensure_future(self._after(self._chains.get(key), update))
-        self._chains[key] = task
-        task.add_done_callback(lambda t: self._done(key, t, update.update_id))
+        previous = self._chains.get(key)
+        # The chat's next update may start as soon as this one's reply is out; it need not wait
+        # for the mark, which is only about never handling this one again.
+        turn = asyncio.get_running_loop().create_future()
+        self._chains[key] = turn
+        task = asyncio.ensure_future(self._run(previous, turn, update))
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: self._done(key, turn, t, update.update_id))
         return task
 
-    def _done(self, key: int, task: asyncio.Future, update_id: int) -> None:
-        if self._chains.get(key) is task:
+    def _done(self, key: int, turn: asyncio.Future, task: asyncio.Future, update_id: int) -> None:
+        if self._chains.get(key) is turn:
             del self._chains[key]
+        if not turn.done():
+            turn.cancel()  # cancelled before its turn: the chat's next update need not wait
+        self._tasks.discard(task)
         self._in_flight.discard(update_id)
         self.progress.set()
 
-    async def _after(self, previous: asyncio.Future | None, update: Update) -> None:
+    async def _run(
+        self, previous: asyncio.Future | None, turn: asyncio.Future, update: Update
+    ) -> None:
         if previous is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await previous
+            # asyncio.wait, not await: the earlier update's outcome does not matter here, and
+            # cancelling this task must neither be swallowed nor cancel the earlier update.
+            await asyncio.wait({previous})
         async with self._slots:
-            await self.process_one(update)
+            self._handling += 1
+            try:
+                await self.process_one(update)
+            finally:
+                self._handling -= 1
+                turn.set_result(None)
+        await self._mark_handled(update.update_id)
 
     async def process(self, updates: list[Update]) -> None:
         """Handle updates and wait for them: per chat in order, chats concurrently."""
@@ -171,42 +228,78 @@ class DurableDispatcher:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def drain(self, timeout: float) -> None:
-        """Give updates being handled up to `timeout` seconds to finish."""
+        """Give updates being handled up to `timeout` seconds to finish, then cancel the rest.
+
+        What is cancelled stays unhandled in the journal and is handled at the next start.
+        """
         self._stopping.set()
-        tasks = set(self._chains.values())
+        tasks = set(self._tasks)
         if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
+            _, late = await asyncio.wait(tasks, timeout=timeout)
+            for task in late:
+                task.cancel()
+
+    async def room(self, limit: int, stop: asyncio.Event) -> None:
+        """Wait while `limit` updates or more are in flight (or until `stop` is set)."""
+        while len(self._in_flight) >= limit and not stop.is_set():
+            self.progress.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.progress.wait(), timeout=1.0)
 
     async def process_one(self, update: Update) -> None:
-        """Handle one update until it succeeds or its attempts run out, then mark it."""
+        """Handle one update until it succeeds or its attempts run out (marking is separate)."""
         update_id = update.update_id
         for attempt in range(1, self.max_attempts + 1):
             await self.application.process_update(update)
             if not self.tracker.pop(update_id):
-                break
+                return
             await self._journal(self.journal.failed, update_id)
             if attempt == self.max_attempts:
                 logger.error("update %s still failing after %d attempts", update_id, attempt)
-                break
+                return
             await asyncio.sleep(self.policy.backoff(attempt))
-        await self._mark_handled(update_id)
 
     async def _mark_handled(self, update_id: int) -> None:
-        # The reply is out; until the journal says so, a redelivery after the database returns
-        # would be answered a second time. So keep trying while it is down: the update stays in
-        # flight, which holds the polling offset and makes its redeliveries look busy. Only a
-        # stop gives up (the update is then handled again after the restart).
+        """Add an update to the next mark transaction and wait until that is committed."""
+        if self._marked is None:
+            self._marked = asyncio.get_running_loop().create_future()
+        committed = self._marked
+        self._marks.append(update_id)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.ensure_future(self._commit_marks())
+        # Shielded: a cancelled update must not cancel the commit its neighbours wait for.
+        await asyncio.shield(committed)
+
+    async def _commit_marks(self) -> None:
+        while self._marks:
+            if self._handling and len(self._marks) < MARK_BATCH:
+                # Busy: let a few more replies finish and mark them in the same transaction
+                # (a commit costs the same for 1 id or 100). Idle, an update is marked at once.
+                await asyncio.sleep(self.policy.mark_delay)
+            ids, committed = self._marks, self._marked
+            self._marks, self._marked = [], None
+            try:
+                await self._mark_until_stored(ids)
+            finally:
+                if committed is not None and not committed.done():
+                    committed.set_result(None)
+
+    async def _mark_until_stored(self, ids: list[int]) -> None:
+        # The replies are out; until the journal says so, a redelivery after the database
+        # returns would be answered a second time. So keep trying while it is down: the updates
+        # stay in flight, which makes their redeliveries look busy. Only a stop gives up (they
+        # are then handled again after the restart).
         attempt = 0
         while True:
             try:
-                await asyncio.to_thread(self.journal.handled, update_id)
+                await self._io(self.journal.handled, *ids)
                 return
             except SQLAlchemyError as exc:
                 attempt += 1
                 if attempt == 1 or self._stopping.is_set():
                     logger.warning(
-                        "could not mark update %s handled (%s); %s",
-                        update_id,
+                        "could not mark updates %s handled (%s); %s",
+                        ids,
                         type(exc).__name__,
                         "giving up at stop" if self._stopping.is_set() else "retrying",
                     )
@@ -215,10 +308,10 @@ class DurableDispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.policy.backoff(attempt))
 
-    async def _journal(self, action, update_id: int) -> None:
+    async def _journal(self, action, *update_ids: int) -> None:
         # The database may be locked or down: the update then stays unhandled in the journal
-        # (or unconfirmed at Telegram) and is handled again later rather than crashing the loop.
+        # and is handled again at the next start rather than crashing the loop.
         try:
-            await asyncio.to_thread(action, update_id)
+            await self._io(action, *update_ids)
         except SQLAlchemyError as exc:
-            logger.warning("could not record update %s: %s", update_id, type(exc).__name__)
+            logger.warning("could not record updates %s: %s", update_ids, type(exc).__name__)

@@ -6,19 +6,21 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import telegram_app
 from bot.transport.delivery import DeliveryPolicy
-from bot.transport.polling import DurablePoller, run_polling
+from bot.transport.polling import DurablePoller, RawUpdatesRequest, run_polling
 from bot.transport.webhook import run_webhook
 
 if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.services import Services
+    from bot.transport.durable import DurableDispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -48,20 +50,31 @@ class BotRunner:
         self.application: Application | None = None
         self._stop = asyncio.Event()
         self._task: asyncio.Future | None = None
+        self._dispatcher: DurableDispatcher | None = None
 
     async def start(self) -> BotRunner:
         """Build and start the Application, handle leftovers, then start receiving."""
         settings = self.services.settings
-        self.application = telegram_app.build_application(settings, self.services, self.policy)
+        raw_updates = RawUpdatesRequest(self.policy) if self.webhook is None else None
+        self.application = telegram_app.build_application(
+            settings, self.services, self.policy, raw_updates
+        )
         await telegram_app.start(self.application, self.services)
         dispatcher = telegram_app.dispatcher_for(self.application, self.services)
+        self._dispatcher = dispatcher
+        # Everything loaded so far (the NLP model, PTB, SQLAlchemy) lives as long as the bot:
+        # freezing it keeps full collections off it. Without this a collection every few
+        # seconds under load walked all of it and stalled replies for about 90 ms.
+        gc.collect()
+        gc.freeze()
         await dispatcher.recover()
         if self.webhook is not None:
             w = self.webhook
             telegram_app.mask_token_in_library_logs(w.secret)  # setWebhook logs it at DEBUG
             receiving = run_webhook(dispatcher, w.url, w.host, w.port, w.secret, self._stop)
         else:
-            receiving = run_polling(DurablePoller(dispatcher, self.policy), self._stop)
+            poller = DurablePoller(dispatcher, self.policy, raw_updates)
+            receiving = run_polling(poller, self._stop)
         self._task = asyncio.ensure_future(receiving)
         return self
 
@@ -69,6 +82,12 @@ class BotRunner:
         """Wait until receiving ends (after stop(), or on a fatal error such as a bad token)."""
         if self._task is not None:
             await self._task
+
+    def check(self) -> None:
+        """Raise what ended the update loop early, if it did (callers that wait elsewhere)."""
+        if self._task is not None and self._task.done() and not self._stop.is_set():
+            self._task.result()
+            raise RuntimeError("the update loop ended without being asked to stop")
 
     def request_stop(self) -> None:
         """Ask the loop to finish (safe from a signal handler)."""
@@ -82,8 +101,11 @@ class BotRunner:
                 await asyncio.wait_for(self._task, timeout)
             except TimeoutError:
                 logger.warning("update loop did not stop within %.0fs", timeout)
+        if self._dispatcher is not None:
+            self._dispatcher.close()
         if self.application is not None:
             await telegram_app.stop(self.application)
+        gc.unfreeze()  # the objects may die now (tests build many bots in one process)
 
     async def __aenter__(self) -> BotRunner:
         return await self.start()

@@ -48,7 +48,7 @@ class UpdateHandler(tornado.web.RequestHandler):
         if update is None:
             self.set_status(400)
             return
-        pending = await self.dispatcher.accept([update])
+        pending = await self.dispatcher.accept([update], {update.update_id: data})
         self.set_status(200)
         await self.finish()
         if pending:
