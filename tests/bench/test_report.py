@@ -18,7 +18,12 @@ def _results() -> dict:
             "naive sklearn": {**stats, "p50_ms": 1.5},
         },
         "dev_accuracy": {"ours": 1.0, "naive sklearn": 0.44},
-        "scales": [{"docs": 10, "error": ["boom"]}],
+        "scales": [
+            {"docs": 10, "error": ["boom"]},
+            {"docs": 100, "units": 3800, "ingest_ms_p50": 15.0, "ingest_ms_p99": 80.0,
+             "first_load_s": 2.7, "index_load_s": 0.2, "answer_p50_ms": 0.3,
+             "answer_p99_ms": 0.9, "rss_mb": 122.0},
+        ],
         "process": {"ask_cold_s": 1.0, "ask_peak_rss_mb": 110.0},
     }
 
@@ -30,4 +35,5 @@ def test_table_has_each_section_and_the_like_for_like_ratio() -> None:
     assert "= 7.5× faster" in text  # 1.5 / 0.2, the same work only
     assert "ours core" not in text.split("like for like")[0]
     assert "failed: ['boom']" in text
+    assert "build s" in text and "    2.7    0.20" in text
     assert "cold start of `ask`" in text
