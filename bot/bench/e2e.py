@@ -396,6 +396,7 @@ def _serve_once(workdir: Path, first_update_id: int) -> tuple[float, float, int]
             answered = api.wait_for(lambda: api.replies >= 1, timeout=60)
             seconds = api.replied[user][0] - started if answered else float("nan")
             time.sleep(0.3)  # a second answer to the same question would show up now
+            peak = _peak_rss_mb(child.pid)
         finally:
             child.send_signal(signal.SIGTERM)
             killer = threading.Timer(20, child.kill)  # a stuck child must not hang the bench
@@ -403,7 +404,23 @@ def _serve_once(workdir: Path, first_update_id: int) -> tuple[float, float, int]
             _, status, usage = os.wait4(child.pid, 0)
             killer.cancel()
             child.returncode = os.waitstatus_to_exitcode(status)
-        return seconds, usage.ru_maxrss / 1024, api.replies
+        return seconds, peak if peak is not None else usage.ru_maxrss / 1024, api.replies
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The child's own peak RSS (VmHWM), or None where /proc has no such line.
+
+    Not wait4's ru_maxrss: that also counts the parent's pages at the fork, so a child of a
+    200 MB bench process "peaks" at 200 MB even if it never uses that much.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def serve_first_answer(workdir: Path, runs: int = 3) -> dict:
