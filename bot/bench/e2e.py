@@ -10,12 +10,17 @@ in order (the dispatcher keeps each chat's order), so a latency is "update queue
 
 `serve_first_answer` times a real `run_bot.py serve` child from process start to its first
 answer, with a question already queued, and reads the child's peak RSS.
+
+`python -m bot.bench.e2e --workdir DIR` runs end_to_end in a process of its own (as `serve` has
+one) and prints one JSON object.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
+import json
 import logging
 import multiprocessing
 import os
@@ -443,3 +448,26 @@ def serve_first_answer(workdir: Path, runs: int = 3) -> dict:
         "serve_peak_rss_mb": max(peaks),
         "serve_runs": runs,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run end_to_end and print its figures (or what failed) as one JSON line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--per-chat", type=int, default=15)
+    parser.add_argument("--paced-rate", type=float, default=100.0)
+    parser.add_argument("--paced-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        result = end_to_end(args.workdir, args.chats, args.per_chat, args.paced_rate,
+                            args.paced_seconds)
+    except AssertionError as exc:  # lost or doubled replies: the report says so
+        result = {"error": f"failed: {exc}"}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
