@@ -10,12 +10,17 @@ in order (the dispatcher keeps each chat's order), so a latency is "update queue
 
 `serve_first_answer` times a real `run_bot.py serve` child from process start to its first
 answer, with a question already queued, and reads the child's peak RSS.
+
+`python -m bot.bench.e2e --workdir DIR` runs end_to_end in a process of its own (as `serve` has
+one) and prints one JSON object.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
+import json
 import logging
 import multiprocessing
 import os
@@ -396,6 +401,7 @@ def _serve_once(workdir: Path, first_update_id: int) -> tuple[float, float, int]
             answered = api.wait_for(lambda: api.replies >= 1, timeout=60)
             seconds = api.replied[user][0] - started if answered else float("nan")
             time.sleep(0.3)  # a second answer to the same question would show up now
+            peak = _peak_rss_mb(child.pid)
         finally:
             child.send_signal(signal.SIGTERM)
             killer = threading.Timer(20, child.kill)  # a stuck child must not hang the bench
@@ -403,7 +409,23 @@ def _serve_once(workdir: Path, first_update_id: int) -> tuple[float, float, int]
             _, status, usage = os.wait4(child.pid, 0)
             killer.cancel()
             child.returncode = os.waitstatus_to_exitcode(status)
-        return seconds, usage.ru_maxrss / 1024, api.replies
+        return seconds, peak if peak is not None else usage.ru_maxrss / 1024, api.replies
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The child's own peak RSS (VmHWM), or None where /proc has no such line.
+
+    Not wait4's ru_maxrss: that also counts the parent's pages at the fork, so a child of a
+    200 MB bench process "peaks" at 200 MB even if it never uses that much.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def serve_first_answer(workdir: Path, runs: int = 3) -> dict:
@@ -426,3 +448,26 @@ def serve_first_answer(workdir: Path, runs: int = 3) -> dict:
         "serve_peak_rss_mb": max(peaks),
         "serve_runs": runs,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run end_to_end and print its figures (or what failed) as one JSON line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--per-chat", type=int, default=15)
+    parser.add_argument("--paced-rate", type=float, default=100.0)
+    parser.add_argument("--paced-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        result = end_to_end(args.workdir, args.chats, args.per_chat, args.paced_rate,
+                            args.paced_seconds)
+    except AssertionError as exc:  # lost or doubled replies: the report says so
+        result = {"error": f"failed: {exc}"}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

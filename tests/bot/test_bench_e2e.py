@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,18 @@ def test_end_to_end_small_run(model_dir: Path) -> None:
     assert 0 < result["paced_p50_ms"] <= result["paced_p99_ms"] < 1000
     assert result["cpu_ms_per_update"] >= result["loop_cpu_ms_per_update"] > 0
     assert result["paced_rate"] == 40
+
+
+def test_module_runs_in_its_own_process_and_prints_json(model_dir: Path) -> None:
+    """The bench runs `python -m bot.bench.e2e` (its fake server is spawned from __main__)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.bench.e2e", "--workdir", str(model_dir), "--chats", "3",
+         "--per-chat", "2", "--paced-seconds", "0.5"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (result["updates"], result["lost"], result["doubled"]) == (6, 0, 0)
 
 
 def test_pairing_counts_lost_doubled_and_stray_replies() -> None:
