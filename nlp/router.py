@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
 NEAR_VERBATIM = 0.85  # enough to overrule a confident out-of-scope: the name is in the base
-NAME_MATCH_INTENTS = ("indicator",)  # the strategy whose evidence is a calibrated name match
 RECENT_DOCUMENTS = 20  # without a year, these newest documents are searched first
 PREFERRED_MIN_SCORE = 0.1  # below this, the preferred documents lose to a whole-base search
 RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy run
@@ -81,10 +80,12 @@ class Router:
         content = [
             i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR
         ]
-        if pred.intent == "out_of_scope" and sure:
+        overruling = pred.intent == "out_of_scope" and sure
+        if overruling:
             # Words from a newly added document are unknown to the classifier ("标准厂房"):
-            # a figure or name the base holds almost verbatim still gets its answer.
-            candidates, floor = list(NAME_MATCH_INTENTS), NEAR_VERBATIM
+            # an indicator the base names almost verbatim (a calibrated name match) still
+            # gets its answer.
+            candidates, floor = ["indicator"], NEAR_VERBATIM
         elif pred.intent in CONTENT_INTENTS:
             # The intent is content: answer from the best-supported of the top intents (the
             # loop stops early when the top intent's own evidence is strong).
@@ -96,7 +97,7 @@ class Router:
         found: list[Candidate] = []
         for intent in candidates:
             candidate = STRATEGIES[intent](self, query)
-            if candidate is None or (floor >= NEAR_VERBATIM and not candidate.reply.answered):
+            if candidate is None or (overruling and not candidate.reply.answered):
                 continue
             if not candidate.reply.answered:
                 return candidate.reply  # an informed decline (period or place not held)
