@@ -40,9 +40,10 @@ def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
     engine = make_engine(url)
     upgrade(url, engine)
     sessions = make_session_factory(engine)
-    from knowledge.ingest import ensure_default_base
+    from knowledge.ingest import ensure_default_base, rescope_stored
 
     ensure_default_base(sessions, SOURCES_DIR)
+    rescope_stored(sessions)
     services = Services(settings=settings, engine=engine, sessions=sessions)
     if with_nlp:
         from nlp.pipeline import build_assistant

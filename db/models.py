@@ -57,6 +57,13 @@ class Document(Base):
     proposal_title: Mapped[str | None] = mapped_column(Text)
     proposer: Mapped[str | None] = mapped_column(String(200))
     proposal_session: Mapped[str | None] = mapped_column(String(200))
+    # Identity: the place or organisation reported on, the period, the genre, the citation name.
+    subject: Mapped[str | None] = mapped_column(String(100), index=True)
+    period_year: Mapped[int | None] = mapped_column(Integer)
+    period_start: Mapped[int | None] = mapped_column(Integer)
+    period_end: Mapped[int | None] = mapped_column(Integer)
+    genre: Mapped[str] = mapped_column(String(20), default="other")
+    display_name: Mapped[str] = mapped_column(String(300), default="", index=True)
     source_name: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -127,6 +134,12 @@ class Indicator(Base):
     qualifier: Mapped[str | None] = mapped_column(String(60))
     quote: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Scope: which place, year and months the figure is about, and what kind of figure it is.
+    place: Mapped[str | None] = mapped_column(String(100))
+    year: Mapped[int | None] = mapped_column(Integer)
+    month_start: Mapped[int | None] = mapped_column(Integer)
+    month_end: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="actual")
 
     document: Mapped[Document] = relationship(back_populates="indicators")
 

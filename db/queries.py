@@ -70,12 +70,13 @@ def find_indicators(session: Session, name: str, period: str | None = None) -> l
 
 def knowledge_fingerprint(session: Session) -> str:
     """Return a short hash that changes whenever the set of current documents changes."""
+    # The display name changes when a stored document is re-read (its rows keep their ids).
     rows = session.execute(
-        select(Document.id, Document.content_hash)
+        select(Document.id, Document.content_hash, Document.display_name)
         .where(Document.is_current.is_(True))
         .order_by(Document.id)
     ).all()
-    digest = hashlib.sha256("\n".join(f"{i}:{h}" for i, h in rows).encode())
+    digest = hashlib.sha256("\n".join(f"{i}:{h}:{n}" for i, h, n in rows).encode())
     return digest.hexdigest()[:16]
 
 

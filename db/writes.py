@@ -27,6 +27,14 @@ def save_document(
 ) -> Document:
     """Add the document with all its records; the caller's transaction commits or rolls back."""
     document = _document_row(parsed, content_hash, source_name)
+    _attach_records(document, parsed)
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _attach_records(document: Document, parsed: ParsedDocument) -> None:
+    """Give `document` the parsed sections, indicators, items and entities."""
     document.sections = [
         Section(
             sid=s.id, parent_sid=s.parent_id, level=s.level, title=s.title, text=s.text, position=n
@@ -47,6 +55,11 @@ def save_document(
             qualifier=i.qualifier,
             quote=i.quote,
             position=n,
+            place=i.place,
+            year=i.year,
+            month_start=i.month_start,
+            month_end=i.month_end,
+            kind=i.kind,
         )
         for n, i in enumerate(parsed.indicators)
     ]
@@ -64,9 +77,22 @@ def save_document(
     document.entities = [
         Entity(name=e.name[:300], type=e.type, section_sid=e.section) for e in parsed.entities
     ]
-    session.add(document)
+
+
+def unscoped_documents(session: Session) -> list[Document]:
+    """Return current documents stored before documents had an identity (no display name)."""
+    stmt = select(Document).where(Document.display_name == "", Document.is_current.is_(True))
+    return list(session.scalars(stmt))
+
+
+def replace_extraction(session: Session, document: Document, parsed: ParsedDocument) -> None:
+    """Replace a stored document's identity and extracted records with a fresh parse's."""
+    for column, value in _identity(parsed).items():
+        setattr(document, column, value)
+    document.sections, document.indicators, document.items, document.entities = [], [], [], []
+    session.flush()  # the old rows go before the new ones (unique section ids per document)
+    _attach_records(document, parsed)
     session.flush()
-    return document
 
 
 def supersede(session: Session, old: Document, new: Document) -> None:
@@ -85,7 +111,7 @@ def _document_row(parsed: ParsedDocument, content_hash: str, source_name: str) -
         issuer=parsed.issuer,
         addressee=parsed.addressee,
         date=parsed.date,
-        year=parsed.year or _year_of_number(parsed.number) or _year_of_title(parsed.title),
+        **_identity(parsed),
         contact=parsed.contact,
         contact_phone=parsed.contact_phone,
         cc=list(parsed.cc),
@@ -100,6 +126,20 @@ def _document_row(parsed: ParsedDocument, content_hash: str, source_name: str) -
         warnings=list(parsed.warnings),
         is_current=True,
     )
+
+
+def _identity(parsed: ParsedDocument) -> dict[str, object]:
+    """The document columns that say what it reports on and how it is named."""
+    year = parsed.period_year or parsed.year
+    return {
+        "subject": parsed.subject,
+        "period_year": parsed.period_year,
+        "period_start": parsed.period_start,
+        "period_end": parsed.period_end,
+        "genre": parsed.genre,
+        "display_name": parsed.display_name[:300],
+        "year": year or _year_of_number(parsed.number) or _year_of_title(parsed.title),
+    }
 
 
 def _year_of_title(title: str) -> int | None:

@@ -30,7 +30,8 @@ PERIOD_RE = re.compile(
 )
 TARGET_RE = re.compile(
     r"目标(?:任务)?(?:[（(]\s*(\d+(?:\.\d+)?)\s*(%|亿元|万元|万美元|个|项)?\s*[）)]|"
-    r"(?:为|是)(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项))"
+    r"(?:为|是)?(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项)(?=的))|"
+    r"目标(?:任务)?(?:为|是)(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项)"
 )
 CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 SENTENCE_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -114,8 +115,9 @@ def target_in(clause: str) -> tuple[str, float] | None:
     match = TARGET_RE.search(clause)
     if not match:
         return None
-    number = match.group(1) or match.group(3)
-    unit = (match.group(2) if match.group(1) else match.group(4)) or "%"
+    groups = match.groups()
+    at = next(i for i in (0, 2, 4) if groups[i])
+    number, unit = groups[at], groups[at + 1] or "%"
     return f"{number}{unit}", float(number)
 
 

@@ -23,6 +23,8 @@ from knowledge.figures import (
     sentences,
     target_in,
 )
+from knowledge.identity import leading_place
+from knowledge.lists import list_figures
 from knowledge.naming import (
     COMPARE_RE,
     DEPENDENT_NAME_RE,
@@ -60,6 +62,7 @@ class _State:
     last: Indicator | None = None
     actor: str = ""
     sentence_topic: str = ""
+    place: str | None = None  # the sentence's own place or scope word (全县), if it names one
 
 
 COMPARED_YEAR_RE = re.compile(r"(?:比|较|与|同)(?:\d{4}年|去年|上年)(?:同期)?(?:相比)?")
@@ -80,7 +83,10 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
         for sentence in sentences(paragraph):
             state.actor = ""
             state.sentence_topic = ""
-            for clause in clauses(sentence):
+            state.place = None
+            listed = list_figures(sentence, section.id, state.period)
+            found.extend(listed.indicators)
+            for clause in clauses(listed.rest):
                 found.extend(_clause(clause, sentence, section.id, state))
     return found
 
@@ -98,6 +104,9 @@ def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]
         period = clause.strip()  # "2022年，全州…": the year the figures belong to
     if period:
         state.period = period
+    place = leading_place(head)
+    if place:
+        state.place = place
     out: list[Indicator] = []
     cursor = 0
     for figure in figures:
@@ -133,6 +142,7 @@ def _indicator(
         section=sid,
         quote=quote,
         qualifier=qualifier_of(name),
+        place=state.place,
     )
     _attach(indicator, kind, core, target, state)
     return indicator
@@ -209,8 +219,12 @@ def _attach(
         return
     if kind == "progress" and PROGRESS_OF_TARGET_RE.search(core):
         indicator.progress = f"{core}{figure_text}"
+        if target and indicator.target is None:
+            indicator.target, indicator.target_value = target
         if main is not None and main.progress is None:
             main.progress = indicator.progress
+            if target and main.target is None:
+                main.target, main.target_value = target  # "完成X，占目标Y的Z%": both sides
         return
     if not kind:
         if target:

@@ -160,6 +160,22 @@ def _result(document: Document, status: Status, label: str) -> IngestResult:
     )
 
 
+def rescope_stored(sessions: sessionmaker[Session]) -> int:
+    """Re-read documents stored before figures carried a place and period; return how many.
+
+    One transaction: either every such document gets its identity and scoped figures or none.
+    """
+    from db import writes
+
+    with sessions.begin() as session:
+        stale = writes.unscoped_documents(session)
+        for document in stale:
+            writes.replace_extraction(session, document, parse_text(document.text, repaired=True))
+    if stale:
+        logger.info("re-read %d documents stored before figure scope", len(stale))
+    return len(stale)
+
+
 def ensure_default_base(
     sessions: sessionmaker[Session], sources_dir: Path | str
 ) -> list[IngestResult]:

@@ -30,7 +30,9 @@ CUT_VERBS = (
 NOMINAL_VERBS = frozenset({"审批", "办理", "服务"})
 LEAD_CUT_RE = re.compile(rf"^(?:共|累计|新)?({'|'.join(CUT_VERBS)})")
 VERB_END_RE = re.compile(rf"(?:{'|'.join(CUT_VERBS)}|等|的|了|与|和|对|向|为|在|以|从|其中)$")
-COMPARE_RE = re.compile(r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|增幅|增速)")
+COMPARE_RE = re.compile(
+    r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|增幅|增速|[超欠][序时]{2}进度)"
+)
 PROGRESS_RE = re.compile(r"^(?:完成|提前|滞后|落后|占|增长|下降|增加|减少|实现)")
 LOCATIVE_RE = re.compile(r"(?:省外|省内|州外|州内|县外|县内|市外|市内|境外|境内|国外|国内|赴)")
 MEASURE_END_RE = re.compile(

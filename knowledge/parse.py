@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge import metadata as meta
 from knowledge.extract import extract_into
+from knowledge.identity import identify
 from knowledge.records import ParsedDocument, Section
 from knowledge.repair import repair_text
 from knowledge.sections import build_sections, paragraph_sections
@@ -17,10 +20,12 @@ def parse_text(text: str, *, repaired: bool = False) -> ParsedDocument:
     clean = text if repaired else repair_text(text)
     paragraphs = [line for line in clean.split("\n") if line.strip()]
     layout = meta.split_layout(paragraphs)
+    _headline_as_title(layout)
     doc = _metadata(layout)
     doc.text = clean
     doc.sections = _sections(layout.body, doc)
     extract_into(doc)
+    identify(doc)
     return doc
 
 
@@ -42,6 +47,16 @@ def _metadata(layout: meta.Layout) -> ParsedDocument:
         doc_type=meta.doc_type(title),
         proposal=meta.find_proposal(title, layout.body, addressee),
     )
+
+
+def _headline_as_title(layout: meta.Layout) -> None:
+    """A brief or news page has no 公文 header: its first short line is the title."""
+    if meta.find_title(layout.header) or not layout.body:
+        return
+    first = layout.body[0].strip()
+    if len(first) <= 50 and not re.search(r"[。；，,：:]$|[。；]", first):
+        layout.header.append(first)
+        layout.body.pop(0)
 
 
 def _sections(body: list[str], doc: ParsedDocument) -> list[Section]:

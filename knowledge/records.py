@@ -46,6 +46,13 @@ class Indicator(BaseModel):
     qualifier: str | None = None  # 州外 / 省外 / 产业 / 州级 / 县市 ...
     section: str | None = None
     quote: str = ""
+    # Scope, filled by knowledge/identity.py: the place the figure is about (a place or scope
+    # word as written while extracting, a resolved place name after), its year and months.
+    place: str | None = None
+    year: int | None = None
+    month_start: int | None = None
+    month_end: int | None = None
+    kind: str = "actual"  # actual | target | progress | growth | share | gap | rank | plan
 
 
 class Item(BaseModel):
@@ -87,6 +94,13 @@ class ParsedDocument(BaseModel):
     cited_documents: list[str] = Field(default_factory=list)
     text: str = ""
     warnings: list[str] = Field(default_factory=list)
+    # Identity (knowledge/identity.py): what place and period the document reports on.
+    subject: str | None = None
+    period_year: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    genre: str = "other"  # reply | news | brief | summary | plan | other
+    display_name: str = ""
 
     @property
     def year(self) -> int | None:

@@ -1,4 +1,9 @@
-"""The figure strategy: the asked indicator's asked figure, for a period and place held."""
+"""The figure strategy: the asked figure, for the place and period asked, or an informed no.
+
+A question's place, year and months filter the figures before anything is ranked, so a
+question about one county never gets another's figure. When the question does not choose
+(no place, or no period), the latest figure answers and the reply says what else is held.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from nlp import compose
-from nlp.figures import Figure
+from nlp.figures import Figure, Ranking
 from nlp.kb import DocumentInfo, IndicatorInfo
-from nlp.periods import PERIOD_NAMES, held_period
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
+from scope.periods import Period
+from scope.places import HOME_PREFECTURE
 
 if TYPE_CHECKING:
     from nlp.router import Router
@@ -19,75 +25,93 @@ logger = logging.getLogger(__name__)
 
 FIGURE_FLOOR = 0.3  # name match of the best figure's indicator
 NEAR_EQUAL_FIGURES = 0.05  # same name in several documents: within this, the latest wins
+MAX_HELD = 6  # places/periods named in a decline
+MAX_OTHERS = 3  # other places/periods named under an answer
 
 
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
-    """Look the figure up by name/synonym/qualifier and period; the asked figure first."""
-    figures = router.figures.rank(
-        query.text, query.analysis.canonical, query.scope.year, query.scope.period
-    )
-    if not figures or figures[0].base < FIGURE_FLOOR:
+    """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
+    ranking = router.figures.ranked(query.text, query.analysis.canonical, query.scope)
+    if ranking.best < FIGURE_FLOOR:
         return None
-    best = _prefer_matching_document(router, query, figures)
-    refusal = _scope_refusal(router, query, best)
-    if refusal is not None:
-        return Candidate(refusal, 1.0)
+    figures = [f for f in ranking.figures if f.base >= FIGURE_FLOOR]
+    if not figures:
+        return Candidate(_not_held(router, query, ranking), 1.0)
+    best = _choose(router, query, figures)
     reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
+    others = _others(router, query, ranking, best)
+    if others:
+        lines = reply.text.split("\n")
+        lines.insert(len(lines) - 1, "库中另有：" + "；".join(others))
+        reply.text = "\n".join(lines)
     # Evidence is the name match alone; the aspect bonus only chose among this row's figures.
     return Candidate(reply, min(1.0, best.base))
 
 
-def _prefer_matching_document(router: Router, query: Query, figures: list[Figure]) -> Figure:
-    """Take the asked year's (and period's) figure when held, else the latest document's."""
-    snapshot = router.snapshot
+def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:
+    """Return the place and period a figure is about (its own, else its document's)."""
+    place = ind.place or (doc.subject if doc else None) or HOME_PREFECTURE
+    year = ind.year or (doc.year if doc else None)
+    return place, Period(year, ind.month_start, ind.month_end)
+
+
+def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
+    """Among near-equal matches: the bureau's own place when none is asked, then the latest."""
     floor = figures[0].score - NEAR_EQUAL_FIGURES
-    scope = query.scope
-
-    def year_of(figure: Figure) -> int | None:
-        doc = snapshot.document(figure.indicator.document_id)
-        return doc.year if doc else None
-
-    if scope.year:
-        # A strong match in the asked year beats a slightly better match in another year.
-        same_year = [f for f in figures if year_of(f) == scope.year and f.base >= FIGURE_FLOOR]
-        if same_year:
-            figures, floor = same_year, same_year[0].score - NEAR_EQUAL_FIGURES
-    if scope.period:
-        same_period = [f for f in figures if held_period(f.indicator.period) == scope.period]
-        if same_period and same_period[0].base >= FIGURE_FLOOR:
-            figures, floor = same_period, same_period[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
 
-    def recency(figure: Figure) -> str:
-        doc = snapshot.document(figure.indicator.document_id)
-        return str(doc.date) if doc and doc.date else ""
+    def preference(figure: Figure) -> tuple[bool, int]:
+        doc = router.snapshot.document(figure.indicator.document_id)
+        place, period = figure_scope(figure.indicator, doc)
+        home = not query.scope.places and place == HOME_PREFECTURE
+        return home, (period.year or 0) * 100 + (period.end or 0)
 
     # Sorted by score already; max() keeps the first of equal keys, so ties go to the best.
-    return max(top, key=recency)
+    return max(top, key=preference)
 
 
-def _scope_refusal(router: Router, query: Query, figure: Figure) -> Reply | None:
-    """Decline, naming what is held, when the asked period, year or place is not held."""
-    ind = figure.indicator
-    doc = router.snapshot.document(ind.document_id)
-    held = compose.period_label(ind, doc)
+def _held(router: Router, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:
+    """Distinct (place, period) of some rows of one label, latest first."""
+    seen: dict[tuple[str, str], tuple[str, Period, IndicatorInfo]] = {}
+    for row in rows:
+        ind = router.figures.indicators.record(row)
+        place, period = figure_scope(ind, router.snapshot.document(ind.document_id))
+        seen.setdefault((place, period.label()), (place, period, ind))
+    return sorted(
+        seen.values(), key=lambda item: -((item[1].year or 0) * 100 + (item[1].end or 0))
+    )
+
+
+def _not_held(router: Router, query: Query, ranking: Ranking) -> Reply:
+    """Decline a place or period no document holds, naming what the base does hold."""
+    held = _held(router, ranking.held)
+    name = held[0][2].name if held else "该指标"
+    asked = " ".join(x for x in (query.scope.place_names, _asked_period(query)) if x)
+    listing = "、".join(f"{place} {period.label()}" for place, period, _ in held[:MAX_HELD])
+    text = f"已收录的文件中没有{asked or '所问范围'}的“{name}”数据。"
+    if listing:
+        text += f"库中有：{listing}。"
+    suggestions = [f"{place}{period.label()}{name}是多少" for place, period, _ in held[:2]]
+    logger.info("declined %r: scope %s not held", query.text, asked)
+    return compose.decline_reply("indicator", query.prediction.confidence, text, suggestions)
+
+
+def _asked_period(query: Query) -> str:
+    period = query.scope.period
+    return period.label() if period.year or period.span else ""
+
+
+def _others(router: Router, query: Query, ranking: Ranking, best: Figure) -> list[str]:
+    """Other places/periods holding the same figure, when the question did not choose."""
     scope = query.scope
-    asked = None
-    if scope.year and doc and doc.year and scope.year != doc.year:
-        asked = f"{scope.year}年"
-    elif scope.period and held_period(ind.period) and scope.period != held_period(ind.period):
-        asked = PERIOD_NAMES[scope.period]
-    elif scope.places and not any(p in _place_text(ind, doc) for p in scope.places):
-        asked = "、".join(scope.places)
-    if asked is None:
-        return None
-    text = f"已收录的文件中没有{asked}的“{ind.name}”数据；现有的是{held}的数据。"
-    suggestion = f"{held}{ind.name}是多少"
-    logger.info("declined %r: period/place %s not held", query.text, asked)
-    return compose.decline_reply("indicator", query.prediction.confidence, text, [suggestion])
-
-
-def _place_text(ind: IndicatorInfo, doc: DocumentInfo | None) -> str:
-    """Return where a figure is about: its own words and its document's issuer and title."""
-    own = f"{ind.name}{ind.qualifier or ''}{ind.quote}"
-    return own + (f"{doc.issuer or ''}{doc.title}{doc.number or ''}" if doc else "")
+    if scope.places and (scope.span or scope.year):
+        return []
+    chosen = figure_scope(best.indicator, router.snapshot.document(best.indicator.document_id))
+    out = []
+    for place, period, ind in _held(router, ranking.held):
+        if (place, period.label()) == (chosen[0], chosen[1].label()) or ind.name != best.indicator.name:
+            continue
+        out.append(f"{place} {period.label()} {compose.fmt_number(ind.value)}{ind.unit}")
+        if len(out) == MAX_OTHERS:
+            break
+    return out

@@ -14,7 +14,9 @@ import numpy as np
 
 from nlp.kb import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
-from nlp.periods import held_period
+from nlp.periods import Scope
+from scope.periods import Period
+from scope.places import HOME_PREFECTURE, Place, make_place, same_place
 
 ASPECT_BONUS = 0.25
 ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
@@ -27,7 +29,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|时序|差距|(?<!占)比目标|多出|高出")),
-    ("progress", re.compile(r"进度|完成了|完成全年|完成率|完成多少|完成的|完成情况|完成比例")),
+    # "完成了多少" asks for the amount done; "完成了百分之几 / 完成进度" for the share of target.
+    ("progress", re.compile(r"进度|完成全年|完成率|完成的比例|完成情况|完成比例|完成了?百分之|完成了?几成")),
     ("target", re.compile(r"目标|任务|计划")),
 )
 # Question words that carry no topic; removed before name matching.
@@ -105,9 +108,6 @@ def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     return _bigrams(_STOP.sub(" ", question), *canonical)
 
 
-_NO_YEAR = np.iinfo(np.int32).min  # a document without a year, in an int32 array
-
-
 @dataclass
 class _Group:
     """Indicator rows sharing one label (name + qualifier + unit) across documents, newest first.
@@ -121,18 +121,17 @@ class _Group:
     qualifiers: frozenset[str]
     unit: str
     members: np.ndarray
-    by_year: dict[int | None, np.ndarray]
-    by_period: dict[str | None, np.ndarray]
 
 
-MEMBERS_PER_GROUP = 3  # documents expanded per matching label (asked year/period, else latest)
+MEMBERS_PER_GROUP = 3  # rows expanded per matching label after the scope filter
+UNKNOWN_PLACE = HOME_PREFECTURE  # documents stored before figures had a place: the bureau's own
 
 
 class FigureIndex:
     """Indicator labels with their bigrams precomputed, bigram postings, members by recency.
 
-    The same figure recurs in every year's report; matching is done once per distinct label,
-    then the asked year's (or the latest) documents supply the values.
+    The same figure recurs in every year's and every county's report; matching is done once
+    per distinct label, then the rows of the asked place, year and months supply the values.
     """
 
     def __init__(
@@ -140,6 +139,7 @@ class FigureIndex:
         indicators: IndicatorTable | list[IndicatorInfo],
         document_rank: dict[int, int] | None = None,
         document_year: dict[int, int | None] | None = None,
+        document_subject: dict[int, str | None] | None = None,
     ) -> None:
         if not isinstance(indicators, IndicatorTable):
             indicators = IndicatorTable.from_records(list(indicators))
@@ -148,15 +148,10 @@ class FigureIndex:
         self.postings: dict[str, list[int]] = {}
         table = indicators.table
         rank, year = document_rank or {}, document_year or {}
+        subject = document_subject or {}
         docs, doc_of_row = np.unique(np.asarray(table["doc"]), return_inverse=True)
         row_rank = np.asarray([rank.get(int(d), 0) for d in docs], dtype=np.int64)[doc_of_row]
-        years = [year.get(int(d)) for d in docs]
-        self._row_year = np.asarray(
-            [_NO_YEAR if y is None else y for y in years], dtype=np.int64
-        )[doc_of_row]
-        periods = table["period"].vocabulary
-        self._held = [held_period(p) for p in periods]  # by period code
-        self._row_period = np.asarray(table["period"].codes)
+        self._scope_rows(table, docs, doc_of_row, year, subject)
         # Rows in document rank order (stable: reading order within a document).
         order = np.argsort(row_rank, kind="stable")
         name_codes = np.asarray(table["name"].codes, dtype=np.int64)[order]
@@ -184,7 +179,39 @@ class FigureIndex:
         ends = np.cumsum(np.bincount(group_of_row, minlength=len(self.groups)))
         for number, group in enumerate(self.groups):
             start = int(ends[number - 1]) if number else 0
-            self._set_members(group, members[start : int(ends[number])])
+            group.members = members[start : int(ends[number])]
+
+    def _scope_rows(
+        self,
+        table: object,
+        docs: np.ndarray,
+        doc_of_row: np.ndarray,
+        year: dict[int, int | None],
+        subject: dict[int, str | None],
+    ) -> None:
+        """Give every row a place code, a year and its months (document's when not its own)."""
+        doc_year = np.asarray([year.get(int(d)) or 0 for d in docs], dtype=np.int64)
+        own_year = np.asarray(table["year"], dtype=np.int64)
+        self._row_year = np.where(own_year > 0, own_year, doc_year[doc_of_row])
+        self._row_start = np.asarray(table["month_start"], dtype=np.int64)
+        self._row_end = np.asarray(table["month_end"], dtype=np.int64)
+        names = [n or UNKNOWN_PLACE for n in table["place"].vocabulary]
+        doc_subject = [subject.get(int(d)) or UNKNOWN_PLACE for d in docs]
+        self.place_names: list[str] = list(dict.fromkeys([*names, *doc_subject]))
+        code = {name: n for n, name in enumerate(self.place_names)}
+        own = np.asarray(table["place"].codes, dtype=np.int64)
+        name_code = np.asarray([code[n] for n in names] or [0], dtype=np.int64)
+        subject_code = np.asarray([code[n] for n in doc_subject] or [0], dtype=np.int64)
+        self._row_place = np.where(
+            own >= 0, name_code[np.maximum(own, 0)], subject_code[doc_of_row]
+        ) if len(own) else own
+        self._places = [make_place(n) for n in self.place_names]
+
+    def row_scope(self, row: int) -> tuple[str, Period]:
+        """Return the place and period one row is about."""
+        start, end = int(self._row_start[row]), int(self._row_end[row])
+        period = Period(int(self._row_year[row]) or None, start or None, end or None)
+        return self.place_names[int(self._row_place[row])], period
 
     def _new_group(self, label: str, indicator: IndicatorInfo) -> _Group:
         name = frozenset(_bigrams(label))
@@ -192,19 +219,7 @@ class FigureIndex:
         scope = frozenset(q for q in QUALIFIERS if q in label)
         for gram in around:
             self.postings.setdefault(gram, []).append(len(self.groups))
-        empty = np.zeros(0, dtype=np.int64)
-        return _Group(name, around, scope, indicator.unit, empty, {}, {})
-
-    def _set_members(self, group: _Group, rows: np.ndarray) -> None:
-        """Give a group its rows, and the rows of each year and each period, newest first."""
-        group.members = rows
-        years = self._row_year[rows]
-        for value in dict.fromkeys(years.tolist()):
-            key = None if value == _NO_YEAR else int(value)
-            group.by_year[key] = rows[years == value]
-        held = np.asarray([self._held[c] or "" for c in self._row_period[rows]], dtype=object)
-        for value in dict.fromkeys(held.tolist()):
-            group.by_period[value or None] = rows[held == value]
+        return _Group(name, around, scope, indicator.unit, np.zeros(0, dtype=np.int64))
 
     def _scored_groups(self, question: str, canonical: list[str]) -> list[tuple[_Group, float]]:
         literal = question_bigrams(question, [])
@@ -236,44 +251,67 @@ class FigureIndex:
         ]
 
     def rank(
-        self,
-        question: str,
-        canonical: list[str],
-        year: int | None = None,
-        period: str | None = None,
+        self, question: str, canonical: list[str], scope: Scope | None = None
     ) -> list[Figure]:
-        """Return candidate figures, best first: name match plus aspect fit."""
+        """Return candidate figures of the asked place and period, best first."""
+        return self.ranked(question, canonical, scope).figures
+
+    def ranked(
+        self, question: str, canonical: list[str], scope: Scope | None = None
+    ) -> Ranking:
+        """Rank figures in scope; also say what the best-named label holds out of scope."""
         aspect = asked_aspect(question)
         scored = [(g, base) for g, base in self._scored_groups(question, canonical) if base > 0]
         if not scored:
-            return []
+            return Ranking([], [], 0.0)
         # The name decides which indicator; the aspect only chooses among near-equal names
         # (asked "外资完成目标没有": report the foreign-capital figure held, not another
         # indicator that happens to have a progress figure).
         best = max(base for _g, base in scored)
+        close = [(g, base) for g, base in scored if base >= best - ASPECT_WINDOW]
         ranked = [
             _with_aspect_fit(figure, aspect)
-            for group, base in scored
-            if base >= best - ASPECT_WINDOW
-            for indicator in self._members(group, year, period)
-            for figure in figures_of(indicator, base)
+            for group, base in close
+            for row in self._members(group, scope)
+            for figure in figures_of(self.indicators.record(int(row)), base)
         ]
         ranked.sort(key=lambda f: -f.score)
-        return ranked
+        top = max(close, key=lambda pair: pair[1])[0]
+        held = [int(r) for r in top.members]
+        return Ranking(ranked, held, best)
 
-    def _members(self, group: _Group, year: int | None, period: str | None) -> list[IndicatorInfo]:
-        members = group.members
-        if year is not None:
-            chosen = group.by_year.get(year)
-            members = chosen if chosen is not None and len(chosen) else members
-        if period is not None:
-            if members is group.members:
-                chosen = group.by_period.get(period)
-            else:
-                held = [self._held[c] for c in self._row_period[members]]
-                chosen = members[[h == period for h in held]] if len(members) else None
-            members = chosen if chosen is not None and len(chosen) else members
-        return [self.indicators.record(int(row)) for row in members[:MEMBERS_PER_GROUP]]
+    def _members(self, group: _Group, scope: Scope | None) -> np.ndarray:
+        """The group's rows in the asked scope, latest period first (a few of them)."""
+        rows = group.members
+        if scope is not None and len(rows):
+            keep = np.ones(len(rows), dtype=bool)
+            if scope.year:
+                keep &= self._row_year[rows] == scope.year
+            if scope.span:
+                keep &= (self._row_start[rows] == scope.span[0]) & (
+                    self._row_end[rows] == scope.span[1]
+                )
+            if scope.places:
+                codes = [n for n, p in enumerate(self._places) if _asked(p, scope.places)]
+                keep &= np.isin(self._row_place[rows], codes)
+            rows = rows[keep]
+        # Latest year, then the longest span of that year; the document order breaks ties.
+        recency = self._row_year[rows] * 100 + self._row_end[rows]
+        rows = rows[np.argsort(-recency, kind="stable")]
+        return rows[: MEMBERS_PER_GROUP * 4]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Figures in scope, best first; the best label's rows regardless of scope (to name them)."""
+
+    figures: list[Figure]
+    held: list[int]
+    best: float
+
+
+def _asked(place: Place, asked: tuple[Place, ...]) -> bool:
+    return any(same_place(place, a) for a in asked)
 
 
 def _score(

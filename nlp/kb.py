@@ -49,11 +49,20 @@ class DocumentInfo:
     proposal_title: str | None
     proposer: str | None
     proposal_session: str | None
+    subject: str | None = None  # the place or organisation the document reports on
+    period_year: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    genre: str = "other"
+    display_name: str = ""  # named at ingestion (knowledge/identity.display_name)
 
     @property
     def label(self) -> str:
-        """Return how a citation names the document (its 文号, else its title)."""
-        return self.number or self.title or f"文件{self.id}"
+        """Return how a citation names the document (文号, else title, else issuer + date)."""
+        if self.display_name:
+            return self.display_name
+        stamp = f"{self.date:%Y年%m月%d日}" if self.date else ""
+        return self.number or self.title or f"{self.issuer or '未署名单位'}{stamp}文件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,11 @@ class IndicatorInfo:
     section: str | None
     quote: str
     context: str = ""  # quote plus section title: what the figure is about
+    place: str | None = None  # None: the document's subject
+    year: int | None = None  # None: the document's year
+    month_start: int | None = None
+    month_end: int | None = None
+    kind: str = "actual"
 
 
 @dataclass(frozen=True, slots=True)

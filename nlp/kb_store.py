@@ -49,7 +49,7 @@ from nlp.pages import PageBudget
 
 logger = logging.getLogger(__name__)
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: figures carry place, year, months and kind
 CHUNK_DOCUMENTS = 200  # documents read per query while building: bounds the build's memory
 META_FILE = "meta.json"
 DOC_IDS_FILE = "documents.npy"
@@ -57,6 +57,7 @@ ENTITY_KINDS = {"doc": "i4", "name": "text", "type": "code"}
 _DOCUMENT_COLUMNS = (
     "id", "number", "title", "issuer", "addressee", "date", "year", "contact", "contact_phone",
     "cc", "classification", "proposal_number", "proposal_title", "proposer", "proposal_session",
+    "subject", "period_year", "period_start", "period_end", "genre", "display_name",
 )
 
 
@@ -307,7 +308,9 @@ def _document(d) -> DocumentInfo:
         contact_phone=d.contact_phone, cc=tuple(d.cc or ()),
         classification=tuple(d.classification or ()), proposal_number=d.proposal_number,
         proposal_title=d.proposal_title, proposer=d.proposer,
-        proposal_session=d.proposal_session,
+        proposal_session=d.proposal_session, subject=d.subject, period_year=d.period_year,
+        period_start=d.period_start, period_end=d.period_end, genre=d.genre or "other",
+        display_name=d.display_name or "",
     )
 
 
@@ -322,7 +325,8 @@ def _indicator_row(i) -> dict[str, object]:
             id=i.id, document_id=i.document_id, name=i.name, value=i.value, unit=i.unit or "",
             period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
             progress=i.progress, qualifier=i.qualifier, section=i.section_sid,
-            quote=i.quote or "",
+            quote=i.quote or "", place=i.place, year=i.year, month_start=i.month_start,
+            month_end=i.month_end, kind=i.kind or "actual",
         )
     )
     del row["context"]

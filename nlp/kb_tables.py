@@ -31,7 +31,8 @@ INDICATOR_KINDS = {
     "id": "i8", "doc": "i4", "name": "code", "value": "f8", "unit": "code", "period": "code",
     "target": "text", "target_value": "f8", "has_target_value": "i1", "gap": "text",
     "progress": "text", "qualifier": "code", "section": "code", "quote": "text",
-    "context": "text",
+    "context": "text", "place": "code", "year": "i4", "month_start": "i1", "month_end": "i1",
+    "kind": "code",
 }
 ITEM_KINDS = {
     "doc": "i4", "kind": "code", "section": "code", "title": "text", "text": "text",
@@ -160,7 +161,9 @@ class IndicatorTable(RecordTable[IndicatorInfo]):
             target_value=float(t["target_value"][row]) if t["has_target_value"][row] else None,
             gap=t["gap"][row], progress=t["progress"][row], qualifier=t["qualifier"][row],
             section=t["section"][row], quote=t["quote"][row] or "",
-            context=t["context"][row] or "",
+            context=t["context"][row] or "", place=t["place"][row],
+            year=int(t["year"][row]) or None, month_start=int(t["month_start"][row]) or None,
+            month_end=int(t["month_end"][row]) or None, kind=t["kind"][row] or "actual",
         )
 
     @classmethod
@@ -184,6 +187,8 @@ def indicator_row(i: IndicatorInfo) -> dict[str, object]:
         "target_value": i.target_value if i.target_value is not None else 0.0,
         "has_target_value": i.target_value is not None, "gap": i.gap, "progress": i.progress,
         "qualifier": i.qualifier, "section": i.section, "quote": i.quote, "context": i.context,
+        "place": i.place, "year": i.year or 0, "month_start": i.month_start or 0,
+        "month_end": i.month_end or 0, "kind": i.kind,
     }
 
 

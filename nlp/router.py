@@ -24,6 +24,7 @@ from nlp.periods import question_scope
 from nlp.query import Candidate, Query, content_words
 from nlp.reply import Reply
 from nlp.retrieval import Hit, TfidfIndex, unit_terms
+from scope.places import Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ class Router:
             snapshot.indicators,
             {d.id: n for n, d in enumerate(snapshot.documents)},
             {d.id: d.year for d in snapshot.documents},
+            {d.id: d.subject for d in snapshot.documents},
+        )
+        # Places the base holds are known by their bare names too ("攀枝花" in a question).
+        self.gazetteer = Gazetteer(
+            [*(d.subject for d in snapshot.documents if d.subject), *self.figures.place_names]
         )
         years = [d.year for d in snapshot.documents if d.year]
         self.latest_year = max(years) if years else None
@@ -65,7 +71,8 @@ class Router:
 
     def query(self, text: str, analysis: Analysis, prediction: IntentPrediction) -> Query:
         """Bundle what the strategies need about one question."""
-        return Query(text, analysis, prediction, question_scope(text, self.latest_year))
+        scope = question_scope(text, self.latest_year, self.gazetteer)
+        return Query(text, analysis, prediction, scope)
 
     def route(self, query: Query) -> Reply:
         """Return the reply for a classified question."""

@@ -1,0 +1,199 @@
+"""Who and when a document is about, how it is named, and the scope of each of its figures.
+
+A county brief says 全县 and 1-3月; its county is in the title and its year maybe only in the
+date line. This module reads the document's subject (place or organisation) and period from
+its title, first lines, issuer and date, then gives every figure a concrete place, year, span
+of months and kind, so a question about one county and year never gets another's figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.records import Indicator, ParsedDocument
+from scope.periods import FULL_YEAR, Period, document_period, find_span, find_year
+from scope.places import (
+    HOME_PREFECTURE,
+    SCOPE_WORDS,
+    Gazetteer,
+    Place,
+    make_place,
+    province_of,
+)
+
+GAZETTEER = Gazetteer()
+_CHUXIONG = {p.name for p in map(make_place, ("楚雄市", "禄丰市", "双柏县", "牟定县", "南华县",
+             "姚安县", "大姚县", "永仁县", "元谋县", "武定县", "楚雄高新区"))}  # fmt: skip
+_NEWS = re.compile(r"本报讯|记者|来源[:：]|发布时间|新华网|日报|通讯员")
+_BRIEF = re.compile(r"简报|通报|快报|动态|进展|推进情况|工作情况|完成情况|运行情况")
+_SUMMARY = re.compile(r"总结|报告|汇报")
+_PLAN = re.compile(r"计划|方案|要点|打算")
+
+
+def identify(doc: ParsedDocument) -> None:
+    """Fill the document's subject, period, genre and display name, then its figures' scope."""
+    body = [s.text for s in doc.sections[:2]]
+    opening = "\n".join(body)[:300]
+    subject = document_subject(doc, opening)
+    # A reply's opening talks about many periods; its own period is its date's year.
+    period = document_period(doc.title, "" if doc.doc_type == "reply" else opening, doc.date)
+    doc.subject = subject.name if subject else None
+    doc.period_year, doc.period_start, doc.period_end = period.year, period.start, period.end
+    doc.genre = genre_of(doc.title, doc.text[:400], doc.doc_type)
+    doc.display_name = display_name(doc.number, doc.title, doc.issuer, doc.date)
+    plan_sections = {i.section for i in doc.items if i.kind == "action" and i.section}
+    for indicator in doc.indicators:
+        _scope_figure(indicator, subject, period, indicator.section in plan_sections)
+
+
+def display_name(number: str | None, title: str, issuer: str | None, date: object) -> str:
+    """Name a document in citations: its 文号, else its title, else issuer and date."""
+    if number:
+        return number
+    if title:
+        return title
+    stamp = f"{date:%Y年%m月%d日}" if date else ""
+    return f"{issuer or '未署名单位'}{stamp}文件"
+
+
+def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
+    """Return the place or organisation the document reports on."""
+    issuer_place = GAZETTEER.first(doc.issuer or "")
+    if doc.doc_type == "reply" and issuer_place:
+        return issuer_place  # a reply speaks for the bureau, whatever the proposal's topic
+    title_place = _leading_place(doc.title)
+    if title_place:
+        return title_place
+    word = _scope_word(doc.title) or _scope_word(opening)
+    if word == "省":
+        return _province(doc) or issuer_place
+    if issuer_place:
+        return issuer_place
+    return GAZETTEER.first(opening[:80]) or (_province(doc) if word else None)
+
+
+def _leading_place(title: str) -> Place | None:
+    """The place a title opens with, or that its issuer part names before 关于."""
+    head = title.split("关于", 1)[0] if "关于" in title[:30] else title
+    found = GAZETTEER.find(head)
+    if found and found[0].start <= 4:
+        return found[0].place
+    return None
+
+
+_LEAD_FILLER = re.compile(
+    r"^(?:\s|其中|同时|此外|另外|从[\u4e00-\u9fff]{1,4}看|分[\u4e00-\u9fff]{1,3}看|截至目前|目前|"
+    r"今年以来|年初以来|\d{4}年(?!度)|\d{1,2}[-至到]\d{1,2}月(?:份)?|[上下]半年|前三季度|"
+    r"第?[一二三四]季度|全年|[，,、□])+"
+)
+
+
+_VERBISH = re.compile(r"[请来去赴到于向对高低增减进引完实开做抓推加强促]")
+
+
+def leading_place(head: str) -> str | None:
+    """The place or scope word a clause opens with ("1-3月，全县…", "楚雄市完成…")."""
+    text = _LEAD_FILLER.sub("", head)
+    for word in SCOPE_WORDS:
+        if text.startswith(word) and word != "园区":
+            return word
+    found = GAZETTEER.find(text[:12])
+    if not found or found[0].start != 0:
+        return None
+    place = found[0].place
+    known = place.name in GAZETTEER.known_names
+    if not known and _VERBISH.search(text[: found[0].end]):
+        return None  # "邀请客商来县考察": a verb phrase that happens to end in 县
+    return place.name
+
+
+def _scope_word(text: str) -> str | None:
+    for word, level in SCOPE_WORDS.items():
+        if word in (text or "")[:60]:
+            return level
+    return None
+
+
+def _province(doc: ParsedDocument) -> Place | None:
+    """The province a 全省 report is about: named outright, or the province its places are in."""
+    for mention in GAZETTEER.find(doc.text[:3000]):
+        province = province_of(mention.place)
+        if province is not None:
+            return province
+    return None
+
+
+def genre_of(title: str, head: str, doc_type: str) -> str:
+    """Return reply | news | brief | summary | plan | other."""
+    if doc_type == "reply":
+        return "reply"
+    if _NEWS.search(head):
+        return "news"
+    if _SUMMARY.search(title) and not _BRIEF.search(title):
+        return "summary"
+    if _BRIEF.search(title):
+        return "brief"
+    if _PLAN.search(title):
+        return "plan"
+    return doc_type
+
+
+def resolve_place(raw: str | None, subject: Place | None) -> str | None:
+    """Turn a figure's own place or scope word (全县, 全州, 全省) into a place name."""
+    if raw is None:
+        return subject.name if subject else None
+    level = SCOPE_WORDS.get(raw)
+    if level is None:
+        return make_place(raw).name
+    if level == "州" and subject is not None and subject.suffix != "州":
+        if subject.name in _CHUXIONG:
+            return HOME_PREFECTURE
+    if level == "省" and subject is not None and not subject.is_province:
+        province = province_of(subject)
+        return province.name if province else "全省"
+    return subject.name if subject else None
+
+
+def _scope_figure(
+    indicator: Indicator, subject: Place | None, period: Period, planned: bool
+) -> None:
+    indicator.place = resolve_place(indicator.place, subject)
+    own = indicator.period or ""
+    span = find_span(own)
+    year = find_year(own, period.year)
+    if year is None:
+        year = period.year
+    if span is None:
+        if re.fullmatch(r"\d{4}年", own.strip()) and period.year and year and year < period.year:
+            span = FULL_YEAR  # "2021年，全州…" in a 2022 reply: last year's whole year
+        elif not own or year == period.year:
+            span = period.span
+    indicator.year = year
+    indicator.month_start, indicator.month_end = span or (None, None)
+    indicator.kind = "plan" if planned else figure_kind(indicator)
+
+
+_RANK = re.compile(r"排名|排位|位次|第\d+位|居.{0,6}第")
+_GAP = re.compile(r"时序|高于目标|低于目标|超目标|欠目标")
+_PROGRESS = re.compile(r"完成.{0,8}(?:目标|任务|进度)|目标.{0,4}进度|完成率")
+_GROWTH = re.compile(r"(?:增长|增速|增幅|下降|增长率|减少)$")
+_SHARE = re.compile(r"占比|比重|占.{0,10}的?$")
+_TARGET = re.compile(r"目标|任务")
+
+
+def figure_kind(indicator: Indicator) -> str:
+    """Return actual | target | progress | growth | share | gap | rank."""
+    name, unit = indicator.name, indicator.unit
+    if unit == "位" or _RANK.search(name):
+        return "rank"
+    if _GAP.search(name):
+        return "gap"
+    if unit == "%" and _PROGRESS.search(name):
+        return "progress"
+    if unit in ("%", "个百分点") and _GROWTH.search(name):
+        return "growth"
+    if unit == "%" and _SHARE.search(name):
+        return "share"
+    if _TARGET.search(name):
+        return "target"
+    return "actual"

@@ -1,0 +1,218 @@
+"""Places and organisations a figure can be about, and when two names mean the same one.
+
+A place is named many ways: 楚雄彝族自治州 / 楚雄州 / 楚雄 / 全州 / 我州. Names are folded to one
+canonical name (楚雄州) with a base (楚雄) and the administrative suffix that tells a
+prefecture from a county of the same base (楚雄州 vs 楚雄市). Names the static list does not
+know (攀枝花市, 宜宾市, 钒钛高新区) are recognised by their suffix, and a gazetteer can learn
+more names (the places the knowledge base holds) so a bare 攀枝花 in a question is found too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+HOME_PREFECTURE = "楚雄州"
+HOME_PROVINCE = "云南省"
+
+# The bureau's own prefecture and its counties, then Yunnan's prefectures: bare forms in text
+# ("南华一季度", "昆明、曲靖、红河、楚雄") are resolved through this list.
+_KNOWN = (
+    "楚雄州", "楚雄市", "禄丰市", "双柏县", "牟定县", "南华县", "姚安县", "大姚县", "永仁县",
+    "元谋县", "武定县",
+    "昆明市", "曲靖市", "玉溪市", "保山市", "昭通市", "丽江市", "普洱市", "临沧市", "红河州",
+    "文山州", "西双版纳州", "大理州", "德宏州", "怒江州", "迪庆州",
+    "云南省", "四川省", "贵州省", "广东省", "浙江省", "江苏省", "山东省", "福建省", "湖南省",
+    "湖北省", "河南省", "河北省", "江西省", "安徽省", "陕西省", "山西省", "甘肃省", "青海省",
+    "海南省", "辽宁省", "吉林省", "黑龙江省", "台湾省",
+    "北京市", "上海市", "天津市", "重庆市", "广西", "西藏", "新疆", "宁夏", "内蒙古",
+)  # fmt: skip
+# A bare base that two known places share goes to the first listed (楚雄 -> 楚雄州).
+_ALIASES = {"禄丰县": "禄丰市", "楚雄高新技术产业开发区": "楚雄高新区"}
+_ZONE_SUFFIX = (
+    "高新技术产业开发区", "经济技术开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
+    "园区", "新区", "自贸区", "保税区",
+)  # fmt: skip
+_ADMIN_SUFFIX = ("自治州", "自治县", "省", "市", "州", "县", "区")
+_ETHNIC = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+自治([州县])$")
+# Words that end like a place but are not one, or that start a non-place phrase.
+_NOT_PLACE = re.compile(
+    r"^(?:全|我|本|各|该|外|内|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
+    r"同|所|市场|上|下|半年|季度|年|月|新)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的与及对在向从为是有全我本各该占]"
+)
+_NOT_BEFORE = re.compile(r"^(?:外|内|级|域|场|民|委|直|属|情)")
+_SUFFIX_AT = re.compile("|".join((*_ZONE_SUFFIX, "自治州", "自治县", "省", "市", "州", "县", "区")))
+# What may stand right before a place name: punctuation, digits, or a short function word.
+_BOUNDARY = re.compile(r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了年月]")
+MAX_STEM = 6
+
+SCOPE_WORDS = {
+    "全州": "州", "我州": "州", "本州": "州", "全市": "市", "我市": "市", "本市": "市",
+    "全县": "县", "我县": "县", "本县": "县", "全区": "区", "我区": "区", "本区": "区",
+    "园区": "区", "全省": "省", "我省": "省", "本省": "省",
+}  # fmt: skip
+SCOPE_RE = re.compile("|".join(SCOPE_WORDS))
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place or zone: canonical name, base without suffix, and that suffix."""
+
+    name: str
+    base: str
+    suffix: str
+
+    @property
+    def is_zone(self) -> bool:
+        """True for development zones and parks (楚雄高新区), named by their whole name."""
+        return self.suffix in _ZONE_SUFFIX
+
+    @property
+    def is_province(self) -> bool:
+        """True for a province-level name."""
+        return self.suffix == "省" or self.name in _PROVINCE_LEVEL
+
+
+_PROVINCE_LEVEL = frozenset({"北京市", "上海市", "天津市", "重庆市", "广西", "西藏", "新疆", "宁夏", "内蒙古"})
+
+
+def make_place(name: str) -> Place:
+    """Fold one written name to its Place (楚雄彝族自治州 -> 楚雄州)."""
+    name = _ALIASES.get(name, name)
+    ethnic = _ETHNIC.match(name)
+    if ethnic:
+        name = ethnic.group(1) + ethnic.group(2)
+    for suffix in _ZONE_SUFFIX:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return Place(name, name, suffix)
+    for suffix in _ADMIN_SUFFIX:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return Place(name, name[: -len(suffix)], suffix)
+    return Place(name, name, "")
+
+
+def same_place(a: Place, b: Place) -> bool:
+    """True when two names can mean the same place (a bare base matches any suffix)."""
+    if a.is_zone or b.is_zone:
+        if not (a.is_zone and b.is_zone):
+            return False
+        short, long = sorted((a.name, b.name), key=len)
+        # 楚雄高新区 / 高新区 / 楚雄高新技术产业开发区: the same zone written short or long.
+        stem = short.removesuffix(_zone(short))
+        return long.endswith(short) or long.endswith(stem + _zone(long))
+    if a.base != b.base:
+        return False
+    return not a.suffix or not b.suffix or a.suffix == b.suffix
+
+
+def _zone(name: str) -> str:
+    return next((s for s in _ZONE_SUFFIX if name.endswith(s)), "")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text, and where."""
+
+    place: Place
+    start: int
+    end: int
+
+
+@dataclass
+class Gazetteer:
+    """Known names (static list plus names learned from the base) and suffix recognition."""
+
+    extra: Iterable[str] = ()
+    _aliases: dict[str, Place] = field(init=False, default_factory=dict)
+    _pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known_names = frozenset(make_place(n).name for n in (*_KNOWN, *_ALIASES.values()))
+        for name in (*_KNOWN, *_ALIASES, *self.extra):
+            self.learn(name)
+        self._compile()
+
+    def learn(self, name: str) -> None:
+        """Know `name` and its bare base (the first place to claim a base keeps it)."""
+        place = make_place(name)
+        if len(place.name) < 2:
+            return
+        self._aliases.setdefault(name, place)
+        self._aliases.setdefault(place.name, place)
+        if not place.is_zone and len(place.base) >= 2:
+            self._aliases.setdefault(place.base, place)
+
+    def _compile(self) -> None:
+        names = sorted(self._aliases, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(n) for n in names))
+
+    def places(self) -> list[Place]:
+        """Return every distinct place known."""
+        return list(dict.fromkeys(self._aliases.values()))
+
+    def find(self, text: str) -> list[Mention]:
+        """Return the places named in `text`, left to right, without overlaps."""
+        found = [self._aliases_at(match) for match in self._pattern.finditer(text)]
+        found = [m for m in found if m is not None and not _qualifier_follows(text, m)]
+        found += _by_suffix(text)
+        return _without_overlaps(found)
+
+    def _aliases_at(self, match: re.Match[str]) -> Mention | None:
+        return Mention(self._aliases[match.group()], match.start(), match.end())
+
+    def first(self, text: str) -> Place | None:
+        """Return the first place named in `text`."""
+        found = self.find(text)
+        return found[0].place if found else None
+
+
+def _by_suffix(text: str) -> list[Mention]:
+    """Unknown names recognised by their suffix: the longest stem that starts at a boundary."""
+    out: list[Mention] = []
+    for match in _SUFFIX_AT.finditer(text):
+        end = match.end()
+        if _NOT_BEFORE.match(text[end : end + 1]):
+            continue  # 市外 / 县级 / 区域: a scope word, not a name
+        shortest = 1 if match.group() == "区" else 2  # 东区、西区
+        longest = MAX_STEM + 4 if match.group().startswith("自治") else MAX_STEM
+        for size in range(min(longest, match.start()), shortest - 1, -1):
+            stem = text[match.start() - size : match.start()]
+            if size == 1 and stem in "县市州省乡镇全我本各该城园":
+                break
+            before = match.start() - size - 1
+            if _NOT_PLACE.search(stem) or (before >= 0 and not _BOUNDARY.match(text[before])):
+                continue
+            if match.group() in ("区", "市", "县", "州", "省") and stem[-1] in "城山镇乡村街":
+                break
+            out.append(Mention(make_place(stem + match.group()), before + 1, end))
+            break
+    return out
+
+
+def _qualifier_follows(text: str, mention: Mention) -> bool:
+    """A bare base right before 外/内/级 is part of a scope word ("楚雄州外" keeps 楚雄州)."""
+    bare = not mention.place.suffix or text[mention.start : mention.end] == mention.place.base
+    return bare and bool(_NOT_BEFORE.match(text[mention.end : mention.end + 1]))
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for mention in mentions:
+        if out and mention.start < out[-1].end:
+            continue
+        out.append(mention)
+    return out
+
+
+def province_of(place: Place | None) -> Place | None:
+    """Return the province of a place the static list knows (Yunnan's), else None."""
+    if place is None:
+        return None
+    if place.is_province:
+        return place
+    yunnan = _KNOWN[: _KNOWN.index("云南省")]
+    if place.name in yunnan or any(place.name.endswith(n) for n in ("楚雄高新区",)):
+        return make_place(HOME_PROVINCE)
+    return None
