@@ -102,7 +102,7 @@ def leading_place(head: str) -> str | None:
         return None
     place = found[0].place
     known = place.name in GAZETTEER.known_names
-    if not known and _VERBISH.search(text[: found[0].end]):
+    if not known and not place.is_zone and _VERBISH.search(text[: found[0].end]):
         return None  # "邀请客商来县考察": a verb phrase that happens to end in 县
     return place.name
 

@@ -23,7 +23,7 @@ from knowledge.figures import (
     sentences,
     target_in,
 )
-from knowledge.identity import leading_place
+from knowledge.identity import GAZETTEER, leading_place
 from knowledge.lists import list_figures
 from knowledge.naming import (
     COMPARE_RE,
@@ -50,6 +50,7 @@ from knowledge.naming import (
 )
 from knowledge.records import Indicator, Section
 from knowledge.tables import is_table_row, table_indicators
+from scope.places import SCOPE_WORDS
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _indicator(
     else:
         name = _own_name(core, pre, post, figure, state)
         kind = ""
-    name = clean_name(name)
+    name = _without_place(clean_name(name), state.place)
     if len(name) < 2:
         return None
     indicator = Indicator(
@@ -148,12 +149,25 @@ def _indicator(
     return indicator
 
 
+def _without_place(name: str, place: str | None) -> str:
+    """"楚雄市州外到位资金" is 州外到位资金 about 楚雄市: the place is kept apart from the name."""
+    if not place or place in SCOPE_WORDS:
+        return name
+    mention = GAZETTEER.find(name[:12])
+    if mention and mention[0].start == 0 and mention[0].place.name == place:
+        rest = clean_name(strip_clause(name[mention[0].end :]))
+        return rest if len(rest) >= 2 else name
+    return name
+
+
 def _inherited_name(core: str, kind: str, state: _State) -> str:
     core = re.sub(r"(高于|低于|超过|超出)(?:全年|年度)?目标(?:任务)?", r"\1目标", core)
     core = re.sub(r"[（(][^）)]*[）)]", "", core)
     base = _compared(core, state)
     if kind == "compare" and base is not None:
         return base.name + core
+    # "完成全年目标任务45亿元的": the target's amount is a figure of its own, not the name.
+    core = re.sub(r"\d+(?:\.\d+)?(?:亿元|万元|万美元|个|项|%)", "", core)
     return (state.topic or (state.main.name if state.main else "")) + core
 
 

@@ -16,7 +16,7 @@ from nlp.kb import DocumentInfo, IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period
-from scope.places import HOME_PREFECTURE
+from scope.places import HOME_PREFECTURE, make_place, same_place
 
 if TYPE_CHECKING:
     from nlp.router import Router
@@ -31,7 +31,9 @@ MAX_OTHERS = 3  # other places/periods named under an answer
 
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
-    ranking = router.figures.ranked(query.text, query.analysis.canonical, query.scope)
+    # Places choose among a label's rows; they are not part of the label asked for.
+    topic = _without_places(router, query.text)
+    ranking = router.figures.ranked(topic, query.analysis.canonical, query.scope)
     if ranking.best < FIGURE_FLOOR:
         return None
     figures = [f for f in ranking.figures if f.base >= FIGURE_FLOOR]
@@ -48,6 +50,12 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     return Candidate(reply, min(1.0, best.base))
 
 
+def _without_places(router: Router, text: str) -> str:
+    for mention in reversed(router.gazetteer.find(text)):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
+
+
 def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:
     """Return the place and period a figure is about (its own, else its document's)."""
     place = ind.place or (doc.subject if doc else None) or HOME_PREFECTURE
@@ -57,17 +65,28 @@ def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Per
 
 def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
     """Among near-equal matches: the bureau's own place when none is asked, then the latest."""
+    asked = query.scope.places
+    if len(asked) > 1:
+        # "攀枝花仁和区": the place named last is the most specific one asked.
+        specific = [f for f in figures if same_place(make_place(_place(router, f)), asked[-1])]
+        figures = specific or figures
     floor = figures[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
 
-    def preference(figure: Figure) -> tuple[bool, int]:
+    def preference(figure: Figure) -> tuple[bool, bool, int]:
         doc = router.snapshot.document(figure.indicator.document_id)
         place, period = figure_scope(figure.indicator, doc)
-        home = not query.scope.places and place == HOME_PREFECTURE
-        return home, (period.year or 0) * 100 + (period.end or 0)
+        achieved = figure.indicator.kind != "plan" or figure.asked == "target"
+        home = not asked and place == HOME_PREFECTURE
+        return achieved, home, (period.year or 0) * 100 + (period.end or 0)
 
     # Sorted by score already; max() keeps the first of equal keys, so ties go to the best.
     return max(top, key=preference)
+
+
+def _place(router: Router, figure: Figure) -> str:
+    ind = figure.indicator
+    return figure_scope(ind, router.snapshot.document(ind.document_id))[0]
 
 
 def _held(router: Router, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:

@@ -15,11 +15,12 @@ import numpy as np
 from nlp.kb import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
-from scope.periods import Period
+from scope.periods import PERIOD_WORDS, Period
 from scope.places import HOME_PREFECTURE, Place, make_place, same_place
 
 ASPECT_BONUS = 0.25
-ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
+ASPECT_WINDOW = 0.12
+SCOPE_WINDOW = 0.2  # how much worse a name may match when the best one is not held in scope  # names scoring within this of the best compete on the asked aspect
 # Scope words that make two otherwise equal names different figures.
 QUALIFIERS = (
     "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
@@ -80,7 +81,7 @@ def first_number(text: str | None) -> float | None:
 
 
 def _name_aspect(name: str) -> str:
-    if "进度" in name and "时序" not in name:
+    if ("进度" in name or re.search(r"(?:完成|占).*(?:目标|任务)", name)) and "时序" not in name:
         return "progress"
     if re.search(r"高于|超过|提前|时序", name):
         return "gap"
@@ -105,7 +106,8 @@ class Figure:
 
 def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     """Return the bigrams of the question's content words plus its canonical terms."""
-    return _bigrams(_STOP.sub(" ", question), *canonical)
+    # Periods choose among a label's rows; they are not part of the label asked for.
+    return _bigrams(_STOP.sub(" ", PERIOD_WORDS.sub(" ", question)), *canonical)
 
 
 @dataclass
@@ -195,6 +197,8 @@ class FigureIndex:
         self._row_year = np.where(own_year > 0, own_year, doc_year[doc_of_row])
         self._row_start = np.asarray(table["month_start"], dtype=np.int64)
         self._row_end = np.asarray(table["month_end"], dtype=np.int64)
+        plan = table["kind"].code("plan")
+        self._row_plan = (np.asarray(table["kind"].codes) == plan).astype(np.int64)
         names = [n or UNKNOWN_PLACE for n in table["place"].vocabulary]
         doc_subject = [subject.get(int(d)) or UNKNOWN_PLACE for d in docs]
         self.place_names: list[str] = list(dict.fromkeys([*names, *doc_subject]))
@@ -269,16 +273,26 @@ class FigureIndex:
         # indicator that happens to have a progress figure).
         best = max(base for _g, base in scored)
         close = [(g, base) for g, base in scored if base >= best - ASPECT_WINDOW]
-        ranked = [
-            _with_aspect_fit(figure, aspect)
-            for group, base in close
-            for row in self._members(group, scope)
-            for figure in figures_of(self.indicators.record(int(row)), base)
-        ]
+        ranked = self._figures(close, scope, aspect)
+        if not ranked and scope is not None:
+            # The best-named label is not held for this place or period; a near name may be
+            # ("州外到位资金" when "…完成全年目标" matched the question's words a little better).
+            wider = [(g, base) for g, base in scored if base >= best - SCOPE_WINDOW]
+            ranked = self._figures(wider, scope, aspect)
         ranked.sort(key=lambda f: -f.score)
         top = max(close, key=lambda pair: pair[1])[0]
         held = [int(r) for r in top.members]
         return Ranking(ranked, held, best)
+
+    def _figures(
+        self, groups: list[tuple[_Group, float]], scope: Scope | None, aspect: str
+    ) -> list[Figure]:
+        return [
+            _with_aspect_fit(figure, aspect)
+            for group, base in groups
+            for row in self._members(group, scope)
+            for figure in figures_of(self.indicators.record(int(row)), base)
+        ]
 
     def _members(self, group: _Group, scope: Scope | None) -> np.ndarray:
         """The group's rows in the asked scope, latest period first (a few of them)."""
@@ -295,8 +309,9 @@ class FigureIndex:
                 codes = [n for n, p in enumerate(self._places) if _asked(p, scope.places)]
                 keep &= np.isin(self._row_place[rows], codes)
             rows = rows[keep]
-        # Latest year, then the longest span of that year; the document order breaks ties.
-        recency = self._row_year[rows] * 100 + self._row_end[rows]
+        # Achieved before planned, then the latest year and the longest span of that year;
+        # the document order breaks ties.
+        recency = self._row_year[rows] * 100 + self._row_end[rows] - 10_000 * self._row_plan[rows]
         rows = rows[np.argsort(-recency, kind="stable")]
         return rows[: MEMBERS_PER_GROUP * 4]
 

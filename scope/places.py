@@ -155,7 +155,13 @@ class Gazetteer:
         """Return the places named in `text`, left to right, without overlaps."""
         found = [self._aliases_at(match) for match in self._pattern.finditer(text)]
         found = [m for m in found if m is not None and not _qualifier_follows(text, m)]
-        found += _by_suffix(text)
+        starts = {m.start: m for m in found}
+        for mention in _by_suffix(text):
+            known = starts.get(mention.start)
+            if known is not None and known.end < mention.end - 1:
+                # "攀枝花仁和区": a known city, then a district of it.
+                mention = Mention(make_place(text[known.end : mention.end]), known.end, mention.end)
+            found.append(mention)
         return _without_overlaps(found)
 
     def _aliases_at(self, match: re.Match[str]) -> Mention | None:

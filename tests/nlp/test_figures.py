@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from nlp.figures import FigureIndex, asked_aspect, number_with_unit
 from nlp.kb import IndicatorInfo
-from nlp.periods import held_period, question_scope
+from nlp.periods import question_scope
+from scope.places import Gazetteer
+
+GAZETTEER = Gazetteer()
 
 
 def _indicator(i: int, name: str, value: float, **kw) -> IndicatorInfo:
@@ -69,15 +72,15 @@ def test_number_with_unit() -> None:
 
 
 def test_question_scope_reads_period_year_and_place() -> None:
-    scope = question_scope("2023年下半年楚雄市到位资金", latest_year=2021)
-    assert (scope.period, scope.year, scope.places) == ("H2", 2023, ("楚雄市",))
-    assert question_scope("今年上半年", latest_year=2021).year == 2021
-    assert held_period("1-6月") == "H1"
-    assert held_period(None) is None
+    scope = question_scope("2023年下半年楚雄市到位资金", 2021, GAZETTEER)
+    assert (scope.span, scope.year, [p.name for p in scope.places]) == ((7, 12), 2023, ["楚雄市"])
+    assert question_scope("今年上半年", 2021, GAZETTEER).year == 2021
+    assert question_scope("南华一季度项目落地率", 2021, GAZETTEER).span == (1, 3)
+    assert [p.name for p in question_scope("全州落地率", 2021, GAZETTEER).places] == ["楚雄州"]
 
 
 def test_a_growth_baseline_is_not_a_question_about_last_year() -> None:
     baselines = ("到位资金比去年同期增长了百分之几", "与去年相比增长多少", "较上年同期增长多少")
     for question in baselines:
-        assert question_scope(question, latest_year=2021).year is None, question
-    assert question_scope("去年到位资金增长多少", latest_year=2021).year == 2020
+        assert question_scope(question, 2021, GAZETTEER).year is None, question
+    assert question_scope("去年到位资金增长多少", 2021, GAZETTEER).year == 2020
