@@ -234,6 +234,28 @@ def _cn_int(token: str) -> int:
     return CN_DIGITS.get(token, 0)
 
 
+_PUBLISHED = re.compile(r"(?:发布|发表|更新)(?:时间|日期)|^\s*\d{1,2}\.\d{1,2}\.\d{4}")
+_DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+
+
+def published_date(lines: list[str]) -> dt.date | None:
+    """The date a web page was published ("发布时间：2022-07-18", "25.05.2016 10:07")."""
+    for line in lines:
+        if not _PUBLISHED.search(line):
+            continue
+        day_first = _DAY_FIRST.search(line)
+        if day_first:
+            day, month, year = (int(g) for g in day_first.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+        found = parse_date(line)
+        if found:
+            return found
+    return None
+
+
 def find_date(footer: list[str], header: list[str]) -> dt.date | None:
     """Return the signature date, else the 印发 date, else a date in the header."""
     printed = None

@@ -39,7 +39,8 @@ def _metadata(layout: meta.Layout) -> ParsedDocument:
         issuer=meta.find_issuer(layout.header, layout.footer, number, title),
         title=title,
         addressee=addressee,
-        date=meta.find_date(layout.footer, layout.header),
+        date=meta.find_date(layout.footer, layout.header)
+        or meta.published_date([*layout.header, *layout.body[:4]]),
         contact=contact,
         contact_phone=phone,
         cc=meta.find_cc(layout.footer),

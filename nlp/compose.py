@@ -7,6 +7,7 @@ import re
 from nlp.figures import Figure
 from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
 from nlp.reply import Citation, Fact, Reply
+from scope.periods import Period
 
 MAX_POINTS = 4
 MAX_POINT_CHARS = 200
@@ -19,8 +20,21 @@ def fmt_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
 
 
+UNKNOWN_PLACE = ""  # a document whose subject could not be read
+
+
+def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:
+    """Return the place and period a figure is about (its own, else its document's)."""
+    place = ind.place or (doc.subject if doc else None) or UNKNOWN_PLACE
+    year = ind.year or (doc.year if doc else None)
+    return place, Period(year, ind.month_start, ind.month_end)
+
+
 def period_label(indicator: IndicatorInfo, document: DocumentInfo | None) -> str:
     """Name the period a figure is for, always with its year when known."""
+    _place, scoped = figure_scope(indicator, document)
+    if scoped.span:
+        return scoped.label() + ("（上半年）" if scoped.span == (1, 6) else "")
     year = f"{document.year}年" if document and document.year else ""
     period = indicator.period or ""
     if re.fullmatch(r"1-6月|1至6月", period):
@@ -72,7 +86,8 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     label = ind.name
     if figure.source != "value":
         label += _ASPECT_WORDS.get(figure.source, "")
-    head = f"{label}：{value}（{period}）"
+    place = figure_scope(ind, doc)[0]
+    head = f"{label}：{value}（{place}，{period}）" if place else f"{label}：{value}（{period}）"
     context = []
     if figure.source != "value":
         context.append(f"{ind.name}{fmt_number(ind.value)}{ind.unit}")

@@ -11,12 +11,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from nlp import compose
+from nlp.compose import figure_scope
 from nlp.figures import Figure, Ranking
-from nlp.kb import DocumentInfo, IndicatorInfo
+from nlp.kb import IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period
-from scope.places import HOME_PREFECTURE, make_place, same_place
+from scope.places import HOME_PREFECTURE, Place, make_place, same_place
 
 if TYPE_CHECKING:
     from nlp.router import Router
@@ -27,6 +28,7 @@ FIGURE_FLOOR = 0.3  # name match of the best figure's indicator
 NEAR_EQUAL_FIGURES = 0.05  # same name in several documents: within this, the latest wins
 MAX_HELD = 6  # places/periods named in a decline
 MAX_OTHERS = 3  # other places/periods named under an answer
+UNKNOWN_LABEL = "未注明地区"
 
 
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
@@ -56,19 +58,12 @@ def _without_places(router: Router, text: str) -> str:
     return text
 
 
-def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:
-    """Return the place and period a figure is about (its own, else its document's)."""
-    place = ind.place or (doc.subject if doc else None) or HOME_PREFECTURE
-    year = ind.year or (doc.year if doc else None)
-    return place, Period(year, ind.month_start, ind.month_end)
-
-
 def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
     """Among near-equal matches: the bureau's own place when none is asked, then the latest."""
     asked = query.scope.places
     if len(asked) > 1:
         # "攀枝花仁和区": the place named last is the most specific one asked.
-        specific = [f for f in figures if same_place(make_place(_place(router, f)), asked[-1])]
+        specific = [f for f in figures if _is_place(_place(router, f), asked[-1])]
         figures = specific or figures
     floor = figures[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
@@ -82,6 +77,10 @@ def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
 
     # Sorted by score already; max() keeps the first of equal keys, so ties go to the best.
     return max(top, key=preference)
+
+
+def _is_place(name: str, asked: Place) -> bool:
+    return bool(name) and same_place(make_place(name), asked)
 
 
 def _place(router: Router, figure: Figure) -> str:
@@ -106,11 +105,13 @@ def _not_held(router: Router, query: Query, ranking: Ranking) -> Reply:
     held = _held(router, ranking.held)
     name = held[0][2].name if held else "该指标"
     asked = " ".join(x for x in (query.scope.place_names, _asked_period(query)) if x)
-    listing = "、".join(f"{place} {period.label()}" for place, period, _ in held[:MAX_HELD])
+    listing = "、".join(
+        f"{place or UNKNOWN_LABEL} {period.label()}" for place, period, _ in held[:MAX_HELD]
+    )
     text = f"已收录的文件中没有{asked or '所问范围'}的“{name}”数据。"
     if listing:
         text += f"库中有：{listing}。"
-    suggestions = [f"{place}{period.label()}{name}是多少" for place, period, _ in held[:2]]
+    suggestions = [f"{place}{period.label()}{name}是多少" for place, period, _ in held[:2] if place]
     logger.info("declined %r: scope %s not held", query.text, asked)
     return compose.decline_reply("indicator", query.prediction.confidence, text, suggestions)
 
@@ -130,7 +131,8 @@ def _others(router: Router, query: Query, ranking: Ranking, best: Figure) -> lis
     for place, period, ind in _held(router, ranking.held):
         if (place, period.label()) == (chosen[0], chosen[1].label()) or ind.name != best.indicator.name:
             continue
-        out.append(f"{place} {period.label()} {compose.fmt_number(ind.value)}{ind.unit}")
+        value = f"{compose.fmt_number(ind.value)}{ind.unit}"
+        out.append(f"{place or UNKNOWN_LABEL} {period.label()} {value}")
         if len(out) == MAX_OTHERS:
             break
     return out

@@ -16,7 +16,7 @@ from nlp.kb import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
 from scope.periods import PERIOD_WORDS, Period
-from scope.places import HOME_PREFECTURE, Place, make_place, same_place
+from scope.places import Place, make_place, same_place
 
 ASPECT_BONUS = 0.25
 ASPECT_WINDOW = 0.12
@@ -126,7 +126,7 @@ class _Group:
 
 
 MEMBERS_PER_GROUP = 3  # rows expanded per matching label after the scope filter
-UNKNOWN_PLACE = HOME_PREFECTURE  # documents stored before figures had a place: the bureau's own
+UNKNOWN_PLACE = ""  # a document whose subject could not be read: matches no asked place
 
 
 class FigureIndex:
@@ -209,7 +209,7 @@ class FigureIndex:
         self._row_place = np.where(
             own >= 0, name_code[np.maximum(own, 0)], subject_code[doc_of_row]
         ) if len(own) else own
-        self._places = [make_place(n) for n in self.place_names]
+        self._places = [make_place(n) if n else None for n in self.place_names]
 
     def row_scope(self, row: int) -> tuple[str, Period]:
         """Return the place and period one row is about."""
@@ -306,7 +306,7 @@ class FigureIndex:
                     self._row_end[rows] == scope.span[1]
                 )
             if scope.places:
-                codes = [n for n, p in enumerate(self._places) if _asked(p, scope.places)]
+                codes = [n for n, p in enumerate(self._places) if p and _asked(p, scope.places)]
                 keep &= np.isin(self._row_place[rows], codes)
             rows = rows[keep]
         # Achieved before planned, then the latest year and the longest span of that year;

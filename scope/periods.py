@@ -15,7 +15,7 @@ FULL_YEAR = (1, 12)
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "十": 10, "十一": 11, "十二": 12}  # fmt: skip
 _MONTH = r"(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | None], ...] = (
+_SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | str | None], ...] = (
     (re.compile(rf"{_MONTH}\s*[-—–~～至到]\s*{_MONTH}\s*月"), None),
     (re.compile(r"前三季度|前3季度"), (1, 9)),
     (re.compile(r"第?[一1]季度"), (1, 3)),
@@ -27,6 +27,9 @@ _SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | None], ...] = (
     (re.compile(r"全年(?!目标|任务|计划|预计)|全年度|一整年|年度(?!目标|任务|计划)"), FULL_YEAR),
     (re.compile(rf"(?:截至|截止|到)\s*{_MONTH}\s*月(?:底|末|份)?"), None),
     (re.compile(rf"(?<![\d\-—至到]){_MONTH}\s*月(?:底|末)(?!\d)"), None),
+    (re.compile(rf"前\s*{_MONTH}\s*个\s*月"), None),
+    # A single month ("一月份", "3月"), last: a range or 截至 reading of the same text wins.
+    (re.compile(rf"(?<![\d\-—至到~～]){_MONTH}\s*月(?:份)?(?![\d日底末])"), "single"),
 )
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)\s*年(?!度?目标)")
@@ -74,7 +77,9 @@ def find_span(text: str) -> tuple[int, int] | None:
         match = pattern.search(text or "")
         if match is None:
             continue
-        if fixed is not None:
+        if fixed == "single":
+            span = (_month(match.group(1)), _month(match.group(1)))
+        elif isinstance(fixed, tuple):
             span = fixed
         elif len(match.groups()) == 2:
             span = (_month(match.group(1)), _month(match.group(2)))

@@ -38,13 +38,26 @@ _ADMIN_SUFFIX = ("自治州", "自治县", "省", "市", "州", "县", "区")
 _ETHNIC = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+自治([州县])$")
 # Words that end like a place but are not one, or that start a non-place phrase.
 _NOT_PLACE = re.compile(
-    r"^(?:全|我|本|各|该|外|内|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
-    r"同|所|市场|上|下|半年|季度|年|月|新)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的与及对在向从为是有全我本各该占]"
+    r"^(?:全|我|本|各|该|外|内|和|与|及|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
+    r"同|所|市场|上|下|半年|季度|年|月)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的与及对在向从为是有全我本各该占]"
 )
-_NOT_BEFORE = re.compile(r"^(?:外|内|级|域|场|民|委|直|属|情)")
+_NOT_BEFORE = re.compile(r"^(?:外|内|级|域|场|民|委|直|属|情|政|长|里|领|财|人大|代表|党|重点|招商|投资)")
+# Characters that do not occur in place names but do in the phrases a suffix may end
+# ("完成省", "到位资金州", "包括铜仁高新区", "见四川其它地市").
+_NOT_NAME = re.compile(
+    r"完成|实现|引进|资金|到位|同比|增长|合计|累计|目标|任务|情况|以上|以下|包括|其它|其他|会议|期间|"
+    r"召开|举办|签约|新建|续建|开工|落地|推进|全面|全部|部分|各级|有关|相关|据悉|获悉|记者|日报|网讯|"
+    r"[了的见等]"
+)
 _SUFFIX_AT = re.compile("|".join((*_ZONE_SUFFIX, "自治州", "自治县", "省", "市", "州", "县", "区")))
 # What may stand right before a place name: punctuation, digits, or a short function word.
-_BOUNDARY = re.compile(r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了年月]")
+_BOUNDARY = re.compile(
+    r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了年月会括省州市县]"
+)
+# Characters a name never holds inside: a stem containing one started too early.
+_INSIDE_STOP = re.compile(
+    r"[\s\d，,。；;：:、（()）“”\"'《》\-—会省市县的了在向从赴对于看为是年月]"
+)
 MAX_STEM = 6
 
 SCOPE_WORDS = {
@@ -158,7 +171,7 @@ class Gazetteer:
         starts = {m.start: m for m in found}
         for mention in _by_suffix(text):
             known = starts.get(mention.start)
-            if known is not None and known.end < mention.end - 1:
+            if known is not None and known.end < mention.end - 1 and "自治" not in text[mention.start : mention.end]:
                 # "攀枝花仁和区": a known city, then a district of it.
                 mention = Mention(make_place(text[known.end : mention.end]), known.end, mention.end)
             found.append(mention)
@@ -187,9 +200,11 @@ def _by_suffix(text: str) -> list[Mention]:
             if size == 1 and stem in "县市州省乡镇全我本各该城园":
                 break
             before = match.start() - size - 1
-            if _NOT_PLACE.search(stem) or (before >= 0 and not _BOUNDARY.match(text[before])):
+            if _NOT_PLACE.search(stem) or _NOT_NAME.search(stem) or _INSIDE_STOP.search(stem):
                 continue
-            if match.group() in ("区", "市", "县", "州", "省") and stem[-1] in "城山镇乡村街":
+            if before >= 0 and not _BOUNDARY.match(text[before]):
+                continue
+            if match.group() == "区" and stem[-1] in "城山镇乡村街景社园":
                 break
             out.append(Mention(make_place(stem + match.group()), before + 1, end))
             break
