@@ -7,7 +7,7 @@ import re
 from nlp.figures import Figure
 from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
 from nlp.reply import Citation, Fact, Reply
-from scope.periods import Period
+from scope.periods import Period, find_span
 
 MAX_POINTS = 4
 MAX_POINT_CHARS = 200
@@ -27,7 +27,8 @@ def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Per
     """Return the place and period a figure is about (its own, else its document's)."""
     place = ind.place or (doc.subject if doc else None) or UNKNOWN_PLACE
     year = ind.year or (doc.year if doc else None)
-    return place, Period(year, ind.month_start, ind.month_end)
+    span = (ind.month_start, ind.month_end) if ind.month_start else find_span(ind.period or "")
+    return place, Period(year, *(span or (None, None)))
 
 
 def period_label(indicator: IndicatorInfo, document: DocumentInfo | None) -> str:
