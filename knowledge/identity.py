@@ -69,12 +69,20 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
         return _province(doc) or issuer_place
     if issuer_place:
         return issuer_place
-    return GAZETTEER.first(opening[:80]) or (_province(doc) if word else None)
+    return _first_admin_place(opening[:200]) or (_province(doc) if word else None)
+
+
+def _first_admin_place(text: str) -> Place | None:
+    """The first county, city, prefecture or province named (a zone only when nothing else is)."""
+    found = [m.place for m in GAZETTEER.find(text)]
+    admin = [p for p in found if not p.is_zone]
+    return (admin or found or [None])[0]
 
 
 def _leading_place(title: str) -> Place | None:
-    """The place a title opens with, or that its issuer part names before 关于."""
+    """The place a title opens with (after its period), or its issuer part names before 关于."""
     head = title.split("关于", 1)[0] if "关于" in title[:30] else title
+    head = _LEAD_FILLER.sub("", head)
     found = GAZETTEER.find(head)
     if found and found[0].start <= 4:
         return found[0].place
@@ -145,9 +153,9 @@ def resolve_place(raw: str | None, subject: Place | None) -> str | None:
     level = SCOPE_WORDS.get(raw)
     if level is None:
         return make_place(raw).name
-    if level == "州" and subject is not None and subject.suffix != "州":
-        if subject.name in _CHUXIONG:
-            return HOME_PREFECTURE
+    in_home = subject is not None and subject.name in _CHUXIONG
+    if level == "州" and in_home:
+        return HOME_PREFECTURE
     if level == "省" and subject is not None and not subject.is_province:
         province = province_of(subject)
         return province.name if province else "全省"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from knowledge.figures import figures_in
 from knowledge.identity import GAZETTEER
@@ -86,7 +87,7 @@ def _places_and_topic(head: str) -> tuple[list[str], str]:
     if len(mentions) < 2:
         return [], ""
     # The places must be the head's enumeration: consecutive, joined by 、 / 和 / 及.
-    for left, right in zip(mentions, mentions[1:], strict=False):
+    for left, right in pairwise(mentions):
         if not _BETWEEN.match(head[left.end : right.start]):
             return [], ""
     topic = head[mentions[-1].end :].lstrip("的")

@@ -47,7 +47,22 @@ def repair_text(text: str) -> str:
     text = replace_stray_latin(text)
     text = remove_figure_spaces(text)
     text = normalize_ranges(text)
-    return text
+    return to_simplified(text)
+
+
+# Common characters that only traditional script writes this way: a page with several of them
+# (a Hong Kong or Taiwan reprint, a converted site) is read in simplified script, so its names,
+# places and figures match the questions, which are folded to simplified too.
+_TRADITIONAL = frozenset("資項億區縣實與進發業經濟產場為會國東這們來時個從對後開關門問間電動額華雲貴")
+
+
+def to_simplified(text: str) -> str:
+    """Convert a traditional-script text to simplified; leave simplified text as it is."""
+    if len(_TRADITIONAL.intersection(text)) < 5:
+        return text
+    import zhconv  # its conversion table costs ~70 ms to load: only for the pages that need it
+
+    return zhconv.convert(text, "zh-hans")
 
 
 def fold_width(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from nlp import compose
 from nlp.compose import figure_scope
 from nlp.figures import Figure, Ranking
+from nlp.kb import DocumentInfo
 from nlp.kb import IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
@@ -41,8 +42,18 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     figures = [f for f in ranking.figures if f.base >= FIGURE_FLOOR]
     if not figures:
         return Candidate(_not_held(router, query, ranking), 1.0)
+    asked = query.scope.places
+    if len(asked) > 1:
+        # "攀枝花仁和区": the place named last is the most specific one asked.
+        figures = [f for f in figures if _is_place(_place(router, f), asked[-1])]
+        if not figures:
+            return Candidate(_not_held(router, query, ranking), 1.0)
     best = _choose(router, query, figures)
     reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
+    if query.scope.year and not compose.figure_scope(best.indicator, _doc(router, best))[1].year:
+        lines = reply.text.split("\n")
+        lines.insert(1, f"（文件未注明年份，问的是{query.scope.year}年）")
+        reply.text = "\n".join(lines)
     others = _others(router, query, ranking, best)
     if others:
         lines = reply.text.split("\n")
@@ -61,10 +72,6 @@ def _without_places(router: Router, text: str) -> str:
 def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
     """Among near-equal matches: the bureau's own place when none is asked, then the latest."""
     asked = query.scope.places
-    if len(asked) > 1:
-        # "攀枝花仁和区": the place named last is the most specific one asked.
-        specific = [f for f in figures if _is_place(_place(router, f), asked[-1])]
-        figures = specific or figures
     floor = figures[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
 
@@ -83,9 +90,12 @@ def _is_place(name: str, asked: Place) -> bool:
     return bool(name) and same_place(make_place(name), asked)
 
 
+def _doc(router: Router, figure: Figure) -> DocumentInfo | None:
+    return router.snapshot.document(figure.indicator.document_id)
+
+
 def _place(router: Router, figure: Figure) -> str:
-    ind = figure.indicator
-    return figure_scope(ind, router.snapshot.document(ind.document_id))[0]
+    return figure_scope(figure.indicator, _doc(router, figure))[0]
 
 
 def _held(router: Router, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:
@@ -111,7 +121,7 @@ def _not_held(router: Router, query: Query, ranking: Ranking) -> Reply:
     text = f"已收录的文件中没有{asked or '所问范围'}的“{name}”数据。"
     if listing:
         text += f"库中有：{listing}。"
-    suggestions = [f"{place}{period.label()}{name}是多少" for place, period, _ in held[:2] if place]
+    suggestions = [f"{p}{period.label()}{name}是多少" for p, period, _ in held[:2] if p]
     logger.info("declined %r: scope %s not held", query.text, asked)
     return compose.decline_reply("indicator", query.prediction.confidence, text, suggestions)
 
@@ -129,7 +139,8 @@ def _others(router: Router, query: Query, ranking: Ranking, best: Figure) -> lis
     chosen = figure_scope(best.indicator, router.snapshot.document(best.indicator.document_id))
     out = []
     for place, period, ind in _held(router, ranking.held):
-        if (place, period.label()) == (chosen[0], chosen[1].label()) or ind.name != best.indicator.name:
+        same = (place, period.label()) == (chosen[0], chosen[1].label())
+        if same or ind.name != best.indicator.name:
             continue
         value = f"{compose.fmt_number(ind.value)}{ind.unit}"
         out.append(f"{place or UNKNOWN_LABEL} {period.label()} {value}")

@@ -19,8 +19,8 @@ from scope.periods import PERIOD_WORDS, Period
 from scope.places import Place, make_place, same_place
 
 ASPECT_BONUS = 0.25
-ASPECT_WINDOW = 0.12
-SCOPE_WINDOW = 0.2  # how much worse a name may match when the best one is not held in scope  # names scoring within this of the best compete on the asked aspect
+ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
+SCOPE_WINDOW = 0.2  # how much worse a name may match when the best one is not held in scope
 # Scope words that make two otherwise equal names different figures.
 QUALIFIERS = (
     "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
@@ -31,7 +31,10 @@ _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gap", re.compile(r"高于|超过目标|超出|超目标|提前|时序|差距|(?<!占)比目标|多出|高出")),
     # "完成了多少" asks for the amount done; "完成了百分之几 / 完成进度" for the share of target.
-    ("progress", re.compile(r"进度|完成全年|完成率|完成的比例|完成情况|完成比例|完成了?百分之|完成了?几成")),
+    (
+        "progress",
+        re.compile(r"进度|完成全年|完成率|完成的比例|完成情况|完成比例|完成了?百分之|完成了?几成"),
+    ),
     ("target", re.compile(r"目标|任务|计划")),
 )
 # Question words that carry no topic; removed before name matching.
@@ -300,7 +303,10 @@ class FigureIndex:
         if scope is not None and len(rows):
             keep = np.ones(len(rows), dtype=bool)
             if scope.year:
-                keep &= self._row_year[rows] == scope.year
+                # A page that never says its year may still be the asked one; it ranks after
+                # the figures that say so, and the reply says the year is not written.
+                year = self._row_year[rows]
+                keep &= (year == scope.year) | (year == 0)
             if scope.span:
                 keep &= (self._row_start[rows] == scope.span[0]) & (
                     self._row_end[rows] == scope.span[1]

@@ -41,7 +41,9 @@ _NOT_PLACE = re.compile(
     r"^(?:全|我|本|各|该|外|内|和|与|及|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
     r"同|所|市场|上|下|半年|季度|年|月)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的与及对在向从为是有全我本各该占]"
 )
-_NOT_BEFORE = re.compile(r"^(?:外|内|级|域|场|民|委|直|属|情|政|长|里|领|财|人大|代表|党|重点|招商|投资)")
+_NOT_BEFORE = re.compile(
+    r"^(?:外|内|级|域|场|民|委|直|属|情|政|长|里|领|财|人大|代表|党|重点|招商|投资)"
+)
 # Characters that do not occur in place names but do in the phrases a suffix may end
 # ("完成省", "到位资金州", "包括铜仁高新区", "见四川其它地市").
 _NOT_NAME = re.compile(
@@ -49,7 +51,9 @@ _NOT_NAME = re.compile(
     r"召开|举办|签约|新建|续建|开工|落地|推进|全面|全部|部分|各级|有关|相关|据悉|获悉|记者|日报|网讯|"
     r"[了的见等]"
 )
-_SUFFIX_AT = re.compile("|".join((*_ZONE_SUFFIX, "自治州", "自治县", "省", "市", "州", "县", "区")))
+_SUFFIX_AT = re.compile(
+    "|".join((*_ZONE_SUFFIX, "自治州", "自治县", "省", "市", "州", "县", "区"))
+)
 # What may stand right before a place name: punctuation, digits, or a short function word.
 _BOUNDARY = re.compile(
     r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了年月会括省州市县]"
@@ -87,7 +91,9 @@ class Place:
         return self.suffix == "省" or self.name in _PROVINCE_LEVEL
 
 
-_PROVINCE_LEVEL = frozenset({"北京市", "上海市", "天津市", "重庆市", "广西", "西藏", "新疆", "宁夏", "内蒙古"})
+_PROVINCE_LEVEL = frozenset(
+    {"北京市", "上海市", "天津市", "重庆市", "广西", "西藏", "新疆", "宁夏", "内蒙古"}
+)
 
 
 def make_place(name: str) -> Place:
@@ -171,9 +177,11 @@ class Gazetteer:
         starts = {m.start: m for m in found}
         for mention in _by_suffix(text):
             known = starts.get(mention.start)
-            if known is not None and known.end < mention.end - 1 and "自治" not in text[mention.start : mention.end]:
+            written = text[mention.start : mention.end]
+            if known is not None and known.end < mention.end - 1 and "自治" not in written:
                 # "攀枝花仁和区": a known city, then a district of it.
-                mention = Mention(make_place(text[known.end : mention.end]), known.end, mention.end)
+                rest = text[known.end : mention.end]
+                mention = Mention(make_place(rest), known.end, mention.end)
             found.append(mention)
         return _without_overlaps(found)
 
