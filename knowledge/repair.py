@@ -53,7 +53,7 @@ def repair_text(text: str) -> str:
 # Common characters that only traditional script writes this way: a page with several of them
 # (a Hong Kong or Taiwan reprint, a converted site) is read in simplified script, so its names,
 # places and figures match the questions, which are folded to simplified too.
-_TRADITIONAL = frozenset("資項億區縣實與進發業經濟產場為會國東這們來時個從對後開關門問間電動額華雲貴")
+_TRADITIONAL = frozenset("資項億區縣實與進發業經濟產場為會國東這們來時個從對後開關門問間電動")
 
 
 def to_simplified(text: str) -> str:

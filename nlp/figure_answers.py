@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from nlp import compose
 from nlp.compose import figure_scope
 from nlp.figures import Figure, Ranking
-from nlp.kb import DocumentInfo
-from nlp.kb import IndicatorInfo
+from nlp.kb import DocumentInfo, IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period
