@@ -9,11 +9,13 @@ of months and kind, so a question about one county and year never gets another's
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from knowledge.records import Indicator, ParsedDocument
 from scope.periods import FULL_YEAR, Period, document_period, find_span, find_year
 from scope.places import (
     HOME_PREFECTURE,
+    SCOPE_RE,
     SCOPE_WORDS,
     Gazetteer,
     Place,
@@ -57,19 +59,25 @@ def display_name(number: str | None, title: str, issuer: str | None, date: objec
 
 
 def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
-    """Return the place or organisation the document reports on."""
+    """Return the place or organisation the document reports on.
+
+    In order: a reply's issuer (it speaks for the bureau), the place its title opens with,
+    the issuer's place, then the place of the level its body speaks for (我市/全市 -> the city
+    it names most), then the first place of its opening lines.
+    """
     issuer_place = GAZETTEER.first(doc.issuer or "")
     if doc.doc_type == "reply" and issuer_place:
-        return issuer_place  # a reply speaks for the bureau, whatever the proposal's topic
+        return issuer_place
     title_place = _leading_place(doc.title)
     if title_place:
         return title_place
-    word = _scope_word(doc.title) or _scope_word(opening)
-    if word == "省":
+    level = _scope_word(doc.title) or _dominant_level(doc.text)
+    if level == "省":
         return _province(doc) or issuer_place
     if issuer_place:
         return issuer_place
-    return _first_admin_place(opening[:200]) or (_province(doc) if word else None)
+    dominant = _dominant_place(doc.text, level) if level else None
+    return dominant or _first_admin_place(opening[:200]) or (_province(doc) if level else None)
 
 
 def _first_admin_place(text: str) -> Place | None:
@@ -79,9 +87,37 @@ def _first_admin_place(text: str) -> Place | None:
     return (admin or found or [None])[0]
 
 
+_LEVEL_SUFFIXES = {
+    "市": ("市",), "县": ("县", "市"), "区": ("区",), "州": ("州", "市"), "省": ("省",),
+}  # fmt: skip
+
+
+def _dominant_level(text: str) -> str | None:
+    """The level the body speaks for: the most used of 全市/我市, 全县/我县, 我区 ..."""
+    words = (m.group() for m in SCOPE_RE.finditer(text))
+    counts = Counter(SCOPE_WORDS[w] for w in words if w != "园区")
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _dominant_place(text: str, level: str) -> Place | None:
+    """The place of that level the text names most often (a zone only for 区 when no other)."""
+    suffixes = _LEVEL_SUFFIXES.get(level, ())
+    mentions = [m.place for m in GAZETTEER.find(text[:6000]) if m.known or m.place.is_zone]
+    fitting = [p for p in mentions if p.suffix in suffixes and not p.is_zone]
+    if not fitting and level == "区":
+        fitting = [p for p in mentions if p.is_zone]
+    if not fitting:
+        return None
+    counts = Counter(fitting)
+    best = max(counts.values())
+    return next(p for p in fitting if counts[p] == best)  # ties: the first named
+
+
 def _leading_place(title: str) -> Place | None:
     """The place a title opens with (after its period), or its issuer part names before 关于."""
     head = title.split("关于", 1)[0] if "关于" in title[:30] else title
+    if not head.strip() and title.startswith("关于"):
+        head = title[2:]  # "关于淮北市政协…提案的答复": the place right after 关于
     head = _LEAD_FILLER.sub("", head)
     found = GAZETTEER.find(head)
     if found and found[0].start <= 4:
@@ -109,8 +145,7 @@ def leading_place(head: str) -> str | None:
     if not found or found[0].start != 0:
         return None
     place = found[0].place
-    known = place.name in GAZETTEER.known_names
-    if not known and not place.is_zone and _VERBISH.search(text[: found[0].end]):
+    if not found[0].known and not place.is_zone and _VERBISH.search(text[: found[0].end]):
         return None  # "邀请客商来县考察": a verb phrase that happens to end in 县
     return place.name
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
+
+from scope.regions import regions
 
 HOME_PREFECTURE = "楚雄州"
 HOME_PROVINCE = "云南省"
@@ -34,8 +37,11 @@ _ZONE_SUFFIX = (
     "高新技术产业开发区", "经济技术开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
     "园区", "新区", "自贸区", "保税区",
 )  # fmt: skip
-_ADMIN_SUFFIX = ("自治州", "自治县", "省", "市", "州", "县", "区")
+_ADMIN_SUFFIX = (
+    "特别行政区", "自治区", "自治州", "自治县", "地区", "盟", "省", "市", "州", "县", "区",
+)  # fmt: skip
 _ETHNIC = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)+自治([州县])$")
+_ETHNIC_REGION = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族)*自治区$")
 # Words that end like a place but are not one, or that start a non-place phrase.
 _NOT_PLACE = re.compile(
     r"^(?:全|我|本|各|该|外|内|和|与|及|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
@@ -49,7 +55,7 @@ _NOT_BEFORE = re.compile(
 _NOT_NAME = re.compile(
     r"完成|实现|引进|资金|到位|同比|增长|合计|累计|目标|任务|情况|以上|以下|包括|其它|其他|会议|期间|"
     r"召开|举办|签约|新建|续建|开工|落地|推进|全面|全部|部分|各级|有关|相关|据悉|获悉|记者|日报|网讯|"
-    r"[了的见等]"
+    r"自治|列入|纳入|[了的见等]"
 )
 _SUFFIX_AT = re.compile(
     "|".join((*_ZONE_SUFFIX, "自治州", "自治县", "省", "市", "州", "县", "区"))
@@ -88,7 +94,7 @@ class Place:
     @property
     def is_province(self) -> bool:
         """True for a province-level name."""
-        return self.suffix == "省" or self.name in _PROVINCE_LEVEL
+        return self.suffix in ("省", "自治区", "特别行政区") or self.name in _PROVINCE_LEVEL
 
 
 _PROVINCE_LEVEL = frozenset(
@@ -102,6 +108,9 @@ def make_place(name: str) -> Place:
     ethnic = _ETHNIC.match(name)
     if ethnic:
         name = ethnic.group(1) + ethnic.group(2)
+    region = _ETHNIC_REGION.match(name)
+    if region:
+        return Place(region.group(1), region.group(1), "自治区")  # 广西壮族自治区 -> 广西
     for suffix in _ZONE_SUFFIX:
         if name.endswith(suffix) and len(name) > len(suffix):
             return Place(name, name, suffix)
@@ -122,7 +131,8 @@ def same_place(a: Place, b: Place) -> bool:
         return long.endswith(short) or long.endswith(stem + _zone(long))
     if a.base != b.base:
         return False
-    return not a.suffix or not b.suffix or a.suffix == b.suffix
+    loose = ("", "地区", "盟")  # 许昌地区 is the older name of 许昌市
+    return a.suffix in loose or b.suffix in loose or a.suffix == b.suffix
 
 
 def _zone(name: str) -> str:
@@ -131,49 +141,65 @@ def _zone(name: str) -> str:
 
 @dataclass(frozen=True)
 class Mention:
-    """A place named in a text, and where."""
+    """A place named in a text, and where; `known` when a list named it (not just its suffix)."""
 
     place: Place
     start: int
     end: int
+    known: bool = True
 
 
-@dataclass
+# Bare prefecture names that are also everyday words: only their full names are places.
+_COMMON_WORDS = frozenset({"中山", "大同", "安康", "吉安", "通化", "白城", "黑河", "新余", "三明",
+                           "宜春", "永安", "长治", "太平", "和平", "新华", "长安"})  # fmt: skip
+
+
+@cache
+def _national_aliases() -> dict[str, Place]:
+    """Written name -> place for the static list, then every province, prefecture and county.
+
+    Counties are known by their full names only: a bare 和平 or 新华 is a word, not a district;
+    the knowledge base teaches the bare names of the counties its documents are about.
+    """
+    aliases: dict[str, Place] = {}
+    for name in (*_KNOWN, *_ALIASES):
+        _learn(aliases, name, bare=True)
+    for region in regions():
+        _learn(aliases, region.name, bare=region.level != "county")
+    return aliases
+
+
+def _learn(aliases: dict[str, Place], name: str, *, bare: bool) -> None:
+    place = make_place(name)
+    if len(place.name) < 2:
+        return
+    aliases.setdefault(name, place)
+    aliases.setdefault(place.name, place)
+    if bare and not place.is_zone and len(place.base) >= 2 and place.base not in _COMMON_WORDS:
+        aliases.setdefault(place.base, place)
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    """Canonical place name -> its province's canonical name."""
+    out: dict[str, str] = {}
+    for region in regions():
+        out.setdefault(make_place(region.name).name, make_place(region.province).name)
+    return out
+
+
 class Gazetteer:
-    """Known names (static list plus names learned from the base) and suffix recognition."""
+    """Known names (divisions of China plus names learned from the base) and suffix recognition."""
 
-    extra: Iterable[str] = ()
-    _aliases: dict[str, Place] = field(init=False, default_factory=dict)
-    _pattern: re.Pattern[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.known_names = frozenset(make_place(n).name for n in (*_KNOWN, *_ALIASES.values()))
-        for name in (*_KNOWN, *_ALIASES, *self.extra):
-            self.learn(name)
-        self._compile()
-
-    def learn(self, name: str) -> None:
-        """Know `name` and its bare base (the first place to claim a base keeps it)."""
-        place = make_place(name)
-        if len(place.name) < 2:
-            return
-        self._aliases.setdefault(name, place)
-        self._aliases.setdefault(place.name, place)
-        if not place.is_zone and len(place.base) >= 2:
-            self._aliases.setdefault(place.base, place)
-
-    def _compile(self) -> None:
-        names = sorted(self._aliases, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(n) for n in names))
-
-    def places(self) -> list[Place]:
-        """Return every distinct place known."""
-        return list(dict.fromkeys(self._aliases.values()))
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        self._aliases = dict(_national_aliases())
+        for name in extra:
+            _learn(self._aliases, name, bare=True)
+        self._longest = max(map(len, self._aliases))
 
     def find(self, text: str) -> list[Mention]:
         """Return the places named in `text`, left to right, without overlaps."""
-        found = [self._aliases_at(match) for match in self._pattern.finditer(text)]
-        found = [m for m in found if m is not None and not _qualifier_follows(text, m)]
+        found = [m for m in self._scan(text) if not _qualifier_follows(text, m)]
         starts = {m.start: m for m in found}
         for mention in _by_suffix(text):
             known = starts.get(mention.start)
@@ -181,12 +207,24 @@ class Gazetteer:
             if known is not None and known.end < mention.end - 1 and "自治" not in written:
                 # "攀枝花仁和区": a known city, then a district of it.
                 rest = text[known.end : mention.end]
-                mention = Mention(make_place(rest), known.end, mention.end)
+                mention = Mention(make_place(rest), known.end, mention.end, known=False)
             found.append(mention)
         return _without_overlaps(found)
 
-    def _aliases_at(self, match: re.Match[str]) -> Mention | None:
-        return Mention(self._aliases[match.group()], match.start(), match.end())
+    def _scan(self, text: str) -> list[Mention]:
+        """Longest known name at each position, left to right (dictionary look-ups, no regex)."""
+        out: list[Mention] = []
+        at = 0
+        while at < len(text) - 1:
+            for size in range(min(self._longest, len(text) - at), 1, -1):
+                place = self._aliases.get(text[at : at + size])
+                if place is not None:
+                    out.append(Mention(place, at, at + size))
+                    at += size
+                    break
+            else:
+                at += 1
+        return out
 
     def first(self, text: str) -> Place | None:
         """Return the first place named in `text`."""
@@ -214,7 +252,7 @@ def _by_suffix(text: str) -> list[Mention]:
                 continue
             if match.group() == "区" and stem[-1] in "城山镇乡村街景社园":
                 break
-            out.append(Mention(make_place(stem + match.group()), before + 1, end))
+            out.append(Mention(make_place(stem + match.group()), before + 1, end, known=False))
             break
     return out
 
@@ -236,12 +274,10 @@ def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
 
 
 def province_of(place: Place | None) -> Place | None:
-    """Return the province of a place the static list knows (Yunnan's), else None."""
+    """Return the province a place is in, when the divisions of China name it."""
     if place is None:
         return None
     if place.is_province:
         return place
-    yunnan = _KNOWN[: _KNOWN.index("云南省")]
-    if place.name in yunnan or any(place.name.endswith(n) for n in ("楚雄高新区",)):
-        return make_place(HOME_PROVINCE)
-    return None
+    province = _provinces().get(place.name)
+    return make_place(province) if province else None
