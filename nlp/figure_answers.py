@@ -49,10 +49,6 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
             return Candidate(_not_held(router, query, ranking), 1.0)
     best = _choose(router, query, figures)
     reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
-    if query.scope.year and not compose.figure_scope(best.indicator, _doc(router, best))[1].year:
-        lines = reply.text.split("\n")
-        lines.insert(1, f"（文件未注明年份，问的是{query.scope.year}年）")
-        reply.text = "\n".join(lines)
     others = _others(router, query, ranking, best)
     if others:
         lines = reply.text.split("\n")

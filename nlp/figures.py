@@ -303,10 +303,9 @@ class FigureIndex:
         if scope is not None and len(rows):
             keep = np.ones(len(rows), dtype=bool)
             if scope.year:
-                # A page that never says its year may still be the asked one; it ranks after
-                # the figures that say so, and the reply says the year is not written.
-                year = self._row_year[rows]
-                keep &= (year == scope.year) | (year == 0)
+                # A page that never says its year is not taken for the asked year: the decline
+                # lists it ("许昌市 1-10月") for the reader to judge.
+                keep &= self._row_year[rows] == scope.year
             if scope.span:
                 keep &= (self._row_start[rows] == scope.span[0]) & (
                     self._row_end[rows] == scope.span[1]
