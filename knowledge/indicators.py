@@ -171,11 +171,18 @@ def _inherited_name(core: str, kind: str, state: _State) -> str:
     return (state.topic or (state.main.name if state.main else "")) + core
 
 
-def _compared(core: str, state: _State) -> Indicator | None:
-    """What a comparison refers to: a rate is compared with a rate target, else the main figure."""
+def _compared(
+    core: str, state: _State, target: tuple[str, float] | None = None
+) -> Indicator | None:
+    """What a comparison refers to: a rate is compared with a rate target, else the main figure.
+
+    "完成全年目标560亿元的104.7%" names an amount target: it belongs to the amount, not to the
+    growth rate said just before it.
+    """
     last = state.last
+    amount_target = target is not None and not target[0].endswith("%")
     if "目标" in core and last is not None and last.unit == "%" and last is not state.main:
-        return last
+        return state.main if amount_target else last
     return state.main
 
 
@@ -219,7 +226,7 @@ def _attach(
     indicator: Indicator, kind: str, core: str, target: tuple[str, float] | None, state: _State
 ) -> None:
     figure_text = f"{format_value(indicator.value)}{indicator.unit}"
-    main = _compared(core, state)
+    main = _compared(core, state, target)
     if kind == "compare" and "目标" in core:
         gap = f"{re.sub(r'[（(][^）)]*[）)]', '', core)}{figure_text}"
         gap = re.sub(r"(高于|低于|超过|超出)(?:全年|年度)?目标", r"\1目标", gap)
