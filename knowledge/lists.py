@@ -38,15 +38,20 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
     places: list[str] = []
     topic = ""
     for mark in _MARK.finditer(sentence):
-        values = _values_after(sentence, mark.end())
+        lead, values = _values_after(sentence, mark.end())
         head_start = _clause_start(sentence, mark.start())
         head = sentence[head_start : mark.start()]
         named, own_topic = _places_and_topic(head)
+        if not named and not head.strip(" ，,已均都") and head_start > 0:
+            # "昭通、保山…六州市的项目落地率均达到或超过30%，分别为51%、40%…"
+            head_start = _clause_start(sentence, head_start - 1)
+            named, own_topic = _places_and_topic(sentence[head_start : mark.start()])
         if named:
             places, topic = named, own_topic
         elif places:
             verb = _VERB_NAMES.get(mark.group(1) or "", "")
             own_topic = f"{topic}{head.strip(' ，,')}{verb}"
+        own_topic = f"{own_topic}{lead}"
         if not places or len(values) != len(places) or not own_topic:
             continue
         name = clean_name(own_topic)
@@ -65,20 +70,42 @@ def _clause_start(sentence: str, before: int) -> int:
     return starts[-1] if starts else 0
 
 
-def _values_after(sentence: str, start: int) -> list[tuple[float, str, int]]:
-    """The run of figures right after the list mark, separated only by 、 ， 和."""
+def _values_after(sentence: str, start: int) -> tuple[str, list[tuple[float, str, int]]]:
+    """The noun a list mark may carry ("分别到位资金") and the run of figures after it.
+
+    Figures are separated only by 、 ， 和; when only the last carries its unit ("51、40和30%"),
+    the others take it.
+    """
+    lead = _LEAD.match(sentence, start)
+    noun = lead.group(1) if lead else ""
+    cursor = start + len(lead.group(0)) if lead else start
+    bare = _BARE_RUN.match(sentence, cursor)
+    if bare:
+        numbers = re.findall(r"\d+(?:\.\d+)?", bare.group("numbers"))
+        unit = bare.group("unit")
+        values = [(float(n), unit, bare.end()) for n in numbers]
+        return noun, values
     out: list[tuple[float, str, int]] = []
-    cursor = start
-    tail = sentence[start:]
-    for figure in figures_in(tail):
-        between = sentence[cursor : start + figure.start]
-        if out and not _BETWEEN.match(between):
+    for figure in figures_in(sentence[cursor:]):
+        between = sentence[cursor : cursor + figure.start] if not out else sentence[
+            out[-1][2] : cursor + figure.start
+        ]
+        if not _BETWEEN.match(between):
             break
-        if not out and between.strip():
-            break
-        out.append((figure.value, figure.unit, start + figure.end))
-        cursor = start + figure.end
-    return out
+        out.append((figure.value, figure.unit, cursor + figure.end))
+    return noun, out
+
+
+# A short noun between 分别 and the figures: "分别到位资金40.7亿、39.05亿…".
+_LEAD = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?=\d)")
+_BARE_RUN = re.compile(
+    r"(?P<numbers>\d+(?:\.\d+)?(?:[、,，和及与]\d+(?:\.\d+)?)+)\s*(?P<unit>%|个百分点|亿元|万元|万美元|个|家|项)"
+)
+# "4州市" / "六州市" after an enumeration counts it; it is not part of the topic.
+_GROUP_COUNT = re.compile(
+    r"^[0-9一二两三四五六七八九十]+个?(?:州市|县市|县区|市县|州|市|县|区|省)"
+)
+_TOPIC_END = re.compile(r"(?:均|都|已|共|全部|合计|累计|[\d，,]).*$")
 
 
 def _places_and_topic(head: str) -> tuple[list[str], str]:
@@ -90,5 +117,5 @@ def _places_and_topic(head: str) -> tuple[list[str], str]:
     for left, right in pairwise(mentions):
         if not _BETWEEN.match(head[left.end : right.start]):
             return [], ""
-    topic = head[mentions[-1].end :].lstrip("的")
-    return [m.place.name for m in mentions], topic
+    topic = _GROUP_COUNT.sub("", head[mentions[-1].end :]).lstrip("的")
+    return [m.place.name for m in mentions], _TOPIC_END.sub("", topic)

@@ -45,7 +45,7 @@ _ETHNIC_REGION = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族
 # Words that end like a place but are not one, or that start a non-place phrase.
 _NOT_PLACE = re.compile(
     r"^(?:全|我|本|各|该|外|内|和|与|及|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
-    r"同|所|市场|上|下|半年|季度|年|月)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的与及对在向从为是有全我本各该占]"
+    r"同|所|市场|上|下|半年|季度|年|月)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的和与及对在向从为是有全我本各该占一二两三四五六七八九十]"
 )
 _NOT_BEFORE = re.compile(
     r"^(?:外|内|级|域|场|民|委|直|属|情|政|长|里|领|财|人大|代表|党|重点|招商|投资)"
