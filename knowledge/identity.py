@@ -82,7 +82,7 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
 
 def _first_admin_place(text: str) -> Place | None:
     """The first county, city, prefecture or province named (a zone only when nothing else is)."""
-    found = [m.place for m in GAZETTEER.find(text)]
+    found = [m.place for m in GAZETTEER.find(text) if not m.place.is_group]
     admin = [p for p in found if not p.is_zone]
     return (admin or found or [None])[0]
 
@@ -119,7 +119,7 @@ def _leading_place(title: str) -> Place | None:
     if not head.strip() and title.startswith("关于"):
         head = title[2:]  # "关于淮北市政协…提案的答复": the place right after 关于
     head = _LEAD_FILLER.sub("", head)
-    found = GAZETTEER.find(head)
+    found = [m for m in GAZETTEER.find(head) if not m.place.is_group]
     if found and found[0].start <= 4:
         return found[0].place
     return None

@@ -87,6 +87,11 @@ class Place:
     suffix: str
 
     @property
+    def is_group(self) -> bool:
+        """True for a named group of places (沿边8州市, 皖北6市), matched only by that name."""
+        return self.suffix == GROUP
+
+    @property
     def is_zone(self) -> bool:
         """True for development zones and parks (楚雄高新区), named by their whole name."""
         return self.suffix in _ZONE_SUFFIX
@@ -120,8 +125,52 @@ def make_place(name: str) -> Place:
     return Place(name, name, "")
 
 
+GROUP = "群"
+_CN_COUNT = {c: str(n) for n, c in enumerate("零一二三四五六七八九十", 0)} | {"两": "2"}
+_GROUP_RE = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?)([0-9]{1,2}|十[一二三四五六]?|[一二两三四五六七八九])个?"
+    r"(州市|县市|县区|市县|地市|城市|市|县|区|州)"
+)
+_GROUP_STEM_STOP = re.compile(r"^(?:全|各|有|其中|共|我|本|前)|[的了在对与和及、，,年月度季半]")
+
+
+def make_group(stem: str, count: str, kind: str) -> Place:
+    """A group of places named by region and count: 沿边8州市, 皖北六市 (-> 皖北6市)."""
+    if not count.isdigit():
+        count = str(10 + int(_CN_COUNT.get(count[1:], "0"))) if count.startswith("十") and len(
+            count
+        ) > 1 else ("10" if count == "十" else _CN_COUNT[count])
+    name = f"{stem}{count}{kind}"
+    return Place(name, name, GROUP)
+
+
+def _group_tail(place: Place) -> str:
+    return re.sub(r"^[\u4e00-\u9fff]+", "", place.name)
+
+
+def _groups(text: str) -> list[Mention]:
+    out = []
+    for match in _GROUP_RE.finditer(text):
+        stem = match.group(1)
+        for at in range(len(stem) - 1):  # the shortest-starting stem that is a name
+            if not _GROUP_STEM_STOP.search(stem[at:]):
+                stem = stem[at:]
+                break
+        else:
+            continue
+        place = make_group(stem, match.group(2), match.group(3))
+        out.append(Mention(place, match.end() - len(place.name), match.end(), known=False))
+    return out
+
+
 def same_place(a: Place, b: Place) -> bool:
     """True when two names can mean the same place (a bare base matches any suffix)."""
+    if a.is_group or b.is_group:
+        if not (a.is_group and b.is_group):
+            return False
+        short, long = sorted((a.name, b.name), key=len)
+        # 滇中4州市 / 滇中经济圈4州市: the same count and kind, the same region's first words.
+        return long.endswith(_group_tail(short)) and long[:2] == short[:2]
     if a.is_zone or b.is_zone:
         if not (a.is_zone and b.is_zone):
             return False
@@ -200,6 +249,10 @@ class Gazetteer:
     def find(self, text: str) -> list[Mention]:
         """Return the places named in `text`, left to right, without overlaps."""
         found = [m for m in self._scan(text) if not _qualifier_follows(text, m)]
+        # "楚雄4州市" after 昆明、曲靖、玉溪 counts a list; it is not a group's name.
+        for group in _groups(text):
+            if group.place.name[: -len(_group_tail(group.place))] not in self._aliases:
+                found.append(group)
         starts = {m.start: m for m in found}
         for mention in _by_suffix(text):
             known = starts.get(mention.start)
