@@ -108,6 +108,7 @@ def _mask(clause: str) -> str:
     masked = re.sub(r"“[^”]*”|《[^》]*》|‘[^’]*’", blank, clause)
     masked = TARGET_RE.sub(blank, masked)
     masked = re.sub(r"(?<!\d)\d+\s*-\s*\d{1,2}\s*月", blank, masked)
+    masked = re.sub(r"前\s*\d{1,2}\s*个月", blank, masked)  # "前10个月" is a period
     return re.sub(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?", blank, masked)
 
 

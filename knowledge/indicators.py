@@ -118,7 +118,38 @@ def _clause(clause: str, quote: str, sid: str, state: _State) -> list[Indicator]
             out.append(indicator)
             state.last = indicator
             cursor = figure.end
+    rank = _rank(clause, quote, sid, state)
+    if rank is not None:
+        out.append(rank)
     return out
+
+
+_RANK_RE = re.compile(
+    r"(?P<what>[\u4e00-\u9fff]{0,6}?)(?:位居|居于|排名|位列|排位|居|排|列)"
+    r"(?P<scope>全国|全省|全州|全市|全县|全区|同类)?第(?P<n>[一二三四五六七八九十]{1,3}|\d{1,3})(?:位|名)?"
+)
+_CN_RANK = {c: n for n, c in enumerate("零一二三四五六七八九十")}
+
+
+def _rank(clause: str, quote: str, sid: str, state: _State) -> Indicator | None:
+    """"进度居全省第二位": the rank of the figure the sentence is about, as its own figure."""
+    match = _RANK_RE.search(clause)
+    if match is None or state.main is None:
+        return None
+    n = match.group("n")
+    if n.isdigit():
+        value = int(n)
+    elif n.startswith("十"):
+        value = 10 + _CN_RANK.get(n[1:], 0) if len(n) > 1 else 10
+    else:
+        tens, _, ones = n.partition("十")
+        value = _CN_RANK[tens] * 10 + _CN_RANK.get(ones, 0) if "十" in n else _CN_RANK[n]
+    what = match.group("what").strip("，,、")
+    name = f"{state.main.name}{what}{match.group('scope') or ''}排名"
+    return Indicator(
+        name=name, value=value, unit="位", period=state.period, section=sid, quote=quote,
+        qualifier=qualifier_of(name), place=state.place, kind="rank",
+    )
 
 
 def _indicator(

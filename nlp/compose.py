@@ -82,7 +82,9 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     if planned and not ind.period:
         period = "下步工作目标"  # a figure in the plan is promised, not achieved by that date
     value = f"{fmt_number(figure.value)}{figure.unit}"
-    if figure.source == "value":
+    if figure.unit == "位":
+        value = f"第{fmt_number(figure.value)}位"
+    elif figure.source == "value":
         value = hedged(fmt_number(figure.value), figure.unit, ind.quote)
     label = ind.name
     if figure.source != "value":

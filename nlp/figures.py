@@ -51,6 +51,7 @@ _STOP = re.compile(
 _WHICH = re.compile(r"哪几|哪些|哪个|哪家|哪里|在哪|是谁|有谁")
 # Unit words a question may use, and the units that answer them.
 _UNIT_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"第几|排名|排第|排位|名次|位次|排几"), ("位",)),
     (re.compile(r"人数|多少人|几人|多少万人"), ("人",)),
     (re.compile(r"几次|多少次|次数"), ("次",)),
     (re.compile(r"几场|多少场"), ("场",)),

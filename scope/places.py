@@ -184,6 +184,10 @@ def same_place(a: Place, b: Place) -> bool:
     return a.suffix in loose or b.suffix in loose or a.suffix == b.suffix
 
 
+def _suffix_of(name: str) -> str:
+    return next((s for s in (*_ZONE_SUFFIX, *_ADMIN_SUFFIX) if name.endswith(s)), "")
+
+
 def _zone(name: str) -> str:
     return next((s for s in _ZONE_SUFFIX if name.endswith(s)), "")
 
@@ -257,9 +261,9 @@ class Gazetteer:
         for mention in _by_suffix(text):
             known = starts.get(mention.start)
             written = text[mention.start : mention.end]
-            if known is not None and known.end < mention.end - 1 and "自治" not in written:
-                # "攀枝花仁和区": a known city, then a district of it.
-                rest = text[known.end : mention.end]
+            rest = text[known.end : mention.end] if known is not None else ""
+            if rest and "自治" not in written and len(rest) - len(_suffix_of(rest)) >= 1:
+                # "攀枝花仁和区": a known city, then a district of it ("铜仁高新区" stays whole).
                 mention = Mention(make_place(rest), known.end, mention.end, known=False)
             found.append(mention)
         return _without_overlaps(found)
