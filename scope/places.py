@@ -62,7 +62,7 @@ _SUFFIX_AT = re.compile(
 )
 # What may stand right before a place name: punctuation, digits, or a short function word.
 _BOUNDARY = re.compile(
-    r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了年月会括省州市县]"
+    r"[\s\d，,。；;：:、（()）“”\"'《》\-—至到的和与及在向从赴对于看为是了有年月会括省州市县]"
 )
 # Characters a name never holds inside: a stem containing one started too early.
 _INSIDE_STOP = re.compile(
@@ -168,9 +168,9 @@ def same_place(a: Place, b: Place) -> bool:
     if a.is_group or b.is_group:
         if not (a.is_group and b.is_group):
             return False
-        short, long = sorted((a.name, b.name), key=len)
+        short, long = sorted((a, b), key=lambda p: len(p.name))
         # 滇中4州市 / 滇中经济圈4州市: the same count and kind, the same region's first words.
-        return long.endswith(_group_tail(short)) and long[:2] == short[:2]
+        return long.name.endswith(_group_tail(short)) and long.name[:2] == short.name[:2]
     if a.is_zone or b.is_zone:
         if not (a.is_zone and b.is_zone):
             return False
@@ -218,7 +218,8 @@ def _national_aliases() -> dict[str, Place]:
     for name in (*_KNOWN, *_ALIASES):
         _learn(aliases, name, bare=True)
     for region in regions():
-        _learn(aliases, region.name, bare=region.level != "county")
+        if len(region.name) > 2:  # 新区, 郊区, 矿区: words first (东区 is found by its list)
+            _learn(aliases, region.name, bare=region.level != "county")
     return aliases
 
 

@@ -1,0 +1,100 @@
+"""Document identity and figure scope, on small documents of the genre written for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from knowledge.parse import parse_text
+
+COUNTY_BRIEF = """姚安县2023年1-5月招商引资工作简报
+
+今年以来，我县围绕花卉、梅子精深加工开展精准招商。
+
+一、主要指标
+
+1-5月，全县实现州外到位资金9.42亿元，同比增长13.8%，完成全年目标任务24亿元的39.3%，欠时序进度2.4个百分点。签约项目落地率61.5%，进度居全州第三位。
+"""
+
+QUARTER_NOTICE = """全州一季度招商引资进展通报
+
+各县市投资促进局：
+
+一季度，全州引进州外到位资金118.6亿元，同比增长9.1%。从总量看，楚雄市完成州外到位资金31.2亿元，居全州第一。
+
+楚雄州投资促进局
+
+2024年4月9日
+"""
+
+CITY_PAGE = """当前位置：首页 > 要闻
+
+今年1至8月，全市新签约项目112个，实际到位市外资金286.4亿元，同比增长11.2%。会上，市长要求各区县对标对表，确保完成全年任务。本次会议在宜宾市召开，宜宾市各区县负责同志参加。
+"""
+
+PROVINCE_NEWS = """上半年全省引资结构持续优化
+
+本报讯 记者从省投资促进局获悉，上半年，全省实现省外到位资金3120.5亿元，同比增长8.7%。其中，昆明、曲靖、玉溪省外到位资金分别为802.1亿元、356.4亿元和298.7亿元。
+
+2023年7月20日
+"""
+
+
+def test_county_brief_subject_period_and_scoped_figures() -> None:
+    doc = parse_text(COUNTY_BRIEF)
+    assert (doc.subject, doc.period_year, doc.period_start, doc.period_end) == (
+        "姚安县", 2023, 1, 5,
+    )
+    assert doc.genre == "brief"
+    assert doc.display_name == "姚安县2023年1-5月招商引资工作简报"  # no 文号: the title
+    amount = next(i for i in doc.indicators if i.value == 9.42)
+    assert (amount.place, amount.year, amount.month_start, amount.month_end) == (
+        "姚安县", 2023, 1, 5,
+    )
+    assert amount.kind == "actual"
+    # "完成全年目标任务24亿元的39.3%": the target belongs to the amount, the share is progress.
+    assert (amount.target, amount.target_value) == ("24亿元", 24.0)
+    progress = next(i for i in doc.indicators if i.value == 39.3)
+    assert progress.kind == "progress" and "24" not in progress.name
+    assert next(i for i in doc.indicators if i.value == 13.8).kind == "growth"
+    assert next(i for i in doc.indicators if i.value == 2.4).kind == "gap"
+    rank = next(i for i in doc.indicators if i.unit == "位")
+    assert (rank.value, rank.kind) == (3, "rank")
+
+
+def test_year_only_in_the_date_line_and_a_county_named_in_a_prefecture_notice() -> None:
+    doc = parse_text(QUARTER_NOTICE)
+    assert (doc.subject, doc.period_year, doc.period_start, doc.period_end) == (
+        "楚雄州", 2024, 1, 3,
+    )
+    assert doc.date == dt.date(2024, 4, 9)
+    county = next(i for i in doc.indicators if i.value == 31.2)
+    assert county.place == "楚雄市" and county.name == "州外到位资金"
+    whole = next(i for i in doc.indicators if i.value == 118.6)
+    assert whole.place == "楚雄州"
+
+
+def test_a_page_that_says_only_全市_is_about_the_city_it_names_most() -> None:
+    doc = parse_text(CITY_PAGE)
+    assert doc.subject == "宜宾市"
+    assert doc.period_year is None  # the page never says its year
+    signed = next(i for i in doc.indicators if i.value == 112)
+    assert (signed.place, signed.month_start, signed.month_end) == ("宜宾市", 1, 8)
+    assert doc.display_name  # never empty, never 文件N
+
+
+def test_province_news_lists_each_city_and_keeps_the_province_figure() -> None:
+    doc = parse_text(PROVINCE_NEWS)
+    assert doc.subject == "云南省" and doc.genre == "news"
+    assert (doc.period_year, doc.period_start, doc.period_end) == (2023, 1, 6)
+    by_place = {i.place: i.value for i in doc.indicators if i.name == "省外到位资金"}
+    assert by_place == {"云南省": 3120.5, "昆明市": 802.1, "曲靖市": 356.4, "玉溪市": 298.7}
+
+
+def test_display_name_prefers_the_number_then_the_title_then_issuer_and_date() -> None:
+    from knowledge.identity import display_name
+
+    assert display_name("楚投促〔2024〕3号", "标题", "楚雄州投资促进局", None) == "楚投促〔2024〕3号"
+    assert display_name(None, "标题", None, None) == "标题"
+    assert display_name(None, "", "南华县投资促进局", dt.date(2024, 3, 1)) == (
+        "南华县投资促进局2024年03月01日文件"
+    )

@@ -1,0 +1,40 @@
+"""分别为 lists: one figure per place, in every shape the genre writes them."""
+
+from __future__ import annotations
+
+from knowledge.lists import list_figures
+
+
+def expand(sentence: str) -> list[tuple[str, str, float, str]]:
+    found = list_figures(sentence, "一", "1-6月").indicators
+    return [(i.place or "", i.name, i.value, i.unit) for i in found]
+
+
+def test_places_then_topic_then_values() -> None:
+    assert expand("丽江、普洱、临沧的签约项目落地率分别为62%、48%和35%。") == [
+        ("丽江市", "签约项目落地率", 62.0, "%"),
+        ("普洱市", "签约项目落地率", 48.0, "%"),
+        ("临沧市", "签约项目落地率", 35.0, "%"),
+    ]
+
+
+def test_a_second_list_reuses_the_places() -> None:
+    found = expand("大姚、永仁州外到位资金分别为6.2亿元和4.9亿元，同比分别增长7.5%和3.1%。")
+    assert ("大姚县", "州外到位资金同比增长", 7.5, "%") in found
+    assert ("永仁县", "州外到位资金", 4.9, "亿元") in found
+
+
+def test_values_in_the_next_clause_and_a_counted_group_word() -> None:
+    found = expand("姚安、元谋两县的履约率均超过80%，分别为86%和83%。")
+    assert found == [("姚安县", "履约率", 86.0, "%"), ("元谋县", "履约率", 83.0, "%")]
+
+
+def test_unit_only_after_the_last_value_and_a_noun_after_分别() -> None:
+    assert [v for *_, v, _u in expand("双柏、武定分别到位资金3.5亿、2.8亿元。")] == [3.5, 2.8]
+    assert [u for *_, u in expand("南华、牟定的开工率分别为71、65%。")] == ["%", "%"]
+
+
+def test_a_list_that_does_not_count_out_is_left_alone() -> None:
+    assert expand("南华、牟定的开工率分别为71%、65%和60%。") == []
+    # Topics, not places: not a place list.
+    assert expand("履约率、开工率分别为82%和41%。") == []
