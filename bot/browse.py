@@ -11,6 +11,7 @@ from bot.incoming import Incoming
 from db import bot_records, queries
 from db.models import Indicator, Item
 from nlp.reply import Button, Reply
+from scope.labels import identity_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -117,7 +118,10 @@ def documents(incoming: Incoming, services: Services) -> Reply:
         lines = [f"知识库共{len(docs)}份文件："]
         for i, doc in enumerate(docs, 1):
             date = f"（{doc.date.isoformat()}）" if doc.date else ""
-            lines.append(f"{i}. {doc.number or '无文号'} {doc.title}{date}")
+            who = identity_label(
+                doc.subject, doc.period_year, doc.period_start, doc.period_end, doc.genre
+            )
+            lines.append(f"{i}. {doc.display_name or doc.title}{date}\n   {who}")
     return Reply(intent="document", answered=True, text="\n".join(lines))
 
 

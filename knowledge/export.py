@@ -44,6 +44,10 @@ def document_dict(doc: Document) -> dict[str, Any]:
         "cc": list(doc.cc or []),
         "classification": list(doc.classification or []),
         "doc_type": doc.doc_type,
+        "display_name": doc.display_name,
+        "subject": doc.subject,
+        "period": {"year": doc.period_year, "start": doc.period_start, "end": doc.period_end},
+        "genre": doc.genre,
         "source": doc.source_name,
         "is_current": doc.is_current,
         "superseded_by": doc.superseded_by_id,
@@ -70,6 +74,10 @@ def document_dict(doc: Document) -> dict[str, Any]:
                 "qualifier": i.qualifier,
                 "section": i.section_sid,
                 "quote": i.quote,
+                "place": i.place,
+                "year": i.year,
+                "months": [i.month_start, i.month_end] if i.month_start else None,
+                "kind": i.kind,
             }
             for i in doc.indicators
         ],

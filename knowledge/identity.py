@@ -172,8 +172,8 @@ def genre_of(title: str, head: str, doc_type: str) -> str:
         return "reply"
     if _NEWS.search(head):
         return "news"
-    if _SUMMARY.search(title) and not _BRIEF.search(title):
-        return "summary"
+    if _SUMMARY.search(title) and (not _BRIEF.search(title) or _SUMMARY.search(title[-4:])):
+        return "summary"  # "…工作情况的报告" is a report
     if _BRIEF.search(title):
         return "brief"
     if _PLAN.search(title):

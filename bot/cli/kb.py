@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from bot.settings import Settings
+from scope.labels import identity_label
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,9 +69,13 @@ def format_list(docs: list[dict[str, Any]]) -> str:
     lines = []
     for doc in docs:
         state = "" if doc["is_current"] else f"（历史版本，已被 {doc['superseded_by']} 取代）"
+        period = doc["period"]
+        who = identity_label(
+            doc["subject"], period["year"], period["start"], period["end"], doc["genre"]
+        )
         lines.append(
-            f"[{doc['id']}] {doc['number'] or '无文号'} {doc['date'] or ''} {doc['title']}{state}"
-            f" — 章节{len(doc['sections'])} 指标{len(doc['indicators'])}"
+            f"[{doc['id']}] {doc['display_name'] or doc['title']} {doc['date'] or ''}{state}\n"
+            f"    {who} — 章节{len(doc['sections'])} 指标{len(doc['indicators'])}"
             f" 事项{len(doc['items'])} 实体{len(doc['entities'])}"
         )
     return "\n".join(lines)
@@ -80,6 +85,12 @@ def format_document(doc: dict[str, Any]) -> str:
     """A readable page for one document."""
     lines = [
         f"{doc['title']}",
+        f"引用名：{doc['display_name']}",
+        "报告对象与期间："
+        + identity_label(
+            doc["subject"], doc["period"]["year"], doc["period"]["start"], doc["period"]["end"],
+            doc["genre"],
+        ),
         f"文号：{doc['number'] or '无'}    发文机关：{doc['issuer'] or '未识别'}",
         f"主送：{doc['addressee'] or '无'}    日期：{doc['date'] or '未识别'}",
         f"联系人：{doc['contact'] or '无'} {doc['contact_phone'] or ''}",
@@ -95,8 +106,8 @@ def format_document(doc: dict[str, Any]) -> str:
     lines += [f"  {s['id']} {s['title']}" for s in doc["sections"]]
     lines.append("\n指标：")
     lines += [
-        f"  [{i['section']}] {i['name']} {i['value']:g}{i['unit']}"
-        f"{'（' + i['period'] + '）' if i['period'] else ''}"
+        f"  [{i['section']}] {i['place'] or ''} {i['name']} {i['value']:g}{i['unit']}"
+        f"{'（' + i['period'] + '）' if i['period'] else ''} {i['kind']}"
         f"{'；目标' + i['target'] if i['target'] else ''}"
         for i in doc["indicators"]
     ]

@@ -33,7 +33,8 @@ CITY_PAGE = """当前位置：首页 > 要闻
 
 PROVINCE_NEWS = """上半年全省引资结构持续优化
 
-本报讯 记者从省投资促进局获悉，上半年，全省实现省外到位资金3120.5亿元，同比增长8.7%。其中，昆明、曲靖、玉溪省外到位资金分别为802.1亿元、356.4亿元和298.7亿元。
+本报讯 记者从省投资促进局获悉，上半年，全省实现省外到位资金3120.5亿元，同比增长8.7%。\
+其中，昆明、曲靖、玉溪省外到位资金分别为802.1亿元、356.4亿元和298.7亿元。
 
 2023年7月20日
 """
@@ -93,7 +94,8 @@ def test_province_news_lists_each_city_and_keeps_the_province_figure() -> None:
 def test_display_name_prefers_the_number_then_the_title_then_issuer_and_date() -> None:
     from knowledge.identity import display_name
 
-    assert display_name("楚投促〔2024〕3号", "标题", "楚雄州投资促进局", None) == "楚投促〔2024〕3号"
+    number = "楚投促〔2024〕3号"
+    assert display_name(number, "标题", "楚雄州投资促进局", None) == number
     assert display_name(None, "标题", None, None) == "标题"
     assert display_name(None, "", "南华县投资促进局", dt.date(2024, 3, 1)) == (
         "南华县投资促进局2024年03月01日文件"

@@ -1,0 +1,23 @@
+"""How a document's identity is shown to people: 南华县 · 2022年1-3月 · 简报."""
+
+from __future__ import annotations
+
+from scope.periods import Period
+
+GENRE_NAMES = {
+    "reply": "答复", "news": "新闻", "brief": "简报", "summary": "总结/报告", "plan": "计划",
+    "other": "其他",
+}  # fmt: skip
+
+
+def identity_label(
+    subject: str | None, year: int | None, start: int | None, end: int | None, genre: str | None
+) -> str:
+    """One short line: the place reported on, the period, the genre."""
+    period = Period(year, start, end)
+    parts = [
+        subject or "地区未识别",
+        period.label() if year or period.span else "期间未识别",
+        GENRE_NAMES.get(genre or "other", genre or "其他"),
+    ]
+    return " · ".join(parts)
