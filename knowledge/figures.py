@@ -27,7 +27,7 @@ FIGURE_RE = re.compile(
 PERIOD_RE = re.compile(
     r"(?:\d{4}年)?(?:\d{1,2}\s*[-—–~～至到]\s*\d{1,2}\s*月(?:份)?|上半年|下半年|前三季度|第?[一二三四1-4]季度|"
     r"全年(?!目标|任务|计划)|今年以来|年初以来|(?:截至|截止)?\d{1,2}月(?:底|末|份)?(?![\d日])|"
-    r"前\d{1,2}个月|前[二三四五六七八九十]{1,2}个月|[一二三四五六七八九十]{1,2}月份)"
+    r"前\d{1,2}个?月|前[二三四五六七八九十]{1,2}个?月|[一二三四五六七八九十]{1,2}月份)"
 )
 TARGET_RE = re.compile(
     r"目标(?:任务)?(?:[（(]\s*(\d+(?:\.\d+)?)\s*(%|亿元|万元|万美元|个|项)?\s*[）)]|"
@@ -108,7 +108,7 @@ def _mask(clause: str) -> str:
     masked = re.sub(r"“[^”]*”|《[^》]*》|‘[^’]*’", blank, clause)
     masked = TARGET_RE.sub(blank, masked)
     masked = re.sub(r"(?<!\d)\d+\s*-\s*\d{1,2}\s*月", blank, masked)
-    masked = re.sub(r"前\s*\d{1,2}\s*个月", blank, masked)  # "前10个月" is a period
+    masked = re.sub(r"前\s*\d{1,2}\s*个?月", blank, masked)  # "前10个月" is a period
     return re.sub(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?", blank, masked)
 
 

@@ -68,7 +68,7 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
     issuer_place = GAZETTEER.first(doc.issuer or "")
     if doc.doc_type == "reply" and issuer_place:
         return issuer_place
-    title_place = _leading_place(doc.title)
+    title_place = _leading_place(doc.title) or _opening_place(opening)
     if title_place:
         return title_place
     level = _scope_word(doc.title) or _dominant_level(doc.text)
@@ -92,9 +92,21 @@ _LEVEL_SUFFIXES = {
 }  # fmt: skip
 
 
+def _opening_place(opening: str) -> Place | None:
+    """"许昌市今年前10个月…": a body whose first sentence opens with a place is about it."""
+    first = re.split(r"[，,。；;：:]", opening.strip(), maxsplit=1)[0]
+    found = [m for m in GAZETTEER.find(first[:20]) if m.known and not m.place.is_group]
+    return found[0].place if found and found[0].start == 0 else None
+
+
+# A scope word that opens a clause speaks for the text; "居全省第二" only compares with it.
+_CLAUSE_SCOPE = re.compile(rf"(?:^|(?<=[，,。；;：:\n\s]))(?:{SCOPE_RE.pattern})")
+
+
 def _dominant_level(text: str) -> str | None:
     """The level the body speaks for: the most used of 全市/我市, 全县/我县, 我区 ..."""
-    words = (m.group() for m in SCOPE_RE.finditer(text))
+    plain = _LEAD_PERIOD.sub("", text)
+    words = (m.group() for m in _CLAUSE_SCOPE.finditer(plain))
     counts = Counter(SCOPE_WORDS[w] for w in words if w != "园区")
     return counts.most_common(1)[0][0] if counts else None
 
@@ -132,6 +144,11 @@ _LEAD_FILLER = re.compile(
 )
 
 
+# Periods before a clause's scope word ("1-8月，全省…", "今年以来全市…") are not part of it.
+_LEAD_PERIOD = re.compile(
+    r"(?:今年|去年|上年)?(?:\d{1,2}\s*[-至到—]\s*\d{1,2}月份?|前\d{1,2}个?月|[上下]半年|"
+    r"前三季度|第?[一二三四]季度|今年以来|年初以来|\d{4}年)"
+)
 _VERBISH = re.compile(r"[请来去赴到于向对高低增减进引完实开做抓推加强促]")
 
 

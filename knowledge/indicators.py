@@ -156,6 +156,8 @@ def _indicator(
     pre: str, post: str, figure: Figure, clause: str, quote: str, sid: str, state: _State
 ) -> Indicator | None:
     core = strip_clause(pre)
+    if core in ("增", "增幅") and figure.unit == "%":
+        core = "同比增长"  # "市外到位资金增15.65%": a growth rate without 同比
     target = target_in(clause)
     kind = "compare" if COMPARE_RE.match(core) else "progress" if PROGRESS_RE.match(core) else ""
     if kind and (state.main or state.topic):

@@ -234,7 +234,9 @@ def _cn_int(token: str) -> int:
     return CN_DIGITS.get(token, 0)
 
 
-_PUBLISHED = re.compile(r"(?:发布|发表|更新)(?:时间|日期)|^\s*\d{1,2}\.\d{1,2}\.\d{4}")
+_PUBLISHED = re.compile(
+    r"(?:发布|发表|更新)(?:时间|日期)|^\s*(?:时间|日期)\s*[:：]|^\s*\d{1,2}\.\d{1,2}\.\d{4}"
+)
 _DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from knowledge.figures import period_in
+from scope.wording import fold_figure_words
 
 SCOPE_RE = re.compile(
     r"^(?:其中|另外|此外|同时|目前|截至目前|截止目前|今年以来|年初以来|全州|全省|全市|全县|全区|"
@@ -146,9 +147,12 @@ def post_phrase(post: str) -> str:
     return joined[0]
 
 
+
+
 def clean_name(name: str) -> str:
     """Drop quotes, spaces and dangling punctuation from a name."""
     name = re.sub(r"[“”‘’《》\s]", "", name)
+    name = fold_figure_words(name)
     return name.strip("、，,；;：:的（(）)")
 
 

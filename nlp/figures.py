@@ -17,6 +17,7 @@ from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
 from scope.periods import PERIOD_WORDS, Period
 from scope.places import Place, make_place, same_place
+from scope.wording import fold_figure_words
 
 ASPECT_BONUS = 0.25
 ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
@@ -43,7 +44,7 @@ _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Question words that carry no topic; removed before name matching.
 _STOP = re.compile(
     r"多少|几个|几次|几场|几家|几项|几|是什么|有多少|一共|总共|达到|了|的|吗|呢|啊|呀|是|有|"
-    r"百分之|今年|上半年|1-6月|同比|请问|情况|怎么样"
+    r"百分之|今年|上半年|1-6月|同比|请问|情况|怎么样|招商引资"
 )
 
 
@@ -114,7 +115,8 @@ class Figure:
 def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     """Return the bigrams of the question's content words plus its canonical terms."""
     # Periods choose among a label's rows; they are not part of the label asked for.
-    return _bigrams(_STOP.sub(" ", PERIOD_WORDS.sub(" ", question)), *canonical)
+    text = fold_figure_words(PERIOD_WORDS.sub(" ", question))
+    return _bigrams(_STOP.sub(" ", text), *canonical)
 
 
 @dataclass

@@ -27,7 +27,7 @@ _SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | str | None], ...] = (
     (re.compile(r"全年(?!目标|任务|计划|预计)|全年度|一整年|年度(?!目标|任务|计划)"), FULL_YEAR),
     (re.compile(rf"(?:截至|截止|到)\s*{_MONTH}\s*月(?:底|末|份)?"), None),
     (re.compile(rf"(?<![\d\-—至到]){_MONTH}\s*月(?:底|末)(?!\d)"), None),
-    (re.compile(rf"前\s*{_MONTH}\s*个\s*月"), None),
+    (re.compile(rf"前\s*{_MONTH}\s*个?\s*月"), None),
     # A single month ("一月份", "3月"), last: a range or 截至 reading of the same text wins.
     (re.compile(rf"(?<![\d\-—至到~～]){_MONTH}\s*月(?:份)?(?![\d日底末])"), "single"),
 )

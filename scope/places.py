@@ -217,7 +217,8 @@ def _national_aliases() -> dict[str, Place]:
     aliases: dict[str, Place] = {}
     for name in (*_KNOWN, *_ALIASES):
         _learn(aliases, name, bare=True)
-    for region in regions():
+    # Current names claim a bare base before historical ones (许昌 -> 许昌市, not 许昌地区).
+    for region in sorted(regions(), key=lambda r: r.name.endswith("地区")):
         if len(region.name) > 2:  # 新区, 郊区, 矿区: words first (东区 is found by its list)
             _learn(aliases, region.name, bare=region.level != "county")
     return aliases
