@@ -100,3 +100,22 @@ def test_display_name_prefers_the_number_then_the_title_then_issuer_and_date() -
     assert display_name(None, "", "南华县投资促进局", dt.date(2024, 3, 1)) == (
         "南华县投资促进局2024年03月01日文件"
     )
+
+
+def test_first_sentence_place_beats_comparison_scope_words() -> None:
+    text = (
+        "洛阳市今年前8月招商引资稳中有进，全市新签约项目86个。\n"
+        "前8月，全市实际到位省外资金512.3亿元，进度居全省第三位，增速居全省第五位，"
+        "增幅高于全省平均水平。\n时间：2019-09-26\n"
+    )
+    doc = parse_text(text)
+    assert doc.subject == "洛阳市"  # 全省 only compares; the body speaks for 全市
+    assert (doc.period_year, doc.period_start, doc.period_end) == (2019, 1, 8)
+    amount = next(i for i in doc.indicators if i.value == 512.3)
+    assert amount.name == "省外到位资金"  # "实际到位省外资金" is the same figure
+
+
+def test_growth_written_as_增() -> None:
+    doc = parse_text("武定县2024年一季度招商引资情况\n\n一季度，全县市外到位资金8.2亿元，增12.4%。")
+    growth = next(i for i in doc.indicators if i.value == 12.4)
+    assert growth.kind == "growth" and growth.name.endswith("同比增长")
