@@ -15,7 +15,7 @@ import numpy as np
 from nlp.kb import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
-from scope.periods import PERIOD_WORDS, Period
+from scope.periods import PERIOD_WORDS, Period, find_span
 from scope.places import Place, make_place, same_place
 from scope.wording import fold_figure_words
 
@@ -206,6 +206,16 @@ class FigureIndex:
         self._row_year = np.where(own_year > 0, own_year, doc_year[doc_of_row])
         self._row_start = np.asarray(table["month_start"], dtype=np.int64)
         self._row_end = np.asarray(table["month_end"], dtype=np.int64)
+        # Rows stored without months (written before figures had a scope): read the months
+        # from their period text, once per distinct text.
+        spans = [find_span(text or "") or (0, 0) for text in table["period"].vocabulary]
+        codes = np.asarray(table["period"].codes, dtype=np.int64)
+        if spans and len(codes):
+            starts = np.asarray([s for s, _e in spans] + [0], dtype=np.int64)[codes]
+            ends = np.asarray([e for _s, e in spans] + [0], dtype=np.int64)[codes]
+            missing = self._row_start == 0
+            self._row_start = np.where(missing, starts, self._row_start)
+            self._row_end = np.where(missing, ends, self._row_end)
         plan = table["kind"].code("plan")
         self._row_plan = (np.asarray(table["kind"].codes) == plan).astype(np.int64)
         names = [n or UNKNOWN_PLACE for n in table["place"].vocabulary]

@@ -35,7 +35,7 @@ _KNOWN = (
 _ALIASES = {"禄丰县": "禄丰市", "楚雄高新技术产业开发区": "楚雄高新区"}
 _ZONE_SUFFIX = (
     "高新技术产业开发区", "经济技术开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
-    "园区", "新区", "自贸区", "保税区",
+    "园区", "新区", "自贸区", "保税区", "示范区", "试验区", "合作区", "经济区",
 )  # fmt: skip
 _ADMIN_SUFFIX = (
     "特别行政区", "自治区", "自治州", "自治县", "地区", "盟", "省", "市", "州", "县", "区",
@@ -219,7 +219,7 @@ def _national_aliases() -> dict[str, Place]:
         _learn(aliases, name, bare=True)
     # Current names claim a bare base before historical ones (许昌 -> 许昌市, not 许昌地区).
     for region in sorted(regions(), key=lambda r: r.name.endswith("地区")):
-        if len(region.name) > 2:  # 新区, 郊区, 矿区: words first (东区 is found by its list)
+        if len(region.name) > 2 or not region.name.endswith("区"):  # 新区, 郊区: words first
             _learn(aliases, region.name, bare=region.level != "county")
     return aliases
 
@@ -299,7 +299,8 @@ def _by_suffix(text: str) -> list[Mention]:
         if _NOT_BEFORE.match(text[end : end + 1]):
             continue  # 市外 / 县级 / 区域: a scope word, not a name
         shortest = 1 if match.group() == "区" else 2  # 东区、西区
-        longest = MAX_STEM + 4 if match.group().startswith("自治") else MAX_STEM
+        long_name = match.group().startswith("自治") or match.group() in _ZONE_SUFFIX
+        longest = MAX_STEM + 4 if long_name else MAX_STEM
         for size in range(min(longest, match.start()), shortest - 1, -1):
             stem = text[match.start() - size : match.start()]
             if size == 1 and stem in "县市州省乡镇全我本各该城园":
