@@ -116,6 +116,7 @@ def test_first_sentence_place_beats_comparison_scope_words() -> None:
 
 
 def test_growth_written_as_增() -> None:
-    doc = parse_text("武定县2024年一季度招商引资情况\n\n一季度，全县市外到位资金8.2亿元，增12.4%。")
+    text = "武定县2024年一季度招商引资情况\n\n一季度，全县市外到位资金8.2亿元，增12.4%。"
+    doc = parse_text(text)
     growth = next(i for i in doc.indicators if i.value == 12.4)
     assert growth.kind == "growth" and growth.name.endswith("同比增长")
