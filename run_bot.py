@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import SUBCOMMANDS
 from bot.settings import SettingsError, load_settings
+from cli import SUBCOMMANDS
 
 NO_TOKEN_HINT = (
     "未设置 TELEGRAM_BOT_TOKEN，进入控制台对话；"

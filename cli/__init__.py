@@ -24,14 +24,14 @@ class Subcommand:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("serve", "bot.cli.serve", "Run the Telegram bot (long polling, or --webhook)"),
-    Subcommand("chat", "bot.cli.chat", "Interactive console chat (same handlers as Telegram)"),
-    Subcommand("ask", "bot.cli.ask", "Answer one question, or a batch of JSON lines"),
-    Subcommand("triage", "bot.cli.triage", "Triage a proposal text (file or - for stdin)"),
-    Subcommand("ingest", "bot.cli.ingest", "Ingest .txt/.docx/.pdf files or folders"),
-    Subcommand("kb", "bot.cli.kb", "Inspect the knowledge base (list, show, export)"),
-    Subcommand("proposals", "bot.cli.proposals", "List, show and update tracked proposals"),
-    Subcommand("evaluate", "bot.cli.evaluate", "NLU report: cross-validation and dev set"),
-    Subcommand("bench", "bot.cli.bench", "Benchmark latency, scale, start-up and end to end"),
-    Subcommand("db", "bot.cli.db", "Database maintenance (upgrade)"),
+    Subcommand("serve", "cli.serve", "Run the Telegram bot (long polling, or --webhook)"),
+    Subcommand("chat", "cli.chat", "Interactive console chat (same handlers as Telegram)"),
+    Subcommand("ask", "cli.ask", "Answer one question, or a batch of JSON lines"),
+    Subcommand("triage", "cli.triage", "Triage a proposal text (file or - for stdin)"),
+    Subcommand("ingest", "cli.ingest", "Ingest .txt/.docx/.pdf files or folders"),
+    Subcommand("kb", "cli.kb", "Inspect the knowledge base (list, show, export)"),
+    Subcommand("proposals", "cli.proposals", "List, show and update tracked proposals"),
+    Subcommand("evaluate", "cli.evaluate", "NLU report: cross-validation and dev set"),
+    Subcommand("bench", "cli.bench", "Benchmark latency, scale, start-up and end to end"),
+    Subcommand("db", "cli.db", "Database maintenance (upgrade)"),
 )

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from bot.callback_data import encode
 from bot.commands import COMMANDS, visible_commands
-from bot.devtools.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
 from bot.telegram_app import registered_commands
 from db.models import Feedback, QuestionLog
+from devtools.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
 from tests.bot.conftest import ALLOWED, ALLOWED_2, STRANGER, RunningBot, until
 
 
@@ -163,7 +163,7 @@ async def test_typing_indicator_when_work_takes_over_a_second(
 async def test_stranger_upload_and_inline_get_nothing_and_inline_is_logged(
     running_bot: RunningBot, fake_api: FakeBotAPI
 ) -> None:
-    from bot.devtools.fake_bot_api import document_update
+    from devtools.fake_bot_api import document_update
 
     fake_api.add_update(document_update(fake_api, STRANGER, "报告.txt", "一、概况".encode()))
     fake_api.add_update(inline_update(ALLOWED, "省外到位资金"))

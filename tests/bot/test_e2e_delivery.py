@@ -8,9 +8,9 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 from bot.services import Services
 from db.models import Document
+from devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 from nlp.reply import Reply
 from tests.bot.conftest import ADMIN, ALLOWED, RunningBot, until
 
