@@ -41,8 +41,8 @@ from devtools.fake_bot_api import TOKEN, Call, FakeBotAPI, message_update
 
 if TYPE_CHECKING:
     from bot.services import Services
-    from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.runner import BotRunner
+    from bot.telegram.delivery import DeliveryPolicy
+    from bot.telegram.runner import BotRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_USER = 700_000
@@ -286,8 +286,8 @@ async def _run(
 ) -> dict:
     from bot.services import build_services
     from bot.settings import Settings
-    from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.runner import BotRunner
+    from bot.telegram.delivery import DeliveryPolicy
+    from bot.telegram.runner import BotRunner
 
     users = list(range(FIRST_USER, FIRST_USER + chats))
     for old in workdir.glob("e2e.db*"):

@@ -2,8 +2,8 @@
 
 Callbacks only adapt: Update -> Incoming -> handlers.handle (in a worker thread, so the event
 loop never blocks on NLP or SQL) -> render -> send. Access is checked in group -1 before any
-handler runs. Updates come from bot.transport (durable polling or webhook), not PTB's Updater,
-so that no question is lost to a crash.
+handler runs. Updates come from bot.telegram.polling or bot.telegram.webhook (both durable),
+not PTB's Updater, so that no question is lost to a crash.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
-from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
-from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.telegram.durable import DurableDispatcher, FailureTracker, UpdateJournal
 from nlp.reply import Reply
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.callback_data import encode
 from bot.commands import COMMANDS, visible_commands
-from bot.telegram_app import registered_commands
+from bot.telegram.app import registered_commands
 from db.models import Feedback, QuestionLog
 from devtools.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
 from tests.bot.conftest import ALLOWED, ALLOWED_2, STRANGER, RunningBot, until

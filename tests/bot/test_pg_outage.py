@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.handlers import DB_UNAVAILABLE
-from bot.transport.delivery import DeliveryPolicy
+from bot.telegram.delivery import DeliveryPolicy
 from db import proposals as store
 from db.models import Proposal, ProposalEvent, QuestionLog, ReceivedUpdate
 from devtools.fake_bot_api import FakeBotAPI, callback_update, message_update

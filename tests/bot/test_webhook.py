@@ -8,9 +8,9 @@ import socket
 
 import httpx
 
-from bot import telegram_app
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.webhook import SECRET_HEADER, run_webhook
+from bot.telegram import app as telegram_app
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.webhook import SECRET_HEADER, run_webhook
 from db import bot_records
 from devtools.fake_bot_api import FakeBotAPI, message_json
 from tests.bot.conftest import ALLOWED, until
