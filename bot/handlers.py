@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 import time
 from typing import TYPE_CHECKING
 
@@ -21,19 +20,13 @@ from bot import callback_data as cb
 from bot.incoming import Incoming
 from db import bot_records
 from nlp.reply import Button, Reply
+from zhtext.proposal import looks_like_proposal
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
-TRIAGE_MIN_CHARS = 200
-PROPOSAL_OPENING = re.compile(
-    # A title line "关于……的提案/建议", a labelled field ("案由：", "提案人："), or a number.
-    r"^\s*(?:关于[^\n]{1,80}?的(?:提案|建议)\s*(?:\n|$)"
-    r"|(?:案由|提案人|提案者|领衔人?|附议人?|代表|委员|建议人)\s*[:：]"
-    r"|第\s*\d+\s*号(?:提案|建议)\s*(?:\n|[:：]))"
-)
 UNAVAILABLE = "问答功能暂不可用，请稍后再试。"
 TRIAGE_UNAVAILABLE = "提案分析功能暂不可用，请稍后再试。"
 TOO_LONG = "内容过长（{n}字），请控制在{limit}字以内，或将提案作为文件发送。"
@@ -94,11 +87,6 @@ def route(incoming: Incoming, services: Services) -> Reply:
             return Reply(intent="help", text="该功能仅限管理员使用。")
         return entry.handler(incoming, services)
     return handle_text(incoming, services)
-
-
-def looks_like_proposal(text: str) -> bool:
-    """Tell whether free text is a pasted proposal rather than a question."""
-    return len(text) > TRIAGE_MIN_CHARS or bool(PROPOSAL_OPENING.match(text))
 
 
 def handle_text(incoming: Incoming, services: Services) -> Reply:

@@ -6,7 +6,6 @@ The content hash is taken over the repaired text, so the same letter saved as UT
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from knowledge.loaders import (
 )
 from knowledge.parse import parse_text
 from knowledge.repair import repair_text
+from zhtext.hashing import content_hash
 
 if TYPE_CHECKING:
     from db.models import Document
@@ -59,11 +59,6 @@ class IngestResult:
             f"事项{c.get('items', 0)} 实体{c.get('entities', 0)}"
         )
         return line + (f"（注意：{'；'.join(self.warnings)}）" if self.warnings else "")
-
-
-def content_hash(text: str) -> str:
-    """Return the sha256 of the repaired text (whitespace-insensitive)."""
-    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def ingest_path(

@@ -25,7 +25,7 @@ from nlp.kb_store import SnapshotStore
 from nlp.normalize import normalize
 from nlp.reply import Reply
 from nlp.retrieval import TfidfIndex, unit_terms
-from nlp.router import Router, looks_like_proposal, triage_reply
+from nlp.router import Router, triage_reply
 from nlp.synonyms import DOMAIN_TERMS_FILE, SYNONYMS_FILE, Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.training_data import (
@@ -35,6 +35,7 @@ from nlp.training_data import (
     kb_examples,
     load_examples,
 )
+from zhtext.proposal import looks_like_proposal
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
