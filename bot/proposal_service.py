@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import proposals as store
 from nlp.draft import DraftReply, build_draft, render_text
+from nlp.kb import load_snapshot as load_kb
+from nlp.synonyms import Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.triage import EarlierProposal, Triager, TriageResult
 from nlp.triage_kb import fingerprint, load_snapshot
@@ -30,9 +32,6 @@ TRIAGER_KEY = "proposal_triager"
 
 def build_tokenizer(sessions: sessionmaker[Session], model_dir: Path) -> ChineseTokenizer:
     """Build the same tokenizer the assistant builds (same words, same cache), warmed."""
-    from nlp.kb import load_snapshot as load_kb
-    from nlp.synonyms import Synonyms, load_domain_terms
-
     words = load_domain_terms() + Synonyms.load().all_terms() + load_kb(sessions).user_words()
     return ChineseTokenizer(words, model_dir / "jieba").initialize()
 

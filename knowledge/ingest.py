@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import writes
+from db.models import Document
 from knowledge.loaders import (
     DEFAULT_MAX_BYTES,
     SUPPORTED,
@@ -24,11 +26,9 @@ from knowledge.loaders import (
     load_path,
 )
 from knowledge.parse import parse_text
+from knowledge.persist import save_document
 from knowledge.repair import repair_text
 from zhtext.hashing import content_hash
-
-if TYPE_CHECKING:
-    from db.models import Document
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,6 @@ def ingest_text(sessions: sessionmaker[Session], text: str, source_name: str) ->
 
 
 def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> IngestResult:
-    from db import writes  # db depends on knowledge.records; import late to keep starts cheap
-
     clean = repair_text(loaded.text)
     digest = content_hash(clean)
     try:
@@ -103,14 +101,12 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
 def _store(
     sessions: sessionmaker[Session], loaded: LoadedText, clean: str, digest: str
 ) -> IngestResult:
-    from db import writes
-
     with sessions.begin() as session:
         existing = writes.find_by_hash(session, digest)
         if existing is not None:
             return _result(existing, "unchanged", loaded.label)
         parsed = parse_text(clean, repaired=True)
-        document = writes.save_document(
+        document = save_document(
             session, parsed, content_hash=digest, source_name=loaded.label
         )
         older = writes.current_with_number(session, parsed.number) if parsed.number else []
@@ -159,8 +155,6 @@ def ensure_default_base(
     sessions: sessionmaker[Session], sources_dir: Path | str
 ) -> list[IngestResult]:
     """Ingest the shipped sources when the documents table is empty (cheap otherwise)."""
-    from db.models import Document
-
     with sessions() as session:
         if session.scalar(select(Document.id).limit(1)) is not None:
             return []  # one indexed row read, however large the base

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from bot import callback_data as cb
 from bot.console import chat, parse_line
-from bot.handlers import EXAMPLES, handle
+from bot.handlers import handle
 from bot.incoming import Incoming
+from bot.questions import EXAMPLES
 from db.models import Feedback, QuestionLog
 from tests.bot.conftest import ADMIN, ALLOWED, ALLOWED_2
 from zhtext.proposal import looks_like_proposal
