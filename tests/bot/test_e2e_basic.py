@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
 from bot.callback_data import encode
@@ -149,7 +151,7 @@ async def test_typing_indicator_when_work_takes_over_a_second(
     make_services, fake_api: FakeBotAPI
 ) -> None:
     services = make_services(telegram_api_base_url=fake_api.url)
-    services.assistant = SlowAssistant(services.assistant)
+    services = replace(services, assistant=SlowAssistant(services.assistant))
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, "外资到位多少"))
         fake_api.add_update(message_update(ALLOWED_2, "/docs"))  # fast: no typing
@@ -221,7 +223,7 @@ async def test_one_slow_chat_does_not_hold_up_the_others(
     make_services, fake_api: FakeBotAPI
 ) -> None:
     services = make_services(telegram_api_base_url=fake_api.url)
-    services.assistant = OneSlowQuestion(services.assistant)
+    services = replace(services, assistant=OneSlowQuestion(services.assistant))
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, "慢问题"))
         await until(lambda: fake_api.sent("sendChatAction", ALLOWED))  # it is being worked on
