@@ -1,4 +1,9 @@
-"""Button presses: 出处 / 相关 / 👍 / 👎 / suggestions / examples / browse entries."""
+"""Button presses: 出处 / 相关 / 👍 / 👎 / suggestions / examples / browse entries.
+
+CALLBACK_ACTIONS is the button table bot/handlers.py dispatches through. Actions re-answer the
+logged question instead of storing answers, so a button works as long as its question_log row
+exists and only for the user who asked it.
+"""
 
 from __future__ import annotations
 

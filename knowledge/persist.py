@@ -66,6 +66,8 @@ def _document_row(parsed: ParsedDocument, content_hash: str, source_name: str) -
         issuer=parsed.issuer,
         addressee=parsed.addressee,
         date=parsed.date,
+        # An undated document still needs a year for "2022年…" questions: the 文号 carries the
+        # year it was issued (州投促字〔2021〕3号), else the title often names it.
         year=parsed.year or _year_of_number(parsed.number) or _year_of_title(parsed.title),
         contact=parsed.contact,
         contact_phone=parsed.contact_phone,
