@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli import SUBCOMMANDS
+from bot.logging_setup import configure_logging
 from bot.settings import SettingsError, load_settings
+from cli import SUBCOMMANDS
 
 NO_TOKEN_HINT = (
     "未设置 TELEGRAM_BOT_TOKEN，进入控制台对话；"
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for entry in SUBCOMMANDS:
         child = sub.add_parser(entry.name, help=entry.help, description=entry.help)
-        entry.load().add_arguments(child)
+        entry.module.add_arguments(child)
     return parser
 
 
@@ -39,8 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    from bot.logging_setup import configure_logging
-
     configure_logging(settings.log_level, [settings.token] if settings.token else [])
     command = args.command
     if command is None:
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             print(NO_TOKEN_HINT, file=sys.stderr)
         args = parser.parse_args([*(argv or sys.argv[1:]), command])
     entry = next(e for e in SUBCOMMANDS if e.name == command)
-    return entry.load().run(args, settings)
+    return entry.module.run(args, settings)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING
 
 from bot import chart
 from bot.incoming import Incoming
+from bot.questions import triage
 from db import bot_records
+from knowledge.errors import IngestError
+from knowledge.ingest import ingest_path
+from knowledge.loaders import load_path
 from nlp.reply import Attachment, Reply
 
 if TYPE_CHECKING:
@@ -78,9 +82,6 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     """Ingest a downloaded upload; reply with what was extracted or one clear error."""
     if not incoming.is_admin:
         return Reply(intent="help", text="仅管理员可以上传文件。")
-    from knowledge.errors import IngestError
-    from knowledge.ingest import ingest_path
-
     try:
         result = ingest_path(services.sessions, path, max_bytes=services.settings.max_upload_bytes)
     except IngestError as exc:
@@ -96,14 +97,9 @@ def handle_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     if not incoming.is_admin:
         return Reply(intent="help", text="仅管理员可以上传文件。")
     if re.search(r"提案|建议|/tian", incoming.text):
-        from knowledge.errors import IngestError
-        from knowledge.loaders import load_path
-
         try:
             loaded = load_path(path, max_bytes=services.settings.max_upload_bytes)
         except IngestError as exc:
             return Reply(intent="triage", text=f"读取失败：{exc}")
-        from bot.handlers import triage
-
         return triage(incoming.model_copy(update={"text": loaded.text}), services)
     return ingest_upload(incoming, services, path)

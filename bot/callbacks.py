@@ -1,15 +1,20 @@
-"""Button presses: 出处 / 相关 / 👍 / 👎 / suggestions / examples / browse entries."""
+"""Button presses: 出处 / 相关 / 👍 / 👎 / suggestions / examples / browse entries.
+
+CALLBACK_ACTIONS is the button table bot/handlers.py dispatches through. Actions re-answer the
+logged question instead of storing answers, so a button works as long as its question_log row
+exists and only for the user who asked it.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot import browse, handlers
+from bot import browse, proposal_handlers
 from bot import callback_data as cb
 from bot.callback_data import CallbackPayload
 from bot.incoming import Incoming
+from bot.questions import EXAMPLES, STALE, ask
 from db import bot_records
 from nlp.reply import Button, Reply
 
@@ -22,13 +27,9 @@ Action = Callable[[Incoming, "Services", CallbackPayload], Reply]
 
 def proposal_callback(incoming: Incoming, services: Services, data: str) -> Reply | None:
     """Hand /tian buttons to the proposal handlers; None when the data is not theirs."""
-    try:
-        module = importlib.import_module("bot.proposal_handlers")
-    except ImportError:
+    if not proposal_handlers.is_proposal_callback(data):
         return None
-    if not module.is_proposal_callback(data):
-        return None
-    return module.proposal_callback(incoming, services, data)
+    return proposal_handlers.proposal_callback(incoming, services, data)
 
 
 def _own_question(incoming: Incoming, services: Services, payload: CallbackPayload):
@@ -70,7 +71,7 @@ def related(incoming: Incoming, services: Services, payload: CallbackPayload) ->
     """相关: the measures and plans closest to the question and its answer."""
     question = _own_question(incoming, services, payload)
     if question is None:
-        return Reply(intent="help", text=handlers.STALE)
+        return Reply(intent="help", text=STALE)
     reply = services.assistant.answer(question) if services.assistant is not None else None
     context = f"{question}\n{reply.text if reply else ''}"
     with services.sessions() as session:
@@ -92,7 +93,7 @@ def feedback(incoming: Incoming, services: Services, payload: CallbackPayload) -
         return Reply(intent="feedback", text="控制台不记录反馈。")
     with services.sessions.begin() as session:
         stored = bot_records.record_feedback(session, payload.int_arg(0), incoming.user_id, value)
-    text = "感谢反馈！" if stored else handlers.STALE
+    text = "感谢反馈！" if stored else STALE
     return Reply(intent="feedback", answered=stored, text=text)
 
 
@@ -101,16 +102,16 @@ def suggestion(incoming: Incoming, services: Services, payload: CallbackPayload)
     reply = _reanswer(incoming, services, payload)
     index = int(payload.args[1]) if payload.args[1:2] and payload.args[1].isdigit() else -1
     if reply is None or not 0 <= index < len(reply.suggestions):
-        return Reply(intent="help", text=handlers.STALE)
-    return handlers.ask(incoming, services, reply.suggestions[index])
+        return Reply(intent="help", text=STALE)
+    return ask(incoming, services, reply.suggestions[index])
 
 
 def example(incoming: Incoming, services: Services, payload: CallbackPayload) -> Reply:
     """A tapped example question from /start or /help."""
     index = payload.int_arg(0)
-    if not 0 <= index < len(handlers.EXAMPLES):
-        return Reply(intent="help", text=handlers.STALE)
-    return handlers.ask(incoming, services, handlers.EXAMPLES[index])
+    if not 0 <= index < len(EXAMPLES):
+        return Reply(intent="help", text=STALE)
+    return ask(incoming, services, EXAMPLES[index])
 
 
 CALLBACK_ACTIONS: dict[str, Action] = {

@@ -1,7 +1,7 @@
 """Proposal use cases shared by Telegram, the console and the CLI: triage, draft, store.
 
-The fitted Triager is kept in `services.extras` together with the knowledge-base fingerprint it
-was fitted on, so it is refitted only after a document is added or superseded.
+The fitted Triager is kept in `services.triager` under the knowledge-base fingerprint it was
+fitted on, so it is refitted only after a document is added or superseded.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import proposals as store
 from nlp.draft import DraftReply, build_draft, render_text
+from nlp.kb import load_snapshot as load_kb
+from nlp.synonyms import Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.triage import EarlierProposal, Triager, TriageResult
 from nlp.triage_kb import fingerprint, load_snapshot
@@ -25,14 +27,12 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
-TRIAGER_KEY = "proposal_triager"
+# The tokenizer is built once per process: its words change only with a restart.
+TOKENIZER_KEY = "jieba"
 
 
 def build_tokenizer(sessions: sessionmaker[Session], model_dir: Path) -> ChineseTokenizer:
     """Build the same tokenizer the assistant builds (same words, same cache), warmed."""
-    from nlp.kb import load_snapshot as load_kb
-    from nlp.synonyms import Synonyms, load_domain_terms
-
     words = load_domain_terms() + Synonyms.load().all_terms() + load_kb(sessions).user_words()
     return ChineseTokenizer(words, model_dir / "jieba").initialize()
 
@@ -41,25 +41,23 @@ def _tokenizer(services: Services) -> ChineseTokenizer:
     assistant_tokenizer = getattr(services.assistant, "tokenizer", None)
     if isinstance(assistant_tokenizer, ChineseTokenizer):
         return assistant_tokenizer
-    cached = services.extras.get("tokenizer")
-    if isinstance(cached, ChineseTokenizer):
-        return cached
-    tokenizer = build_tokenizer(services.sessions, services.settings.var_dir / "model")
-    services.extras["tokenizer"] = tokenizer
-    return tokenizer
+    model_dir = services.settings.var_dir / "model"
+    build = lambda: build_tokenizer(services.sessions, model_dir)  # noqa: E731
+    return services.tokenizer.get(TOKENIZER_KEY, build)
 
 
 def get_triager(services: Services) -> Triager:
     """Return a Triager fitted on the current knowledge base (refitted when it changed)."""
     with services.sessions() as session:
         key = fingerprint(session)
-        cached = services.extras.get(TRIAGER_KEY)
-        if cached is not None and cached[0] == key:
-            return cached[1]
+    return services.triager.get(key, lambda: _fit(services))
+
+
+def _fit(services: Services) -> Triager:
+    with services.sessions() as session:
         snapshot = load_snapshot(session)
     triager = Triager(_tokenizer(services), max_chars=services.settings.max_triage_chars)
     triager.fit(snapshot)
-    services.extras[TRIAGER_KEY] = (key, triager)
     logger.info(
         "triager fitted on %d items, %d indicators", len(snapshot.items), len(snapshot.indicators)
     )

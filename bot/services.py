@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,22 +14,66 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
-
-if TYPE_CHECKING:
-    from nlp.pipeline import Assistant
+from knowledge.ingest import ensure_default_base, rescope_stored
+from nlp.pipeline import build_assistant
+from nlp.reply import Reply
+from nlp.tokenizer import ChineseTokenizer
+from nlp.triage import Triager
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sources"
+T = TypeVar("T")
 
 
-@dataclass
+class Answerer(Protocol):
+    """What handlers need of the assistant (nlp.pipeline.Assistant; tests wrap it)."""
+
+    def answer(self, question: str) -> Reply: ...
+
+    def refresh(self) -> None:
+        """Reload after the knowledge base changed (an upload was ingested)."""
+
+
+class Versioned(Generic[T]):
+    """One value built for a version key and rebuilt when the key changes; thread-safe.
+
+    Handlers run on the Telegram runtime's worker threads, so two first requests can ask for
+    the same value at once: the lock makes the second wait for the first build instead of
+    building its own, and no reader sees a value half replaced.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entry: tuple[Hashable, T] | None = None
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Return the value built for `key`, building it first when missing or stale."""
+        with self._lock:
+            if self._entry is None or self._entry[0] != key:
+                self._entry = (key, build())
+            return self._entry[1]
+
+    def put(self, key: Hashable, value: T) -> None:
+        """Install a value built elsewhere (a warm tokenizer a test shares, for one)."""
+        with self._lock:
+            self._entry = (key, value)
+
+
+@dataclass(frozen=True)
 class Services:
-    """Everything a handler needs; built by build_services(), never at import time."""
+    """Everything a handler needs; built by build_services(), never at import time.
+
+    Frozen: what changes while the bot runs is not a field but lives behind a synchronised
+    holder (the assistant swaps its own state on refresh; the triage models are Versioned).
+    """
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    assistant: Assistant | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    assistant: Answerer | None = None
+    # Triage's tokenizer when there is no assistant to borrow one from (built once), and the
+    # triager fitted on one knowledge-base version; see bot/proposal_service.py.
+    tokenizer: Versioned[ChineseTokenizer] = field(default_factory=Versioned)
+    triager: Versioned[Triager] = field(default_factory=Versioned)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -40,13 +86,7 @@ def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
     engine = make_engine(url)
     upgrade(url, engine)
     sessions = make_session_factory(engine)
-    from knowledge.ingest import ensure_default_base, rescope_stored
-
     ensure_default_base(sessions, SOURCES_DIR)
     rescope_stored(sessions)
-    services = Services(settings=settings, engine=engine, sessions=sessions)
-    if with_nlp:
-        from nlp.pipeline import build_assistant
-
-        services.assistant = build_assistant(sessions, settings.var_dir / "model")
-    return services
+    assistant = build_assistant(sessions, settings.var_dir / "model") if with_nlp else None
+    return Services(settings=settings, engine=engine, sessions=sessions, assistant=assistant)

@@ -6,16 +6,17 @@ The content hash is taken over the repaired text, so the same letter saved as UT
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import writes
+from db.models import Document
 from knowledge.loaders import (
     DEFAULT_MAX_BYTES,
     SUPPORTED,
@@ -25,10 +26,9 @@ from knowledge.loaders import (
     load_path,
 )
 from knowledge.parse import parse_text
+from knowledge.persist import replace_extraction, save_document
 from knowledge.repair import repair_text
-
-if TYPE_CHECKING:
-    from db.models import Document
+from zhtext.hashing import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +61,6 @@ class IngestResult:
         return line + (f"（注意：{'；'.join(self.warnings)}）" if self.warnings else "")
 
 
-def content_hash(text: str) -> str:
-    """Return the sha256 of the repaired text (whitespace-insensitive)."""
-    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
-
-
 def ingest_path(
     sessions: sessionmaker[Session], path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> IngestResult:
@@ -90,8 +85,6 @@ def ingest_text(sessions: sessionmaker[Session], text: str, source_name: str) ->
 
 
 def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> IngestResult:
-    from db import writes  # db depends on knowledge.records; import late to keep starts cheap
-
     clean = repair_text(loaded.text)
     digest = content_hash(clean)
     try:
@@ -108,14 +101,12 @@ def _ingest_loaded(sessions: sessionmaker[Session], loaded: LoadedText) -> Inges
 def _store(
     sessions: sessionmaker[Session], loaded: LoadedText, clean: str, digest: str
 ) -> IngestResult:
-    from db import writes
-
     with sessions.begin() as session:
         existing = writes.find_by_hash(session, digest)
         if existing is not None:
             return _result(existing, "unchanged", loaded.label)
         parsed = parse_text(clean, repaired=True)
-        document = writes.save_document(
+        document = save_document(
             session, parsed, content_hash=digest, source_name=loaded.label
         )
         older = writes.current_with_number(session, parsed.number) if parsed.number else []
@@ -165,12 +156,10 @@ def rescope_stored(sessions: sessionmaker[Session]) -> int:
 
     One transaction: either every such document gets its identity and scoped figures or none.
     """
-    from db import writes
-
     with sessions.begin() as session:
         stale = writes.unscoped_documents(session)
         for document in stale:
-            writes.replace_extraction(session, document, parse_text(document.text, repaired=True))
+            replace_extraction(session, document, parse_text(document.text, repaired=True))
     if stale:
         logger.info("re-read %d documents stored before figure scope", len(stale))
     return len(stale)
@@ -180,8 +169,6 @@ def ensure_default_base(
     sessions: sessionmaker[Session], sources_dir: Path | str
 ) -> list[IngestResult]:
     """Ingest the shipped sources when the documents table is empty (cheap otherwise)."""
-    from db.models import Document
-
     with sessions() as session:
         if session.scalar(select(Document.id).limit(1)) is not None:
             return []  # one indexed row read, however large the base

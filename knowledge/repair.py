@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import re
 
+from zhtext.width import fold_width
+
 CJK = "\u3400-\u9fff"
-# Full-width ASCII letters/digits and a few signs become half-width; Chinese punctuation stays.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
-_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
-_WIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
-_WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord("."), 0xFF0B: ord("+"), 0x2030: 0x2030})
-_WIDTH.update({0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" ")})
-_WIDTH.update({0x200B: None, 0xFEFF: None, 0x200E: None, 0x200F: None, 0x00AD: None})
 
 SENTENCE_END = "。！？；：:;!?…"
 TERMINAL = "。！？；：:;!?”’）)》】」』…"
@@ -63,11 +58,6 @@ def to_simplified(text: str) -> str:
     import zhconv  # its conversion table costs ~70 ms to load: only for the pages that need it
 
     return zhconv.convert(text, "zh-hans")
-
-
-def fold_width(text: str) -> str:
-    """Turn full-width digits, letters and % into ASCII; drop zero-width characters."""
-    return text.translate(_WIDTH)
 
 
 def normalize_newlines(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.records import Section
+from zhtext.sentences import point_bodies
 
 CN_NUM = "一二三四五六七八九十百"
 # (level, pattern) — the marker is group 1, the rest of the line group 2.
@@ -16,9 +17,6 @@ MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
     (4, re.compile(r"^([①-⑳])\s*(.*)$")),
 )
-_POINT = rf"(?:[{CN_NUM[:-1]}]+(?:是要|是|要|则)|首先|其次|再次|最后|[（(]\d{{1,2}}[）)]|[①-⑳])"
-POINT_SPLIT = re.compile(rf"(?:(?<=^)|(?<=[。；;！？，,：:\n]))\s*(?={_POINT}[，,：:]?)")
-POINT_MARK = re.compile(rf"^{_POINT}[，,：:]?")
 TITLE_MAX = 60
 CONTENT_RE = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|个|项|次|家|场|亿|万|吨|座|人|户|批|件|条|台|套|GW|MW)|一是|；"
@@ -117,19 +115,8 @@ def _unique(sid: str, taken: set[str]) -> str:
 def _close(item: _Open) -> Section:
     text = "\n".join(line for line in item.lines if line)
     item.section.text = text
-    item.section.points = split_points(text)
+    item.section.points = point_bodies(text)
     return item.section
-
-
-def split_points(text: str) -> list[str]:
-    """Split 一是/二是 (一要/二要, 首先/其次) sub-points; an empty list when there are none."""
-    parts = [p.strip() for p in POINT_SPLIT.split(text) if p.strip()]
-    points = [
-        POINT_MARK.sub("", p, count=1).strip().rstrip("；;，,。")
-        for p in parts
-        if POINT_MARK.match(p)
-    ]
-    return points if len(points) >= 2 else []
 
 
 def paragraph_sections(paragraphs: list[str]) -> list[Section]:

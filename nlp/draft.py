@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from nlp.triage import RelatedItem, TriageResult
-from nlp.triage_text import split_sentences
+from zhtext.sentences import split_sentences
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 MAX_MEASURES = 4
@@ -176,7 +176,7 @@ def _item_blocks(items: Sequence[RelatedItem], words: list[str]) -> list[DraftBl
 
 def _pick_sentences(item: RelatedItem, words: list[str]) -> list[str]:
     """Keep the item's sentences that speak most of the proposal's words, in their order."""
-    sentences = split_sentences(item.text) or [p for p in item.points if p.strip()]
+    sentences = split_sentences(item.text, pasted=True) or [p for p in item.points if p.strip()]
     sentences = [s for s in sentences if s != item.title]
     if len(sentences) <= MAX_SENTENCES_PER_ITEM:
         return sentences

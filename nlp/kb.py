@@ -15,18 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from zhtext.sentences import split_points, split_sentences
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from nlp.kb_tables import IndicatorTable, ItemTable, SectionTable, UnitTable
     from nlp.pages import PageBudget
 
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])|\n+")
-# A line break not after end punctuation is a page or layout break inside a sentence.
-_SOFT_BREAK = re.compile(r"(?<=[^。；;！？!?：:\n])\s*\n+\s*(?=\S)")
-# 一是 / 二是 / 一要 / 第一，... start the points of a genre paragraph.
-_NUMERAL = "[一二三四五六七八九十]+"
-_POINT_START = re.compile(rf"(?<![^。；;\n])(?=(?:{_NUMERAL}[是要]|第{_NUMERAL}[，,、]))")
 _HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 
 
@@ -213,21 +209,6 @@ class KnowledgeSnapshot:
         words = [name for name in self.indicators.names() if len(name) <= 6]
         words += [e.name for e in self.entities if len(e.name) <= 12]
         return words
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split Chinese prose into sentences, keeping their end punctuation."""
-    text = _SOFT_BREAK.sub("", text or "")
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-
-
-def split_points(text: str) -> list[str]:
-    """Split a paragraph at 一是/二是... into points; without markers, into sentences."""
-    text = _SOFT_BREAK.sub("", text or "")
-    parts = [p.strip() for p in _POINT_START.split(text) if p and p.strip()]
-    if len(parts) >= 2:
-        return [q for p in parts for q in (p.split("\n") if "\n" in p else [p]) if q.strip()]
-    return split_sentences(text)
 
 
 def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from zhtext.width import fold_width
 
 # Spaces between two CJK characters carry no meaning in Chinese text ("州外 到位资金").
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -20,11 +21,6 @@ _SPACE_BEFORE_UNIT = re.compile(r"(?<=\d)\s+(?=[%‰万亿元个次项家人倍]
 _SPACE_BETWEEN_CJK_AND_DIGIT = re.compile(rf"(?<=[{_CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{_CJK}])")
 _MULTI_SPACE = re.compile(r"\s+")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "～": "~", "〜": "~"})
-
-
-def fold_width(text: str) -> str:
-    """Map full-width letters, digits and punctuation to their half-width forms (NFKC)."""
-    return unicodedata.normalize("NFKC", text)
 
 
 @functools.cache
@@ -65,7 +61,7 @@ def collapse_spaces(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Return the canonical form of a question: simplified, half-width, spaces repaired."""
-    text = fold_width(text or "")
+    text = fold_width(text or "", punctuation=True)
     text = to_simplified(text)
     text = text.translate(_DASHES)
     return collapse_spaces(text)
@@ -78,4 +74,4 @@ def normalize_for_match(text: str) -> str:
 
 def fold_for_match(text: str) -> str:
     """Return a lower-cased, space-free, half-width form of already-simplified text (cheap)."""
-    return _MULTI_SPACE.sub("", fold_width(text)).lower()
+    return _MULTI_SPACE.sub("", fold_width(text, punctuation=True)).lower()

@@ -25,9 +25,13 @@ from nlp.kb_store import SnapshotStore
 from nlp.normalize import normalize
 from nlp.reply import Reply
 from nlp.retrieval import TfidfIndex, unit_terms
-from nlp.router import Router, looks_like_proposal, triage_reply
+from nlp.router import Router, triage_reply
 from nlp.synonyms import DOMAIN_TERMS_FILE, SYNONYMS_FILE, Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
+
+# nlp.training imports scikit-learn inside its functions: importing it here costs nothing
+# until a model has to be trained.
+from nlp.training import train_and_save
 from nlp.training_data import (
     INTENTS_FILE,
     examples_hash,
@@ -35,6 +39,7 @@ from nlp.training_data import (
     kb_examples,
     load_examples,
 )
+from zhtext.proposal import looks_like_proposal
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
@@ -133,8 +138,6 @@ class Assistant:
             if meta.get("data_hash") == wanted:
                 return FastIntentModel.load(self.model_dir)
         logger.info("intent model missing or stale: training")
-        from nlp.training import train_and_save  # scikit-learn only when training
-
         texts, labels = load_examples()
         return train_and_save(
             texts + extra[0], labels + extra[1], words, self.model_dir, wanted

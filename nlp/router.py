@@ -8,7 +8,6 @@ name-match score and a sentence's tf-idf cosine.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from nlp import compose
@@ -25,6 +24,7 @@ from nlp.query import Candidate, Query, content_words
 from nlp.reply import Reply
 from nlp.retrieval import Hit, TfidfIndex, unit_terms
 from scope.places import Gazetteer
+from zhtext.proposal import looks_like_proposal
 
 logger = logging.getLogger(__name__)
 
@@ -188,15 +188,6 @@ class Router:
 
 
 # -- strategies ------------------------------------------------------------------------------
-
-
-_PROPOSAL_OPENING = re.compile(r"^(?:案由[:：]?)?关于.{2,60}?的(?:提案|建议|议案)")
-PROPOSAL_MIN_CHARS = 30
-
-
-def looks_like_proposal(text: str) -> bool:
-    """Return True for a pasted proposal ("关于…的提案/建议" followed by its body)."""
-    return len(text) >= PROPOSAL_MIN_CHARS and bool(_PROPOSAL_OPENING.match(text))
 
 
 def triage_reply(confidence: float) -> Reply:

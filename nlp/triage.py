@@ -9,7 +9,6 @@ differ. A text outside the bureau's field gets 非本局业务 and no matches at
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ from nlp.triage_result import (
     TriageResult,
 )
 from nlp.triage_text import extract_asks, extract_meta
+from zhtext.hashing import content_hash as text_hash
 
 __all__ = [
     "EarlierProposal",
@@ -86,7 +86,7 @@ class TriageTooLarge(TriageError):
 
 def content_hash(text: str) -> str:
     """Hash a proposal's text so that width, spacing and script variants hash the same."""
-    return hashlib.sha256(normalize_for_match(text).encode("utf-8")).hexdigest()
+    return text_hash(normalize_for_match(text))
 
 
 def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:

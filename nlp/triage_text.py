@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zhtext.sentences import split_sentences
+
 # A title runs from 关于 to the genre word; it may not cross a sentence end.
 _TITLE = re.compile(r"关于[^。！？\n]{2,120}?的(?:提案|建议|议案|意见)")
 _NUMBER = re.compile(
@@ -42,13 +44,6 @@ _SOFT_BREAK = re.compile(r"(?<=[^\s。！？：:])\n(?=[^\s一二三四五六七
 _NPC_HINTS = ("人大", "代表", "建议")
 _CPPCC_HINTS = ("政协", "委员", "提案")
 
-# Sentence ends; a line break also ends a heading like "一、加强部门联动". Text pasted from a
-# phone often has its line breaks turned into spaces, and Chinese prose has no spaces between
-# words, so a space between two Chinese characters is read as a line break too.
-_SENTENCE_END = re.compile(
-    r"(?<=[。！？；;!?])|\n+"
-    r"|(?<=[\u4e00-\u9fff。！？；：:、）)])[ \t\u3000]+(?=[\u4e00-\u9fff（(])"
-)
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
     r"[0-9]+[、.．)）]|[一二三四五六七八九十]是[，,：:]?|第[一二三四五六七八九十]+[，,、])\s*"
@@ -128,11 +123,6 @@ class ProposalMeta:
     proposer: str | None
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a text into trimmed sentences (and headings), dropping empty ones."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-
-
 def strip_numbering(sentence: str) -> str:
     """Remove a leading 一、/（一）/1./一是 so an ask reads on its own."""
     return _LEADING_NUMBER.sub("", _ASK_LEAD.sub("", sentence, count=1), count=1).strip()
@@ -148,7 +138,7 @@ def extract_title(text: str) -> str:
         line = line.strip()
         if 4 <= len(line) <= 60 and not _PROPOSER_LABEL.search(line):
             return line
-    first = split_sentences(head)
+    first = split_sentences(head, pasted=True)
     return first[0][:60] if first else ""
 
 
@@ -225,7 +215,7 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
     """
     scored: list[tuple[float, int, str, bool]] = []
     part = None
-    for position, sentence in enumerate(split_sentences(text)):
+    for position, sentence in enumerate(split_sentences(text, pasted=True)):
         if (title and title in sentence) or _TITLE.fullmatch(sentence):
             continue
         if _FORM_FIELD.match(sentence):

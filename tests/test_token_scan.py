@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.devtools.fake_bot_api import TOKEN
 from bot.logging_setup import SecretMaskFilter
+from devtools.fake_bot_api import TOKEN
 from tests.conftest import ROOT
 from tests.token_scan import (
     TEST_TOKENS,
@@ -111,7 +111,7 @@ def test_run_scan_counts_reports_and_summarises(tmp_path: Path) -> None:
 LEAKY_TESTS = '''
 import logging
 
-from bot.devtools.fake_bot_api import TOKEN
+from devtools.fake_bot_api import TOKEN
 
 
 def test_logs_the_token_at_debug():

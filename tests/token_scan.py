@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.devtools.fake_bot_api import TOKEN as FAKE_API_TOKEN
+from devtools.fake_bot_api import TOKEN as FAKE_API_TOKEN
 
 # Every token or secret the tests hand to the bot. Keep in sync: test_token_scan.py checks the
 # constants of the modules that define their own.

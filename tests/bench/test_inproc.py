@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from bot.bench.inproc import (
+from bench.inproc import (
     STAGES,
     TIMING_ONLY,
     build_contenders,
@@ -14,8 +14,8 @@ from bot.bench.inproc import (
     round_robin,
     stage_latencies,
 )
-from bot.bench.timing import percentile, summary_ms
-from bot.bench.workload import build_questions, judge
+from bench.timing import percentile, summary_ms
+from bench.workload import build_questions, judge
 
 
 def test_percentile_is_nearest_rank() -> None:

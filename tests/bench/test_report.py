@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.bench.report import render_table
+from bench.report import render_table
 
 
 def _results() -> dict:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI
 from bot.services import Services, build_services
 from bot.settings import Settings
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.runner import BotRunner
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.runner import BotRunner
+from devtools.fake_bot_api import TOKEN, FakeBotAPI
 
 ALLOWED = 111
 ALLOWED_2 = 112

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.devtools.fake_bot_api import FakeBotAPI
+from devtools.fake_bot_api import FakeBotAPI
 
 
 class HeldAnswers:

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, message_update
+from devtools.fake_bot_api import TOKEN, FakeBotAPI, message_update
 from tests.bot.conftest import ALLOWED
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.devtools.fake_bot_api import FakeBotAPI, message_update
 from bot.handlers import DB_UNAVAILABLE
 from db.models import QuestionLog
+from devtools.fake_bot_api import FakeBotAPI, message_update
 from tests.bot.conftest import ALLOWED, ALLOWED_2, RunningBot, until
 from tests.bot.faults_support import HeldAnswers, texts
 

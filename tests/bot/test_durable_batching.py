@@ -7,11 +7,11 @@ import json
 
 from sqlalchemy import func, select
 
-from bot import telegram_app
-from bot.devtools.fake_bot_api import FakeBotAPI, message_update
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.durable import UpdateJournal
+from bot.telegram import app as telegram_app
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.durable import UpdateJournal
 from db.models import ReceivedUpdate
+from devtools.fake_bot_api import FakeBotAPI, message_update
 from tests.bot.conftest import ALLOWED, ALLOWED_2, RunningBot, until
 
 QUESTION = "外资到位多少"

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.fake_bot_api import FakeBotAPI, document_update
 from db.models import Document, Indicator, Item, Section
+from devtools.fake_bot_api import FakeBotAPI, document_update
 from tests.bot.conftest import ADMIN, RunningBot, until
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
 from bot.callback_data import encode
 from bot.commands import COMMANDS, visible_commands
-from bot.devtools.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
-from bot.telegram_app import registered_commands
+from bot.telegram.app import registered_commands
 from db.models import Feedback, QuestionLog
+from devtools.fake_bot_api import FakeBotAPI, callback_update, inline_update, message_update
 from tests.bot.conftest import ALLOWED, ALLOWED_2, STRANGER, RunningBot, until
 
 
@@ -149,7 +151,7 @@ async def test_typing_indicator_when_work_takes_over_a_second(
     make_services, fake_api: FakeBotAPI
 ) -> None:
     services = make_services(telegram_api_base_url=fake_api.url)
-    services.assistant = SlowAssistant(services.assistant)
+    services = replace(services, assistant=SlowAssistant(services.assistant))
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, "外资到位多少"))
         fake_api.add_update(message_update(ALLOWED_2, "/docs"))  # fast: no typing
@@ -163,7 +165,7 @@ async def test_typing_indicator_when_work_takes_over_a_second(
 async def test_stranger_upload_and_inline_get_nothing_and_inline_is_logged(
     running_bot: RunningBot, fake_api: FakeBotAPI
 ) -> None:
-    from bot.devtools.fake_bot_api import document_update
+    from devtools.fake_bot_api import document_update
 
     fake_api.add_update(document_update(fake_api, STRANGER, "报告.txt", "一、概况".encode()))
     fake_api.add_update(inline_update(ALLOWED, "省外到位资金"))
@@ -221,7 +223,7 @@ async def test_one_slow_chat_does_not_hold_up_the_others(
     make_services, fake_api: FakeBotAPI
 ) -> None:
     services = make_services(telegram_api_base_url=fake_api.url)
-    services.assistant = OneSlowQuestion(services.assistant)
+    services = replace(services, assistant=OneSlowQuestion(services.assistant))
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, "慢问题"))
         await until(lambda: fake_api.sent("sendChatAction", ALLOWED))  # it is being worked on

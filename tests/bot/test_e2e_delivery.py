@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 from bot.services import Services
 from db.models import Document
+from devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, document_update, message_update
 from nlp.reply import Reply
 from tests.bot.conftest import ADMIN, ALLOWED, RunningBot, until
 
@@ -100,7 +101,7 @@ async def test_long_reply_arrives_whole_escaped_and_split(
     services: Services = make_services(telegram_api_base_url=fake_api.url)
     expected = LongAssistant(services.assistant).answer("长回答").text
     assert len(expected) > 5000
-    services.assistant = LongAssistant(services.assistant)
+    services = replace(services, assistant=LongAssistant(services.assistant))
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, "长回答"))
         await until(lambda: len(fake_api.sent("sendMessage", ALLOWED)) >= 2)
@@ -163,7 +164,7 @@ async def test_error_handler_apologises_without_traceback(
         def answer(self, question: str) -> Reply:
             raise RuntimeError("boom inside the pipeline")
 
-    services.assistant = Broken()
+    services = replace(services, assistant=Broken())
     async with RunningBot(services):
         fake_api.add_update(message_update(ALLOWED, QUESTION))
         await until(lambda: fake_api.sent("sendMessage", ALLOWED))

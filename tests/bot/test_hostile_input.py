@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.commands import COMMANDS
-from bot.handlers import EXAMPLES, handle
+from bot.handlers import handle
 from bot.incoming import Incoming, clean_text
+from bot.questions import EXAMPLES
 from bot.render import render
 from bot.services import Services
 from db.models import Feedback, Proposal, ProposalEvent, QuestionLog

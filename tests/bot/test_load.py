@@ -13,9 +13,9 @@ import psutil
 import pytest
 from sqlalchemy import func, select
 
-from bot.devtools.fake_bot_api import FakeBotAPI, message_update
-from bot.transport.delivery import DeliveryPolicy
+from bot.telegram.delivery import DeliveryPolicy
 from db.models import QuestionLog
+from devtools.fake_bot_api import FakeBotAPI, message_update
 from tests.bot.conftest import RunningBot, until
 
 QUESTIONS = (

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.devtools.fake_bot_api import FakeBotAPI, callback_update, message_update
 from bot.handlers import DB_UNAVAILABLE
-from bot.transport.delivery import DeliveryPolicy
+from bot.telegram.delivery import DeliveryPolicy
 from db import proposals as store
 from db.models import Proposal, ProposalEvent, QuestionLog, ReceivedUpdate
+from devtools.fake_bot_api import FakeBotAPI, callback_update, message_update
 from tests.bot.conftest import ADMIN, RunningBot, until
 from tests.bot.faults_support import HeldAnswers, texts
 from tests.conftest import IN_CI

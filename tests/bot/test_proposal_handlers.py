@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot import proposal_handlers as ph
 from bot.incoming import Incoming
+from bot.proposal_service import TOKENIZER_KEY
 from bot.services import Services, build_services
 from bot.settings import Settings
 from db import proposals as store
@@ -40,7 +41,7 @@ def services(db_url: str, tmp_path: Path, tokenizer: ChineseTokenizer):
         proposal_due_days=91,
     )
     built = build_services(settings, with_nlp=False)
-    built.extras["tokenizer"] = tokenizer
+    built.tokenizer.put(TOKENIZER_KEY, tokenizer)
     yield built
     built.close()
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, message_update
+from devtools.fake_bot_api import TOKEN, FakeBotAPI, Fault, message_update
 from tests.bot.conftest import ALLOWED, RunningBot, until
 
 

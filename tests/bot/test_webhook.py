@@ -8,11 +8,11 @@ import socket
 
 import httpx
 
-from bot import telegram_app
-from bot.devtools.fake_bot_api import FakeBotAPI, message_json
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.webhook import SECRET_HEADER, run_webhook
+from bot.telegram import app as telegram_app
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.webhook import SECRET_HEADER, run_webhook
 from db import bot_records
+from devtools.fake_bot_api import FakeBotAPI, message_json
 from tests.bot.conftest import ALLOWED, until
 
 SECRET = "s3cret-Token_for-tests"
@@ -78,7 +78,7 @@ def test_serve_webhook_cli(tmp_path, model_dir) -> None:
     import time
     from pathlib import Path
 
-    from bot.devtools.fake_bot_api import TOKEN
+    from devtools.fake_bot_api import TOKEN
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/hook"

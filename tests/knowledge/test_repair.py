@@ -65,15 +65,6 @@ def test_stray_latin_glue_word_replaced() -> None:
     assert repair.replace_stray_latin("PPP等融资") == "PPP等融资"
 
 
-def test_full_width_digits_and_percent_folded() -> None:
-    assert repair.fold_width("增长１９．４％") == "增长19.4%"
-    assert repair.fold_width("（一）") == "（一）"  # Chinese brackets stay
-
-
-def test_zero_width_and_bom_removed() -> None:
-    assert repair.fold_width("\ufeff招商\u200b引资") == "招商引资"
-
-
 def test_number_brackets_normalised() -> None:
     assert repair.fix_number_brackets("州投促字[2021]3号") == "州投促字〔2021〕3号"
     assert repair.fix_number_brackets("禄商复（2022）第12号") == "禄商复〔2022〕第12号"

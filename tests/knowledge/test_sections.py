@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from knowledge.sections import build_sections, heading_of, split_points, split_title
+from knowledge.sections import build_sections, heading_of, split_title
 
 
 def test_heading_levels() -> None:
@@ -58,25 +58,6 @@ def test_content_line_keeps_its_figures_as_text() -> None:
     title, text = split_title("新建商贸中心6个，改造市场3个。")
     assert title == "新建商贸中心6个"
     assert text == "新建商贸中心6个，改造市场3个。"
-
-
-def test_points_split_on_yishi_erShi() -> None:
-    text = "一是建立制度；二是推行审批。三是清理事项。"
-    assert split_points(text) == ["建立制度", "推行审批", "清理事项"]
-
-
-def test_points_split_on_yiyao_and_after_comma() -> None:
-    assert split_points("一要坚定推进。二要抓住机遇。") == ["坚定推进", "抓住机遇"]
-    assert split_points("推动电商，一是建站；二是培训。") == ["建站", "培训"]
-
-
-def test_single_marker_is_not_a_list() -> None:
-    assert split_points("一是建立制度。") == []
-
-
-def test_inline_numbered_points() -> None:
-    assert split_points("主要措施：（1）加强领导；（2）推进落地。") == ["加强领导", "推进落地"]
-    assert split_points("①建站；②培训。") == ["建站", "培训"]
 
 
 def test_quarter_range_is_not_a_heading() -> None:

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from nlp.normalize import (
     collapse_spaces,
-    fold_width,
     normalize,
     normalize_for_match,
     to_simplified,
@@ -33,10 +32,6 @@ def test_shortcut_agrees_with_full_conversion(text: str) -> None:
 
 def test_ascii_passes_through_simplification_unchanged() -> None:
     assert to_simplified("qwerty") == "qwerty"
-
-
-def test_full_width_letters_digits_and_punctuation_fold_to_half_width() -> None:
-    assert fold_width("ＡＢＣ１２３？％") == "ABC123?%"
 
 
 @pytest.mark.parametrize(

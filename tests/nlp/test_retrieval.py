@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nlp.kb import Unit, split_points, split_sentences
+from nlp.kb import Unit
 from nlp.retrieval import TfidfIndex, unit_terms
 
 UNITS = [
@@ -30,15 +30,6 @@ def test_filter_restricts_the_kinds_returned() -> None:
 def test_unknown_terms_return_nothing() -> None:
     index = TfidfIndex().build(UNITS, _terms)
     assert index.search(["#火星", "火星"]) == []
-
-
-def test_points_split_at_yi_shi_er_shi_and_layout_breaks_are_joined() -> None:
-    text = "一是加强对接，推动\n\n银行贷款。二是探索PPP模式。"
-    assert split_points(text) == ["一是加强对接，推动银行贷款。", "二是探索PPP模式。"]
-
-
-def test_sentences_split_at_end_punctuation() -> None:
-    assert split_sentences("甲乙丙。丁戊；己庚") == ["甲乙丙。", "丁戊；", "己庚"]
 
 
 def test_saved_index_loads_with_identical_scores(tmp_path) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from bot.bench.synth import make_document
+from bench.synth import make_document
 from db.models import Document
 from nlp import kb_store
 from nlp.columns import map_array

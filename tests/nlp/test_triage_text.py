@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.triage import TriageError, TriageTooLarge, content_hash, normalize_text
-from nlp.triage_text import extract_asks, extract_meta, split_sentences, strip_numbering
+from nlp.triage_text import extract_asks, extract_meta, strip_numbering
 
 CPPCC = """州政协十届五次会议
 第０８４号提案
@@ -85,10 +85,6 @@ def test_asks_fall_back_to_the_title_parts() -> None:
 )
 def test_strip_numbering(raw: str, clean: str) -> None:
     assert strip_numbering(raw) == clean
-
-
-def test_split_sentences_at_ends_and_line_breaks() -> None:
-    assert split_sentences("一、问题\n甲。乙；丙！") == ["一、问题", "甲。", "乙；", "丙！"]
 
 
 def test_hash_ignores_width_and_spacing() -> None:

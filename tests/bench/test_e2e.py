@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.e2e import Phase, _pair, end_to_end, serve_first_answer
-from bot.bench.report import render_table
+from bench.e2e import Phase, _pair, end_to_end, serve_first_answer
+from bench.report import render_table
 
 
 def test_end_to_end_small_run(model_dir: Path) -> None:
@@ -26,9 +26,9 @@ def test_end_to_end_small_run(model_dir: Path) -> None:
 
 
 def test_module_runs_in_its_own_process_and_prints_json(model_dir: Path) -> None:
-    """The bench runs `python -m bot.bench.e2e` (its fake server is spawned from __main__)."""
+    """The bench runs `python -m bench.e2e` (its fake server is spawned from __main__)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bot.bench.e2e", "--workdir", str(model_dir), "--chats", "3",
+        [sys.executable, "-m", "bench.e2e", "--workdir", str(model_dir), "--chats", "3",
          "--per-chat", "2", "--paced-seconds", "0.5"],
         capture_output=True, text=True, timeout=120, check=False,
     )

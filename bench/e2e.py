@@ -1,7 +1,7 @@
 """End to end: the real PTB Application and our durable transport against the fake Bot API.
 
 `end_to_end` runs BotRunner (durable polling, update journal, question log, rate limiter,
-retries) in this process against bot/devtools/fake_bot_api.py on 127.0.0.1. The fake server
+retries) in this process against devtools/fake_bot_api.py on 127.0.0.1. The fake server
 runs in a child process, as Telegram is another machine: in this process it would share the GIL
 with the bot and the figures would be the sum of both. First a burst (every chat sends its
 questions at once), then a steady feed at a fixed rate. Replies are paired with updates per chat
@@ -11,7 +11,7 @@ in order (the dispatcher keeps each chat's order), so a latency is "update queue
 `serve_first_answer` times a real `run_bot.py serve` child from process start to its first
 answer, with a question already queued, and reads the child's peak RSS.
 
-`python -m bot.bench.e2e --workdir DIR` runs end_to_end in a process of its own (as `serve` has
+`python -m bench.e2e --workdir DIR` runs end_to_end in a process of its own (as `serve` has
 one) and prints one JSON object.
 """
 
@@ -36,15 +36,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.bench.timing import percentile
-from bot.devtools.fake_bot_api import TOKEN, Call, FakeBotAPI, message_update
+from bench.timing import percentile
+from devtools.fake_bot_api import TOKEN, Call, FakeBotAPI, message_update
 
 if TYPE_CHECKING:
     from bot.services import Services
-    from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.runner import BotRunner
+    from bot.telegram.delivery import DeliveryPolicy
+    from bot.telegram.runner import BotRunner
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 FIRST_USER = 700_000
 WARM_UP = 20
 REPLY_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
@@ -212,7 +212,7 @@ def _pair(result: dict[str, Any], updates: int) -> Phase:
 
 def _questions(services: Services, count: int) -> list[str]:
     """The bench's mixed workload without pasted proposals (those are answered with a file)."""
-    from bot.bench.workload import build_questions
+    from bench.workload import build_questions
 
     assert services.assistant is not None
     questions = build_questions(services.assistant.snapshot, count * 2 + 100)
@@ -286,8 +286,8 @@ async def _run(
 ) -> dict:
     from bot.services import build_services
     from bot.settings import Settings
-    from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.runner import BotRunner
+    from bot.telegram.delivery import DeliveryPolicy
+    from bot.telegram.runner import BotRunner
 
     users = list(range(FIRST_USER, FIRST_USER + chats))
     for old in workdir.glob("e2e.db*"):

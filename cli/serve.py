@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     from bot.services import build_services
-    from bot.telegram_app import BotStartError
+    from bot.telegram.app import BotStartError
 
     services = build_services(settings)
     try:
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def serve(args: argparse.Namespace, settings: Settings, services) -> None:
     """Run until SIGTERM/SIGINT: re-handle what the last run left, then poll or serve a webhook."""
-    from bot.transport.delivery import DeliveryPolicy
-    from bot.transport.runner import BotRunner, WebhookConfig
+    from bot.telegram.delivery import DeliveryPolicy
+    from bot.telegram.runner import BotRunner, WebhookConfig
 
     webhook = None
     if args.webhook:

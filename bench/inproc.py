@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.bench.baselines import BM25S, BaselineAnswer, NaiveSklearn, RankBM25
-from bot.bench.timing import summary_ms
-from bot.bench.workload import Question, judge
+from bench.baselines import BM25S, BaselineAnswer, NaiveSklearn, RankBM25
+from bench.timing import summary_ms
+from bench.workload import Question, judge
 from nlp.features import analyze
 from nlp.normalize import normalize
 from nlp.pipeline import Assistant

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -34,6 +35,31 @@ def test_ingest_folder_recursively_with_a_bad_file(tmp_path: Path, db: str, caps
     assert len(lines) == 2 and all("已导入" in line for line in lines)
     assert "章节" in lines[0] and "指标" in lines[0]
     assert "失败 empty.txt：文件为空" in err
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so the progress bar draws."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ingest_draws_a_progress_bar_on_a_terminal_only(
+    tmp_path: Path, db: str, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"copy{n}.txt").write_text(COUNTY_REPLY, encoding="utf-8")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    code = run_bot.main(["--db", db, "ingest", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "5/5" in terminal.getvalue()  # the bar reached the end
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 5 and "已导入" in lines[0]  # one line per file, on stdout
+    assert "5/5" not in out
 
 
 def test_ingest_json_and_exit_zero(tmp_path: Path, db: str, capsys) -> None:

@@ -2,8 +2,8 @@
 
 Callbacks only adapt: Update -> Incoming -> handlers.handle (in a worker thread, so the event
 loop never blocks on NLP or SQL) -> render -> send. Access is checked in group -1 before any
-handler runs. Updates come from bot.transport (durable polling or webhook), not PTB's Updater,
-so that no question is lost to a crash.
+handler runs. Updates come from bot.telegram.polling or bot.telegram.webhook (both durable),
+not PTB's Updater, so that no question is lost to a crash.
 """
 
 from __future__ import annotations
@@ -35,11 +35,13 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
     InlineQueryHandler,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -50,8 +52,9 @@ from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
-from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
-from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from bot.reminders import schedule_reminders
+from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.telegram.durable import DurableDispatcher, FailureTracker, UpdateJournal
 from nlp.reply import Reply
 
 if TYPE_CHECKING:
@@ -94,6 +97,33 @@ class BotRuntime:
         """Return a user's access level."""
         s = self.settings
         return access.check(user_id, s.allowed_user_ids, s.admin_user_ids)
+
+
+class BotData:
+    """`application.bot_data`, typed through ContextTypes instead of a dict keyed by strings.
+
+    PTB creates it with no arguments when the Application is built; build_application then
+    sets the runtime, so every later reader finds it.
+    """
+
+    def __init__(self) -> None:
+        self.runtime: BotRuntime | None = None
+
+
+# The callback context and Application with our bot_data type (user and chat data stay dicts).
+BotContext = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+BotApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+]
+CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)
+
+
+def runtime_of(application: BotApplication) -> BotRuntime:
+    """Return the runtime that build_application attached to this application."""
+    runtime = application.bot_data.runtime
+    if runtime is None:
+        raise RuntimeError("application was not built by build_application")
+    return runtime
 
 
 def to_markup(rendered: render.Rendered) -> InlineKeyboardMarkup | None:
@@ -165,7 +195,7 @@ class Callbacks:
 
     # -- gate (group -1) -----------------------------------------------------------------------
 
-    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def gate(self, update: Update, context: BotContext) -> None:
         """Refuse strangers (no data anywhere) and throttle bursts, before any handler."""
         user = update.effective_user
         if user is None:
@@ -191,14 +221,14 @@ class Callbacks:
 
     # -- handlers ------------------------------------------------------------------------------
 
-    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_text(self, update: Update, context: BotContext) -> None:
         """Free text: a question or a proposal."""
         message = update.effective_message
         incoming = self.incoming(update, text=message.text or "")
         reply = await self.run(incoming.chat_id, handlers.handle, incoming, self.rt.services)
         await self.send(message.chat_id, reply)
 
-    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_command(self, update: Update, context: BotContext) -> None:
         """A /command from the COMMANDS table (or an unknown one)."""
         message = update.effective_message
         text = message.text or message.caption or ""
@@ -208,7 +238,7 @@ class Callbacks:
         reply = await self.run(incoming.chat_id, handlers.handle, incoming, self.rt.services)
         await self.send(message.chat_id, reply)
 
-    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_callback(self, update: Update, context: BotContext) -> None:
         """A button press: feedback becomes a toast, everything else a new message."""
         query = update.callback_query
         incoming = self.incoming(update, callback=query.data or "")
@@ -220,7 +250,7 @@ class Callbacks:
         if incoming.chat_id is not None:
             await self.send(incoming.chat_id, reply)
 
-    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_inline(self, update: Update, context: BotContext) -> None:
         """Inline mode: indicator cards, personal and cached only briefly."""
         query = update.inline_query
         incoming = self.incoming(update, text=query.query, source="inline")
@@ -239,7 +269,7 @@ class Callbacks:
         # is_personal: Telegram must never serve one user's cached results to another.
         await query.answer(results, is_personal=True, cache_time=INLINE_CACHE_SECONDS)
 
-    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_document(self, update: Update, context: BotContext) -> None:
         """An uploaded file: admins' .txt/.docx/.pdf are ingested (or triaged), off the loop."""
         message = update.effective_message
         document = message.document
@@ -260,7 +290,7 @@ class Callbacks:
             )
         await self.send(message.chat_id, reply)
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_error(self, update: object, context: BotContext) -> None:
         """Log (never the token), retry transient delivery failures, apologise otherwise."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
@@ -284,7 +314,7 @@ def build_application(
     services: Services,
     policy: DeliveryPolicy | None = None,
     updates_request: BaseRequest | None = None,
-) -> Application:
+) -> BotApplication:
     """Build the Application with every handler; requests go to {root}/bot{token}/{method}.
 
     `updates_request`, when given, carries the getUpdates calls (the poller reads raw updates
@@ -295,7 +325,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
-    builder = ApplicationBuilder()
+    builder = ApplicationBuilder().context_types(CONTEXT_TYPES)
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application = (
@@ -317,7 +347,7 @@ def build_application(
     )
     callbacks = Callbacks(runtime, application.bot)
     register(application, callbacks)
-    application.bot_data["runtime"] = runtime
+    application.bot_data.runtime = runtime
     return application
 
 
@@ -334,7 +364,7 @@ def mask_token_in_library_logs(token: str) -> None:
             library_logger.addFilter(SecretMaskFilter([token]))
 
 
-def register(application: Application, callbacks: Callbacks) -> None:
+def register(application: BotApplication, callbacks: Callbacks) -> None:
     """Add the gate, every COMMANDS entry and the message/button/inline/file handlers."""
     application.add_handler(TypeHandler(Update, callbacks.gate), group=-1)
     for command in COMMANDS:
@@ -347,7 +377,7 @@ def register(application: Application, callbacks: Callbacks) -> None:
     application.add_error_handler(callbacks.on_error)
 
 
-def registered_commands(application: Application) -> set[str]:
+def registered_commands(application: BotApplication) -> set[str]:
     """Return every command name a CommandHandler answers (for the agreement test)."""
     names: set[str] = set()
     for group in application.handlers.values():
@@ -357,15 +387,15 @@ def registered_commands(application: Application) -> set[str]:
     return names
 
 
-def dispatcher_for(application: Application, services: Services) -> DurableDispatcher:
+def dispatcher_for(application: BotApplication, services: Services) -> DurableDispatcher:
     """Return the durable dispatcher that feeds this application."""
-    runtime: BotRuntime = application.bot_data["runtime"]
+    runtime = runtime_of(application)
     return DurableDispatcher(
         application, UpdateJournal(services.sessions), runtime.tracker, runtime.policy
     )
 
 
-async def start(application: Application, services: Services) -> None:
+async def start(application: BotApplication, services: Services) -> None:
     """Initialise, publish the command menu, schedule reminders."""
     await _initialize(application)
     await application.start()
@@ -381,7 +411,7 @@ class BotStartError(Exception):
     """The bot could not start; the message is one Chinese line without the token."""
 
 
-async def _initialize(application: Application, attempts: int = 5) -> None:
+async def _initialize(application: BotApplication, attempts: int = 5) -> None:
     # PTB's InvalidToken text quotes the token, so it is replaced, not chained ("from None").
     for attempt in range(1, attempts + 1):
         try:
@@ -400,11 +430,7 @@ async def _initialize(application: Application, attempts: int = 5) -> None:
             await asyncio.sleep(min(10.0, 2.0**attempt))
 
 
-def _schedule_reminders(application: Application, services: Services) -> None:
-    try:
-        from bot.reminders import schedule_reminders
-    except ImportError:
-        return
+def _schedule_reminders(application: BotApplication, services: Services) -> None:
     if application.job_queue is None:
         return
 
@@ -417,11 +443,11 @@ def _schedule_reminders(application: Application, services: Services) -> None:
         logger.exception("could not schedule proposal reminders")
 
 
-async def stop(application: Application) -> None:
+async def stop(application: BotApplication) -> None:
     """Stop the application and release its connections and threads."""
     with suppress(RuntimeError):
         await application.stop()
     await application.shutdown()
-    runtime: BotRuntime | None = application.bot_data.get("runtime")
+    runtime = application.bot_data.runtime
     if runtime is not None and runtime.executor is not None:
         runtime.executor.shutdown(wait=False)  # a job still running finishes on its own

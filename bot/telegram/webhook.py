@@ -13,12 +13,14 @@ import hmac
 import json
 import logging
 from typing import Any
+from urllib.parse import urlparse
 
 import tornado.web
 from telegram import Update
 from tornado.httpserver import HTTPServer
 
-from bot.transport.durable import DurableDispatcher
+from bot.telegram.app import mask_token_in_library_logs
+from bot.telegram.durable import DurableDispatcher
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -103,10 +105,6 @@ async def run_webhook(
     stop: asyncio.Event,
 ) -> None:
     """Listen, register the webhook with its secret, and serve until `stop` is set."""
-    from urllib.parse import urlparse
-
-    from bot.telegram_app import mask_token_in_library_logs
-
     mask_token_in_library_logs(secret)  # PTB logs setWebhook's parameters at DEBUG
     server = WebhookServer(dispatcher, secret, urlparse(url).path or "/")
     server.start(host, port)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import ask
 from bot.settings import Settings
+from cli import ask
 
 
 def test_batch_writes_one_reply_per_line_with_its_id(

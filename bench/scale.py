@@ -1,6 +1,6 @@
 """One scale point, run in its own process so its memory is its own:
 
-    python -m bot.bench.scale --docs N --workdir DIR
+    python -m bench.scale --docs N --workdir DIR
 
 prints one JSON object: ingestion ms per document, the first load (which builds the knowledge
 snapshot and its index, and trains the intent model when missing), then — in a fresh child
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 START = time.perf_counter()  # before the heavy imports: a child's start-up includes them
 
-from bot.bench.synth import make_document  # noqa: E402
-from bot.bench.timing import (  # noqa: E402
+from bench.synth import make_document  # noqa: E402
+from bench.timing import (  # noqa: E402
     peak_rss_mb,
     percentile,
     rss_mb,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-SOURCE = Path(__file__).resolve().parents[2] / "knowledge" / "sources"
+SOURCE = Path(__file__).resolve().parents[1] / "knowledge" / "sources"
 
 
 def _sessions(docs: int, workdir: Path) -> tuple[Engine, sessionmaker[Session]]:
@@ -78,7 +78,7 @@ def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
 def _serve_in_child(docs: int, workdir: Path, questions: int) -> dict:
     """Measure the restart in a fresh process: its memory is then the serving process's."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.bench.scale", "--docs", str(docs), "--workdir",
+        [sys.executable, "-m", "bench.scale", "--docs", str(docs), "--workdir",
          str(workdir), "--questions", str(questions), "--serve"],
         capture_output=True, text=True, check=True,
     )
@@ -87,7 +87,7 @@ def _serve_in_child(docs: int, workdir: Path, questions: int) -> dict:
 
 def serve(docs: int, workdir: Path, questions: int = 1000) -> dict:
     """Load the saved base (as a restart does), answer the workload, read the memory."""
-    from bot.bench.workload import build_questions
+    from bench.workload import build_questions
     from nlp.pipeline import Assistant
 
     engine, sessions = _sessions(docs, workdir)

@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.bench.timing import percentile
+from bench.timing import percentile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 # Runs run_bot.py in this interpreter and writes the process's own peak RSS (VmHWM) at exit.

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 
-from bot.transport.delivery import DeliveryPolicy
+from bot.telegram.delivery import DeliveryPolicy
 from db import bot_records
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.durable import DurableDispatcher
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.durable import DurableDispatcher
 
 logger = logging.getLogger(__name__)
 

@@ -11,16 +11,16 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import telegram_app
-from bot.transport.delivery import DeliveryPolicy
-from bot.transport.polling import DurablePoller, RawUpdatesRequest, run_polling
-from bot.transport.webhook import run_webhook
+from bot.telegram import app as telegram_app
+from bot.telegram.delivery import DeliveryPolicy
+from bot.telegram.polling import DurablePoller, RawUpdatesRequest, run_polling
+from bot.telegram.webhook import run_webhook
 
 if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.services import Services
-    from bot.transport.durable import DurableDispatcher
+    from bot.telegram.durable import DurableDispatcher
 
 logger = logging.getLogger(__name__)
 

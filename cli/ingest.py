@@ -43,6 +43,8 @@ def collect(paths: list[str]) -> list[Path]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest every file; one line per file; non-zero exit when any failed."""
+    from tqdm import tqdm
+
     from bot.services import build_services
     from knowledge.errors import IngestError
     from knowledge.ingest import ingest_path
@@ -54,9 +56,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     services = build_services(settings, with_nlp=False)
     rows: list[dict[str, Any]] = []
-    bar = _Progress(len(files)) if len(files) >= PROGRESS_FROM else None
+    # The bar goes to stderr and only to a terminal: piped output and --json stay clean.
+    quiet = len(files) < PROGRESS_FROM or not sys.stderr.isatty()
+    bar = tqdm(files, file=sys.stderr, unit="个文件", disable=quiet, dynamic_ncols=True)
     try:
-        for n, path in enumerate(files, start=1):
+        for path in bar:
             try:
                 result = ingest_path(services.sessions, path, max_bytes=max_bytes)
                 rows.append({"path": str(path), "ok": True, **_result_dict(result)})
@@ -66,15 +70,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     {"path": str(path), "ok": False, "error": str(exc), "kind": type(exc).__name__}
                 )
                 line, stream = f"失败 {exc}", sys.stderr
-            if bar:
-                bar.clear()
             if not args.json:
-                print(line, file=stream, flush=True)
-            if bar:
-                bar.draw(n)
+                # tqdm.write lifts the bar, prints the line above it and redraws it.
+                tqdm.write(line, file=stream)
+                stream.flush()  # a piped run shows each file as it is done
     finally:
-        if bar:
-            bar.done()
+        bar.close()
         services.close()
     failed = sum(1 for row in rows if not row["ok"])
     if args.json:
@@ -96,31 +97,3 @@ def _result_dict(result: object) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(result)  # type: ignore[call-overload]
-
-
-class _Progress:
-    """A one-line progress bar on stderr (only when stderr is a terminal)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.live = sys.stderr.isatty()
-
-    def draw(self, done: int) -> None:
-        """Redraw the bar after `done` files."""
-        if not self.live:
-            return
-        width = 30
-        filled = int(width * done / self.total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        """Erase the bar so a result line can be printed."""
-        if self.live:
-            sys.stderr.write("\r\033[K")
-
-    def done(self) -> None:
-        """Finish the bar's line."""
-        if self.live:
-            sys.stderr.write("\n")
-            sys.stderr.flush()

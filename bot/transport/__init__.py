@@ -1,1 +1,0 @@
-"""Telegram plumbing behind bot/telegram_app.py: delivery retries, durable updates, webhook."""

@@ -1,0 +1,53 @@
+"""Services is frozen; what changes at run time goes through a synchronised Versioned holder."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.services import Versioned, build_services
+from bot.settings import Settings
+
+
+def test_services_cannot_be_changed_after_the_build(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", var_dir=tmp_path)
+    services = build_services(settings, with_nlp=False)
+    try:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            services.assistant = None  # type: ignore[misc]
+    finally:
+        services.close()
+
+
+def test_concurrent_first_requests_build_once() -> None:
+    holder: Versioned[int] = Versioned()
+    builds: list[int] = []
+
+    def build() -> int:
+        time.sleep(0.05)  # long enough for every thread to be waiting
+        builds.append(1)
+        return 7
+
+    seen: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: seen.append(holder.get("v1", build))) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [7] * 8
+    assert len(builds) == 1
+
+
+def test_a_new_version_is_rebuilt_and_an_installed_value_is_kept() -> None:
+    holder: Versioned[str] = Versioned()
+    assert holder.get("v1", lambda: "first") == "first"
+    assert holder.get("v1", lambda: "never built") == "first"
+    assert holder.get("v2", lambda: "second") == "second"
+    holder.put("v3", "warm")
+    assert holder.get("v3", lambda: "never built") == "warm"
