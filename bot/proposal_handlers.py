@@ -135,6 +135,10 @@ def triage_summary(triaged: service.Triaged) -> str:
     meta_line = "　".join(m for m in [r.kind, *meta] if m)
     lines = [*head, meta_line, f"主题：{r.topic}"]
     if not r.in_scope:
+        if r.scope_reason:
+            lines.append(f"理由：{r.scope_reason}")
+        if r.department:
+            lines.append(f"建议承办单位：{r.department}")
         lines.append("不属于我局业务范围，未匹配工作内容；可在收到后十日内申请退回。")
     if r.asks:
         lines.append("主要诉求：")

@@ -61,6 +61,7 @@ MAX_INDICATORS = 10
 MIN_SIMILAR_SCORE = 0.35
 DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
+MAX_REASON_WORDS = 4
 # Near-duplicates show in their opening; comparing only that keeps 500 comparisons fast.
 SIMILARITY_CHARS = 4000
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
@@ -96,6 +97,25 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
         if not line.lstrip().startswith("#"):
             words.update(line.split())
     return frozenset(words)
+
+
+def scope_reason(catalog: TopicCatalog, scores: TopicScores, kind: str) -> str:
+    """Say in one sentence why a text is not the bureau's business, and whose it is."""
+    department = scores.department()
+    other = sorted(
+        (w for w in scores.hits if w in catalog.out_of_scope),
+        key=lambda w: (-catalog.out_of_scope[w] * min(scores.hits[w], 3), w),
+    )[:MAX_REASON_WORDS]
+    if department:
+        area = catalog.area(department) or "其他部门工作"
+        return (
+            f"该{kind}主要涉及{area}（{'、'.join(other)}），不属于投资促进局职责，"
+            f"宜由{department}承办。"
+        )
+    if other:
+        words = "、".join(other)
+        return f"该{kind}主要涉及其他部门工作（{words}），招商引资、投资促进方面的内容不足。"
+    return f"该{kind}未涉及招商引资、投资促进工作。"
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -229,6 +249,8 @@ class Triager:
             similar=self.similar(text, digest, earlier),
         )
         if not scores.in_scope:
+            result.department = scores.department()
+            result.scope_reason = scope_reason(self.catalog, scores, meta.kind)
             return result
         focus_topics = self.catalog.score("\n".join(asks), meta.title).shares()
         focus_pairs = char_pairs("\n".join([meta.title, *asks]))

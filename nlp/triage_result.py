@@ -63,6 +63,8 @@ class TriageResult(BaseModel):
     chars: int
     topic: str
     in_scope: bool
+    department: str | None = None  # for 非本局业务: the department it belongs to, when clear
+    scope_reason: str = ""  # for 非本局业务: why, in one Chinese sentence
     topic_scores: dict[str, float] = Field(default_factory=dict)
     asks: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
@@ -80,6 +82,9 @@ class TriageResult(BaseModel):
         """Return the CLI's JSON shape (keys exactly as documented)."""
         return {
             "topic": self.topic,
+            "in_scope": self.in_scope,
+            "department": self.department,
+            "scope_reason": self.scope_reason,
             "asks": self.asks,
             "keywords": self.keywords,
             "related": [

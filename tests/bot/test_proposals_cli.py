@@ -35,7 +35,18 @@ def test_triage_json_and_the_proposal_workflow(cli, tmp_path: Path) -> None:
     code, out, _err = cli("triage", str(source), "--json")
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["topic", "asks", "keywords", "related", "indicators", "similar", "draft"]
+    assert list(data) == [
+        "topic",
+        "in_scope",
+        "department",
+        "scope_reason",
+        "asks",
+        "keywords",
+        "related",
+        "indicators",
+        "similar",
+        "draft",
+    ]
     top = {(r["kind"], r["section"]) for r in data["related"][:3]}
     assert top == {("measure", "二（五）"), ("action", "三（一）"), ("action", "三（五）")}
     assert "现答复如下" in data["draft"]

@@ -114,7 +114,18 @@ def test_keywords_use_idf_from_the_base(kb_triager: Triager) -> None:
 
 def test_json_has_exactly_the_documented_keys(kb_triager: Triager) -> None:
     data = kb_triager.analyze(P084).to_json("草稿")
-    assert list(data) == ["topic", "asks", "keywords", "related", "indicators", "similar", "draft"]
+    assert list(data) == [
+        "topic",
+        "in_scope",
+        "department",
+        "scope_reason",
+        "asks",
+        "keywords",
+        "related",
+        "indicators",
+        "similar",
+        "draft",
+    ]
     assert set(data["related"][0]) == {"kind", "section", "title", "score"}
 
 
