@@ -22,7 +22,8 @@ from db.models import Proposal
 from nlp.compose import fmt_number, hedged
 from nlp.draft import render_docx
 from nlp.reply import Attachment, Button, Citation, Reply
-from nlp.triage import TriageError
+from nlp.triage import TriageError, TriageResult
+from nlp.triage_meta import proposer_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -124,16 +125,31 @@ def triage_reply(
     )
 
 
+def stored_proposer(p: Proposal) -> str:
+    """Who proposes, as stored (未注明 when nobody is named)."""
+    return proposer_label(p.proposer, p.proposer_role, p.cosigners, p.sector) or "未注明"
+
+
+def proposer_line(r: TriageResult) -> str:
+    """Who proposes, as triage read it."""
+    names = "、".join(r.proposers) or r.proposer
+    cosigners = r.cosigners if len(r.proposers) <= 1 else None
+    return proposer_label(names, r.proposer_role, cosigners, r.sector)
+
+
 def triage_summary(triaged: service.Triaged) -> str:
     """Return the phone-sized summary of a triage result."""
     r = triaged.result
     head = [f"提案分析：《{r.title}》" if r.title else "提案分析"]
     meta = [
         f"编号 第{r.number}号" if r.number else "",
-        f"提出人 {r.proposer}" if r.proposer else "",
+        f"提出人 {proposer_line(r)}" if r.proposer or r.sector else "",
     ]
     meta_line = "　".join(m for m in [r.kind, *meta] if m)
-    lines = [*head, meta_line, f"主题：{r.topic}"]
+    lines = [*head, meta_line]
+    if r.session:
+        lines.append(f"届次：{r.session}")
+    lines.append(f"主题：{r.topic}")
     if not r.in_scope:
         if r.scope_reason:
             lines.append(f"理由：{r.scope_reason}")
@@ -270,11 +286,13 @@ def _may(proposal: Proposal, status: str, today: dt.date) -> bool:
 def _details(p: Proposal, today: dt.date) -> str:
     lines = [
         f"{store.label(p)}《{p.title}》",
-        f"提出人：{p.proposer or '未注明'}　主题：{p.topic or '未分类'}",
+        f"提出人：{stored_proposer(p)}　主题：{p.topic or '未分类'}",
         f"状态：{p.status}　承办人：{p.assignee or '未指定'}",
         f"收到：{p.received_date.isoformat()}　期限：{p.due_date.isoformat()}"
         f"（{_due_note(p, today)}）",
     ]
+    if p.session:
+        lines.append(f"届次：{p.session}")
     if p.outcome:
         lines.append(f"办理结果：{p.outcome} 类（{store.OUTCOMES.get(p.outcome, '')}）")
     if p.duplicate_of_id:

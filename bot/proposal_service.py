@@ -125,6 +125,13 @@ def triage_and_store(services: Services, text: str, *, actor: str, today: dt.dat
                 due_days=services.settings.proposal_due_days,
                 duplicate_of_id=result.duplicate_of,
                 actor=actor,
+                meta=store.ProposalFields(
+                    proposer_role=result.proposer_role,
+                    cosigners=result.cosigners,
+                    sector=result.sector,
+                    session=result.session,
+                    department=result.department,
+                ),
             )
             return _stored(triaged, proposal.id, proposal.due_date, created=True)
     except IntegrityError:

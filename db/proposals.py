@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +37,20 @@ OUTCOMES = {
 OUT_OF_SCOPE_TOPIC = "非本局业务"
 RETURN_WINDOW_DAYS = 10
 DEFAULT_DUE_DAYS = 91
+
+
+KINDS = ("提案", "建议", "议案")
+
+
+@dataclass(frozen=True)
+class ProposalFields:
+    """What triage read about the proposal beyond title, number and proposer."""
+
+    proposer_role: str | None = None
+    cosigners: int | None = None
+    sector: str | None = None
+    session: str | None = None
+    department: str | None = None
 
 
 class ProposalError(ValueError):
@@ -90,11 +105,18 @@ def add_proposal(
     due_days: int = DEFAULT_DUE_DAYS,
     duplicate_of_id: int | None = None,
     actor: str = "system",
+    meta: ProposalFields | None = None,
 ) -> Proposal:
     """Store a triaged proposal in status 收到, due `due_days` after receipt."""
+    extra = meta or ProposalFields()
     proposal = Proposal(
         number=number,
-        kind=kind if kind in ("提案", "建议") else "提案",
+        kind=kind if kind in KINDS else "提案",
+        proposer_role=extra.proposer_role,
+        cosigners=extra.cosigners,
+        sector=extra.sector,
+        session=extra.session,
+        department=extra.department,
         title=title,
         proposer=proposer,
         text=text,

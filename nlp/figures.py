@@ -20,8 +20,22 @@ ASPECT_BONUS = 0.25
 ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
 # Scope words that make two otherwise equal names different figures.
 QUALIFIERS = (
-    "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
-    "州级", "省级", "市级", "县级", "县市", "乡镇",
+    "州外",
+    "省外",
+    "市外",
+    "县外",
+    "境外",
+    "国外",
+    "州内",
+    "省内",
+    "市内",
+    "县内",
+    "州级",
+    "省级",
+    "市级",
+    "县级",
+    "县市",
+    "乡镇",
 )
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
@@ -151,9 +165,9 @@ class FigureIndex:
         docs, doc_of_row = np.unique(np.asarray(table["doc"]), return_inverse=True)
         row_rank = np.asarray([rank.get(int(d), 0) for d in docs], dtype=np.int64)[doc_of_row]
         years = [year.get(int(d)) for d in docs]
-        self._row_year = np.asarray(
-            [_NO_YEAR if y is None else y for y in years], dtype=np.int64
-        )[doc_of_row]
+        self._row_year = np.asarray([_NO_YEAR if y is None else y for y in years], dtype=np.int64)[
+            doc_of_row
+        ]
         periods = table["period"].vocabulary
         self._held = [held_period(p) for p in periods]  # by period code
         self._row_period = np.asarray(table["period"].codes)
@@ -342,6 +356,12 @@ def _with_aspect_fit(figure: Figure, asked: str) -> Figure:
     else:
         bonus = -0.15
     return Figure(
-        figure.indicator, figure.aspect, figure.value, figure.unit, figure.score + bonus,
-        figure.source, figure.score, asked,
+        figure.indicator,
+        figure.aspect,
+        figure.value,
+        figure.unit,
+        figure.score + bonus,
+        figure.source,
+        figure.score,
+        asked,
     )

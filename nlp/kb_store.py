@@ -55,8 +55,21 @@ META_FILE = "meta.json"
 DOC_IDS_FILE = "documents.npy"
 ENTITY_KINDS = {"doc": "i4", "name": "text", "type": "code"}
 _DOCUMENT_COLUMNS = (
-    "id", "number", "title", "issuer", "addressee", "date", "year", "contact", "contact_phone",
-    "cc", "classification", "proposal_number", "proposal_title", "proposer", "proposal_session",
+    "id",
+    "number",
+    "title",
+    "issuer",
+    "addressee",
+    "date",
+    "year",
+    "contact",
+    "contact_phone",
+    "cc",
+    "classification",
+    "proposal_number",
+    "proposal_title",
+    "proposer",
+    "proposal_session",
 )
 
 
@@ -231,9 +244,7 @@ def _read_chunk(session: Session, ids: list[int]) -> _Chunk:
     ):
         table = model.__table__
         stmt = (
-            select(table)
-            .where(table.c.document_id.in_(ids))
-            .order_by(table.c.document_id, order)
+            select(table).where(table.c.document_id.in_(ids)).order_by(table.c.document_id, order)
         )
         # Core rows through the connection: the ORM's result processing is not needed here.
         for row in connection.execute(stmt):
@@ -262,12 +273,20 @@ def _write_document(
     for s in own_sections:
         titles[s.sid] = s.title
         sections.add(
-            doc=doc, sid=s.sid, parent=s.parent_sid, level=s.level, title=s.title,
+            doc=doc,
+            sid=s.sid,
+            parent=s.parent_sid,
+            level=s.level,
+            title=s.title,
             kind=kinds.get((doc, s.sid)),
         )
     for i in own_items:
         items.add(
-            doc=doc, kind=i.kind, section=i.section, title=i.title, text=i.text,
+            doc=doc,
+            kind=i.kind,
+            section=i.section,
+            title=i.title,
+            text=i.text,
             points=json.dumps(i.points, ensure_ascii=False),
         )
     for row in chunk.indicators.pop(doc, []):
@@ -302,11 +321,20 @@ def _entities(table: Table) -> list[EntityInfo]:
 
 def _document(d) -> DocumentInfo:
     return DocumentInfo(
-        id=d.id, number=d.number, title=d.title or "", issuer=d.issuer, addressee=d.addressee,
-        date=d.date, year=d.year or (d.date.year if d.date else None), contact=d.contact,
-        contact_phone=d.contact_phone, cc=tuple(d.cc or ()),
-        classification=tuple(d.classification or ()), proposal_number=d.proposal_number,
-        proposal_title=d.proposal_title, proposer=d.proposer,
+        id=d.id,
+        number=d.number,
+        title=d.title or "",
+        issuer=d.issuer,
+        addressee=d.addressee,
+        date=d.date,
+        year=d.year or (d.date.year if d.date else None),
+        contact=d.contact,
+        contact_phone=d.contact_phone,
+        cc=tuple(d.cc or ()),
+        classification=tuple(d.classification or ()),
+        proposal_number=d.proposal_number,
+        proposal_title=d.proposal_title,
+        proposer=d.proposer,
         proposal_session=d.proposal_session,
     )
 
@@ -319,9 +347,18 @@ def _indicator_row(i) -> dict[str, object]:
     """An indicator row as table values (IndicatorInfo's fields; context added per document)."""
     row = indicator_row(
         IndicatorInfo(
-            id=i.id, document_id=i.document_id, name=i.name, value=i.value, unit=i.unit or "",
-            period=i.period, target=i.target, target_value=i.target_value, gap=i.gap,
-            progress=i.progress, qualifier=i.qualifier, section=i.section_sid,
+            id=i.id,
+            document_id=i.document_id,
+            name=i.name,
+            value=i.value,
+            unit=i.unit or "",
+            period=i.period,
+            target=i.target,
+            target_value=i.target_value,
+            gap=i.gap,
+            progress=i.progress,
+            qualifier=i.qualifier,
+            section=i.section_sid,
             quote=i.quote or "",
         )
     )

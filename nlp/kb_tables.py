@@ -25,16 +25,36 @@ INDICATOR_CACHE = 4096  # materialised figures kept: the latest documents' are a
 
 UNIT_KINDS = {"doc": "i4", "section": "code", "kind": "code", "text": "text"}
 SECTION_KINDS = {
-    "doc": "i4", "sid": "code", "parent": "code", "level": "i4", "title": "text", "kind": "code",
+    "doc": "i4",
+    "sid": "code",
+    "parent": "code",
+    "level": "i4",
+    "title": "text",
+    "kind": "code",
 }
 INDICATOR_KINDS = {
-    "id": "i8", "doc": "i4", "name": "code", "value": "f8", "unit": "code", "period": "code",
-    "target": "text", "target_value": "f8", "has_target_value": "i1", "gap": "text",
-    "progress": "text", "qualifier": "code", "section": "code", "quote": "text",
+    "id": "i8",
+    "doc": "i4",
+    "name": "code",
+    "value": "f8",
+    "unit": "code",
+    "period": "code",
+    "target": "text",
+    "target_value": "f8",
+    "has_target_value": "i1",
+    "gap": "text",
+    "progress": "text",
+    "qualifier": "code",
+    "section": "code",
+    "quote": "text",
     "context": "text",
 }
 ITEM_KINDS = {
-    "doc": "i4", "kind": "code", "section": "code", "title": "text", "text": "text",
+    "doc": "i4",
+    "kind": "code",
+    "section": "code",
+    "title": "text",
+    "text": "text",
     "points": "text",
 }
 
@@ -116,8 +136,13 @@ class SectionTable(RecordTable[SectionInfo]):
     def record(self, row: int) -> SectionInfo:
         t = self.table
         return SectionInfo(
-            int(self.doc[row]), t["sid"][row] or "", t["parent"][row], int(t["level"][row]),
-            t["title"][row] or "", "", t["kind"][row],
+            int(self.doc[row]),
+            t["sid"][row] or "",
+            t["parent"][row],
+            int(t["level"][row]),
+            t["title"][row] or "",
+            "",
+            t["kind"][row],
         )
 
     def find(self, rows: range, sid: str) -> SectionInfo | None:
@@ -136,8 +161,12 @@ class ItemTable(RecordTable[ItemInfo]):
         t = self.table
         points = tuple(json.loads(t["points"][row] or "[]"))
         return ItemInfo(
-            int(self.doc[row]), t["kind"][row] or "", t["section"][row], t["title"][row] or "",
-            t["text"][row] or "", points,
+            int(self.doc[row]),
+            t["kind"][row] or "",
+            t["section"][row],
+            t["title"][row] or "",
+            t["text"][row] or "",
+            points,
         )
 
 
@@ -154,12 +183,19 @@ class IndicatorTable(RecordTable[IndicatorInfo]):
     def _build(self, row: int) -> IndicatorInfo:
         t = self.table
         return IndicatorInfo(
-            id=int(t["id"][row]), document_id=int(self.doc[row]), name=t["name"][row] or "",
-            value=float(t["value"][row]), unit=t["unit"][row] or "", period=t["period"][row],
+            id=int(t["id"][row]),
+            document_id=int(self.doc[row]),
+            name=t["name"][row] or "",
+            value=float(t["value"][row]),
+            unit=t["unit"][row] or "",
+            period=t["period"][row],
             target=t["target"][row],
             target_value=float(t["target_value"][row]) if t["has_target_value"][row] else None,
-            gap=t["gap"][row], progress=t["progress"][row], qualifier=t["qualifier"][row],
-            section=t["section"][row], quote=t["quote"][row] or "",
+            gap=t["gap"][row],
+            progress=t["progress"][row],
+            qualifier=t["qualifier"][row],
+            section=t["section"][row],
+            quote=t["quote"][row] or "",
             context=t["context"][row] or "",
         )
 
@@ -179,11 +215,21 @@ class IndicatorTable(RecordTable[IndicatorInfo]):
 def indicator_row(i: IndicatorInfo) -> dict[str, object]:
     """Return an indicator as the values of one table row."""
     return {
-        "id": i.id, "doc": i.document_id, "name": i.name, "value": i.value, "unit": i.unit,
-        "period": i.period, "target": i.target,
+        "id": i.id,
+        "doc": i.document_id,
+        "name": i.name,
+        "value": i.value,
+        "unit": i.unit,
+        "period": i.period,
+        "target": i.target,
         "target_value": i.target_value if i.target_value is not None else 0.0,
-        "has_target_value": i.target_value is not None, "gap": i.gap, "progress": i.progress,
-        "qualifier": i.qualifier, "section": i.section, "quote": i.quote, "context": i.context,
+        "has_target_value": i.target_value is not None,
+        "gap": i.gap,
+        "progress": i.progress,
+        "qualifier": i.qualifier,
+        "section": i.section,
+        "quote": i.quote,
+        "context": i.context,
     }
 
 

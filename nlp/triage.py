@@ -20,6 +20,7 @@ from nlp.normalize import normalize, normalize_for_match, to_simplified
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
 from nlp.triage_kb import KbIndicator, KbItem, KnowledgeSnapshot
+from nlp.triage_meta import extract_meta
 from nlp.triage_result import (
     EarlierProposal,
     RelatedIndicator,
@@ -27,7 +28,7 @@ from nlp.triage_result import (
     SimilarProposal,
     TriageResult,
 )
-from nlp.triage_text import extract_asks, extract_meta
+from nlp.triage_text import extract_asks
 
 __all__ = [
     "EarlierProposal",
@@ -66,6 +67,8 @@ MAX_REASON_WORDS = 4
 SIMILARITY_CHARS = 4000
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+# Pinyin a page printed after each character ("协(xié)商"), copied along with the text.
+_RUBY = re.compile(r"(?<=[\u4e00-\u9fff])[（(][a-zü\u00e0-\u01dc]{1,7}[）)]")
 # Control characters and lone surrogates: meaningless in a proposal, and invalid in a .docx.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Full-width letters and digits (and the ideographic space) to ASCII; punctuation stays.
@@ -238,6 +241,11 @@ class Triager:
             kind=meta.kind,
             title=meta.title,
             proposer=meta.proposer,
+            proposers=meta.proposers,
+            proposer_role=meta.role,
+            cosigners=meta.cosigners,
+            sector=meta.sector,
+            session=meta.session,
             content_hash=digest,
             chars=len(text),
             topic=OUT_OF_SCOPE,
@@ -385,6 +393,7 @@ def normalize_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             "请删去附件、表格等内容后再发送。"
         )
     text = to_simplified(_UNPRINTABLE.sub("", text).translate(_FULL_WIDTH_ALNUM))
+    text = _RUBY.sub("", text)
     text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
     if not text:
         raise TriageError("没有收到提案正文，请粘贴或上传提案全文。")

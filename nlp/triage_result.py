@@ -59,6 +59,11 @@ class TriageResult(BaseModel):
     kind: str = "提案"
     title: str = ""
     proposer: str | None = None
+    proposers: list[str] = Field(default_factory=list)
+    proposer_role: str | None = None  # 委员 / 代表 / 党派 / 团体 / 界别
+    cosigners: int | None = None  # "等3名代表" -> 3
+    sector: str | None = None  # 界别 or party
+    session: str | None = None  # 州政协十二届一次会议
     content_hash: str
     chars: int
     topic: str
@@ -78,9 +83,23 @@ class TriageResult(BaseModel):
         """Return the id of the stored proposal this one duplicates, if any."""
         return next((s.id for s in self.similar if s.duplicate), None)
 
+    def meta(self) -> dict:
+        """Return what the proposal says about itself (stored with it, shown in triage)."""
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "number": self.number,
+            "proposers": self.proposers,
+            "role": self.proposer_role,
+            "cosigners": self.cosigners,
+            "sector": self.sector,
+            "session": self.session,
+        }
+
     def to_json(self, draft: str) -> dict:
         """Return the CLI's JSON shape (keys exactly as documented)."""
         return {
+            "meta": self.meta(),
             "topic": self.topic,
             "in_scope": self.in_scope,
             "department": self.department,

@@ -78,9 +78,21 @@ def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
 def _serve_in_child(docs: int, workdir: Path, questions: int) -> dict:
     """Measure the restart in a fresh process: its memory is then the serving process's."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.bench.scale", "--docs", str(docs), "--workdir",
-         str(workdir), "--questions", str(questions), "--serve"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "bot.bench.scale",
+            "--docs",
+            str(docs),
+            "--workdir",
+            str(workdir),
+            "--questions",
+            str(questions),
+            "--serve",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

@@ -17,18 +17,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare this subcommand's options."""
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--questions", type=int, default=5000, help="in-process workload size")
-    parser.add_argument("--compare", type=int, default=2000,
-                        help="questions for the round-robin comparison with baselines")
-    parser.add_argument("--scales", default="1,100,1000,10000",
-                        help="comma-separated base sizes in documents ('' to skip)")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=2000,
+        help="questions for the round-robin comparison with baselines",
+    )
+    parser.add_argument(
+        "--scales",
+        default="1,100,1000,10000",
+        help="comma-separated base sizes in documents ('' to skip)",
+    )
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="dev set for accuracy")
     parser.add_argument("--skip-process", action="store_true", help="skip cold-start runs")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the end-to-end run")
     parser.add_argument("--e2e-chats", type=int, default=100, help="end to end: chats")
-    parser.add_argument("--e2e-per-chat", type=int, default=15,
-                        help="end to end: questions each chat sends in the burst")
-    parser.add_argument("--e2e-paced-seconds", type=float, default=10.0,
-                        help="end to end: seconds of the paced feed (100 updates/s)")
+    parser.add_argument(
+        "--e2e-per-chat",
+        type=int,
+        default=15,
+        help="end to end: questions each chat sends in the burst",
+    )
+    parser.add_argument(
+        "--e2e-paced-seconds",
+        type=float,
+        default=10.0,
+        help="end to end: seconds of the paced feed (100 updates/s)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,8 +71,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.skip_e2e:
         _progress(args, "end to end ...")
         results["e2e"] = _end_to_end(args, workdir)
-    print(json.dumps(results, ensure_ascii=False, indent=1) if args.json
-          else render_table(results))
+    print(
+        json.dumps(results, ensure_ascii=False, indent=1) if args.json else render_table(results)
+    )
     return 0
 
 
@@ -76,7 +92,9 @@ def _in_process(args: argparse.Namespace, settings: Settings, workdir: Path) -> 
     # a throwaway process so the RSS below is that of a bot starting from saved files.
     subprocess.run(
         [sys.executable, "run_bot.py", "--db", url, "ask", "你好"],
-        capture_output=True, check=False, cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
     )
     services = build_services(settings.model_copy(update={"database_url": url}))
     assistant = services.assistant
@@ -106,7 +124,9 @@ def _scale(docs: int, workdir: Path) -> dict:
         old.unlink()
     proc = subprocess.run(
         [sys.executable, "-m", "bot.bench.scale", "--docs", str(docs), "--workdir", str(target)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         return {"docs": docs, "error": proc.stderr.strip().splitlines()[-1:]}
@@ -126,10 +146,22 @@ def _end_to_end(args: argparse.Namespace, workdir: Path) -> dict:
     """Run the end-to-end bench in a process of its own, as `serve` has (not in this one,
     which by now holds the in-process sections' objects)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.bench.e2e", "--workdir", str(workdir),
-         "--chats", str(args.e2e_chats), "--per-chat", str(args.e2e_per_chat),
-         "--paced-seconds", str(args.e2e_paced_seconds)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bot.bench.e2e",
+            "--workdir",
+            str(workdir),
+            "--chats",
+            str(args.e2e_chats),
+            "--per-chat",
+            str(args.e2e_per_chat),
+            "--paced-seconds",
+            str(args.e2e_paced_seconds),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         return {"error": " ".join(proc.stderr.strip().splitlines()[-1:]) or "failed"}

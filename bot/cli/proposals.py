@@ -40,6 +40,10 @@ def _row(p) -> dict:
         "kind": p.kind,
         "title": p.title,
         "proposer": p.proposer,
+        "proposer_role": p.proposer_role,
+        "cosigners": p.cosigners,
+        "sector": p.sector,
+        "session": p.session,
         "topic": p.topic,
         "status": p.status,
         "assignee": p.assignee,
@@ -89,10 +93,13 @@ def _show(session, args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(_line(p))
+    from bot.proposal_handlers import stored_proposer
+
     print(
-        f"提出人：{p.proposer or '未注明'}  承办人：{p.assignee or '未指定'}  "
-        f"结果：{p.outcome or '-'}"
+        f"提出人：{stored_proposer(p)}  承办人：{p.assignee or '未指定'}  结果：{p.outcome or '-'}"
     )
+    if p.session:
+        print(f"届次：{p.session}")
     for e in events:
         print(f"  {e['at']}  {e['actor']}  {e['field']}：{e['from'] or '—'} → {e['to']}")
     return 0

@@ -28,9 +28,23 @@ def test_end_to_end_small_run(model_dir: Path) -> None:
 def test_module_runs_in_its_own_process_and_prints_json(model_dir: Path) -> None:
     """The bench runs `python -m bot.bench.e2e` (its fake server is spawned from __main__)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bot.bench.e2e", "--workdir", str(model_dir), "--chats", "3",
-         "--per-chat", "2", "--paced-seconds", "0.5"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bot.bench.e2e",
+            "--workdir",
+            str(model_dir),
+            "--chats",
+            "3",
+            "--per-chat",
+            "2",
+            "--paced-seconds",
+            "0.5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -65,18 +79,39 @@ def test_serve_first_answer_measures_a_real_child(model_dir: Path) -> None:
 def test_report_shows_the_end_to_end_and_serve_lines() -> None:
     results = {
         "calibration_ms": 9.0,
-        "in_process": {"count": 1, "p50_ms": 0.3, "p99_ms": 1.0, "max_ms": 2.0, "per_s": 3000,
-                       "stages_us": {}},
+        "in_process": {
+            "count": 1,
+            "p50_ms": 0.3,
+            "p99_ms": 1.0,
+            "max_ms": 2.0,
+            "per_s": 3000,
+            "stages_us": {},
+        },
         "rss_default_mb": 100.0,
         "units": 38,
         "compare": {},
         "dev_accuracy": {},
-        "process": {"ask_cold_s": 1.1, "ask_peak_rss_mb": 190.0, "serve_first_answer_s": 0.9,
-                    "serve_peak_rss_mb": 130.0, "serve_runs": 3},
-        "e2e": {"chats": 100, "updates": 1500, "updates_per_s": 320.4, "p50_ms": 2500.0,
-                "p99_ms": 4700.0, "cpu_ms_per_update": 3.1, "loop_cpu_ms_per_update": 1.6,
-                "lost": 0, "doubled": 0, "paced_rate": 100.0, "paced_p50_ms": 5.0,
-                "paced_p99_ms": 8.5},
+        "process": {
+            "ask_cold_s": 1.1,
+            "ask_peak_rss_mb": 190.0,
+            "serve_first_answer_s": 0.9,
+            "serve_peak_rss_mb": 130.0,
+            "serve_runs": 3,
+        },
+        "e2e": {
+            "chats": 100,
+            "updates": 1500,
+            "updates_per_s": 320.4,
+            "p50_ms": 2500.0,
+            "p99_ms": 4700.0,
+            "cpu_ms_per_update": 3.1,
+            "loop_cpu_ms_per_update": 1.6,
+            "lost": 0,
+            "doubled": 0,
+            "paced_rate": 100.0,
+            "paced_p50_ms": 5.0,
+            "paced_p99_ms": 8.5,
+        },
     }
     text = render_table(results)
     assert "`serve` to first answer (median of 3, question queued before start): 0.90 s" in text

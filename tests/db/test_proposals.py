@@ -73,9 +73,12 @@ def test_the_whole_path_is_recorded(sessions) -> None:
 def test_skipping_a_step_is_refused_and_changes_nothing(sessions) -> None:
     with sessions.begin() as session:
         pid = _add(session)
-    with pytest.raises(
-        store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"
-    ), sessions.begin() as session:
+    with (
+        pytest.raises(
+            store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"
+        ),
+        sessions.begin() as session,
+    ):
         store.set_status(session, pid, "已办结", actor="x", today=RECEIVED)
     with sessions() as session:
         assert store.get_proposal(session, pid).status == "收到"

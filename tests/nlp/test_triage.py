@@ -115,6 +115,7 @@ def test_keywords_use_idf_from_the_base(kb_triager: Triager) -> None:
 def test_json_has_exactly_the_documented_keys(kb_triager: Triager) -> None:
     data = kb_triager.analyze(P084).to_json("草稿")
     assert list(data) == [
+        "meta",
         "topic",
         "in_scope",
         "department",
@@ -127,6 +128,9 @@ def test_json_has_exactly_the_documented_keys(kb_triager: Triager) -> None:
         "draft",
     ]
     assert set(data["related"][0]) == {"kind", "section", "title", "score"}
+    assert list(data["meta"]) == [
+        *("title", "kind", "number", "proposers", "role", "cosigners", "sector", "session")
+    ]
 
 
 def test_over_the_cap(kb_triager: Triager) -> None:
