@@ -20,7 +20,6 @@ from bot import proposal_service as service
 from db import proposals as store
 from db.models import Proposal
 from nlp.compose import fmt_number, hedged
-from nlp.draft import render_docx
 from nlp.reply import Attachment, Button, Citation, Reply
 from nlp.triage import TriageError, TriageResult
 from nlp.triage_meta import proposer_label
@@ -112,6 +111,8 @@ def triage_reply(
     if triaged.proposal_id is not None:
         buttons = [[show_button(triaged.proposal_id), draft_button(triaged.proposal_id)]]
     name = f"答复草稿_{result.number or triaged.proposal_id or 'new'}.docx"
+    from nlp.draft_docx import render_docx  # lazy: python-docx and lxml cost ~0.2 s
+
     docx = render_docx(triaged.draft)
     return Reply(
         intent="triage",

@@ -22,6 +22,7 @@ from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
 from nlp.triage_kb import KbIndicator, KbItem, KnowledgeSnapshot
 from nlp.triage_meta import extract_meta
 from nlp.triage_result import (
+    AskMatch,
     EarlierProposal,
     RelatedIndicator,
     RelatedItem,
@@ -63,6 +64,10 @@ MIN_SIMILAR_SCORE = 0.35
 DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
 MAX_REASON_WORDS = 4
+# An ask is answered by an item only above this relatedness (the whole text's floor is lower:
+# one sentence has fewer words to go wrong with), at most MAX_PER_ASK of each kind.
+MIN_ASK_SCORE = 0.25
+MAX_PER_ASK = 2
 # Near-duplicates show in their opening; comparing only that keeps 500 comparisons fast.
 SIMILARITY_CHARS = 4000
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
@@ -265,7 +270,44 @@ class Triager:
         result.related = self.related(query, focus_topics or scores.shares(), focus_pairs)
         result.indicators = self.related_indicators(query, result.related)
         result.topic = self._choose_topic(scores, result.related)
+        result.answers = self.match_asks(asks, focus_topics or scores.shares())
         return result
+
+    def match_asks(self, asks: Sequence[str], topics: dict[str, float]) -> list[AskMatch]:
+        """Give each ask the measures, planned actions and figures that answer it.
+
+        An item goes to the ask it answers best, so two paragraphs of the reply never quote
+        the same work; an ask with nothing above the floor gets nothing (the letter says so).
+        """
+        ranked = []
+        for ask in asks:
+            ask_topics = self.catalog.score(ask).shares() if self.catalog else {}
+            query = self.vector(ask)
+            items = [
+                r
+                for r in self.related(query, ask_topics or topics, char_pairs(ask))
+                if r.score >= MIN_ASK_SCORE
+            ]
+            ranked.append((ask, query, items))
+        best: dict[tuple[str, str | None, str], tuple[float, int]] = {}
+        for index, (_ask, _query, items) in enumerate(ranked):
+            for r in items:
+                key = (r.document, r.section, r.title)
+                if key not in best or r.score > best[key][0]:
+                    best[key] = (r.score, index)
+        answers = []
+        for index, (ask, query, items) in enumerate(ranked):
+            own = [r for r in items if best[(r.document, r.section, r.title)][1] == index]
+            done = [r for r in own if r.kind == "measure"][:MAX_PER_ASK]
+            planned = [r for r in own if r.kind == "action"][:MAX_PER_ASK]
+            sections = {(r.document, r.section) for r in done}
+            quotes: dict[str, RelatedIndicator] = {}
+            for f in self.related_indicators(query, done):
+                if (f.document, f.section) in sections and f.quote:
+                    quotes.setdefault(f.quote, f)
+            figures = list(quotes.values())[:MAX_PER_ASK]
+            answers.append(AskMatch(ask=ask, done=done, planned=planned, figures=figures))
+        return answers
 
     def _choose_topic(self, scores: TopicScores, related: Sequence[RelatedItem]) -> str:
         best = scores.best()

@@ -52,6 +52,15 @@ class SimilarProposal(BaseModel):
     duplicate: bool = False
 
 
+class AskMatch(BaseModel):
+    """One ask and the work that answers it: measures done, actions planned, figures."""
+
+    ask: str
+    done: list[RelatedItem] = Field(default_factory=list)
+    planned: list[RelatedItem] = Field(default_factory=list)
+    figures: list[RelatedIndicator] = Field(default_factory=list)
+
+
 class TriageResult(BaseModel):
     """Everything triage found in one proposal."""
 
@@ -76,6 +85,7 @@ class TriageResult(BaseModel):
     related: list[RelatedItem] = Field(default_factory=list)
     indicators: list[RelatedIndicator] = Field(default_factory=list)
     similar: list[SimilarProposal] = Field(default_factory=list)
+    answers: list[AskMatch] = Field(default_factory=list)  # per ask, for the reply letter
     contact: KbContact = Field(default_factory=KbContact)
 
     @property

@@ -92,6 +92,7 @@ PROBLEM_CUES = ("存在", "不足", "问题是", "滞后", "薄弱", "不够", "
 ASK_HEADINGS = ("建议", "对策", "措施", "意见", "办法", "举措")
 DESCRIPTION_HEADINGS = ("问题", "现状", "情况", "背景", "原因", "理由", "案由")
 MAX_ASK_CHARS = 160
+MAX_POINT_HEADING = 12
 # Words that contain a cue without proposing anything (主要 is not 要).
 _NOT_CUES = re.compile(r"主要|重要|摘要|纲要|只要|不要|要素|要求|需要说明|建议书")
 
@@ -158,9 +159,33 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
             scored.append((score, position, _clip(strip_numbering(sentence)), in_ask_part))
     if any(row[3] for row in scored):
         scored = [row for row in scored if row[3]]
+    scored = _merge_point_headings(sorted(scored, key=lambda row: row[1]))
     best = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
     asks = [row[2] for row in sorted(best, key=lambda row: row[1]) if row[2]]
     return asks or _asks_from_title(title)
+
+
+def _merge_point_headings(
+    rows: list[tuple[float, int, str, bool]],
+) -> list[tuple[float, int, str, bool]]:
+    """Join a point's short heading to the sentence that explains it, as one ask.
+
+    "一、加强部门联动。建立…机制，…" is one ask; read apart, the reply would answer the
+    heading and its explanation as two points.
+    """
+    merged: list[tuple[float, int, str, bool]] = []
+    for row in rows:
+        if merged:
+            score, position, text, part = merged[-1]
+            heading = text.rstrip("。:：")
+            is_heading = 0 < len(heading) <= MAX_POINT_HEADING and not heading.endswith(
+                ("；", ";")
+            )
+            if is_heading and row[1] == position + 1:
+                merged[-1] = (max(score, row[0]), position, f"{heading}：{row[2]}", part)
+                continue
+        merged.append(row)
+    return merged
 
 
 def _asks_from_title(title: str) -> list[str]:
