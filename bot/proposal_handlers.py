@@ -31,7 +31,11 @@ logger = logging.getLogger(__name__)
 CALLBACK_PREFIX = "tian:"
 KIND_LABELS = {"measure": "措施", "action": "计划"}
 MAX_LISTED = 30
-USAGE = "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）。"
+USAGE = (
+    "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）；"
+    "/tian 导出 下载提案办理台账（管理员）。"
+)
+EXPORT_WORDS = ("导出", "台账", "export")
 STALE = "按钮已失效，请重新发送 /tian。"
 ADMIN_ONLY = "只有管理员可以更改提案状态。"
 # Outcome classes make sense once the bureau is working on (or has answered) the proposal.
@@ -203,6 +207,8 @@ def tian_reply(
 ) -> Reply:
     """/tian: open proposals by due date; /tian ID: one proposal with its buttons."""
     args = [a for a in (incoming.args or []) if a.strip()]
+    if args and args[0].strip() in EXPORT_WORDS:
+        return export_reply(incoming, services, today=today)
     if args:
         ref = args[0].strip().lstrip("#")
         if not ref.isdigit():
@@ -211,6 +217,27 @@ def tian_reply(
             return _assign(incoming, services, int(ref), " ".join(args[2:]), today)
         return show_reply(incoming, services, int(ref), today=today)
     return list_reply(services, today=today)
+
+
+def export_reply(
+    incoming: IncomingLike, services: Services, *, today: dt.date | None = None
+) -> Reply:
+    """/tian 导出: the 台账 as an .xlsx document, for admins only."""
+    if not _is_admin(incoming, services):
+        return Reply(intent="proposal", text="只有管理员可以导出提案办理台账。")
+    from bot.proposal_ledger import ledger_filename, ledger_xlsx  # lazy: openpyxl ~0.1 s
+
+    day = _today(today)
+    with services.sessions() as session:
+        rows = store.ledger_rows(session)
+        data = ledger_xlsx(rows, today=day)
+        count = len(rows)
+    return Reply(
+        intent="proposal",
+        answered=True,
+        text=f"提案办理台账：共 {count} 件，见附件。",
+        attachments=[Attachment(filename=ledger_filename(day), data=data, caption="提案办理台账")],
+    )
 
 
 def _due_note(proposal: Proposal, today: dt.date) -> str:

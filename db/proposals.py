@@ -168,6 +168,11 @@ def list_all(session: Session) -> Sequence[Proposal]:
     return session.scalars(select(Proposal).order_by(Proposal.due_date, Proposal.id)).all()
 
 
+def ledger_rows(session: Session) -> Sequence[Proposal]:
+    """Return every proposal in the order the 台账 lists them: as received."""
+    return session.scalars(select(Proposal).order_by(Proposal.received_date, Proposal.id)).all()
+
+
 def allowed_next(proposal: Proposal) -> tuple[str, ...]:
     """Return the statuses this proposal may move to now (before the 退回 checks)."""
     return TRANSITIONS.get(proposal.status, ())
@@ -218,6 +223,8 @@ def set_status(
     check_status_change(proposal, status, today)
     _event(proposal, "status", proposal.status, status, actor, at)
     proposal.status = status
+    if status == ANSWERED:
+        proposal.answered_date = today
     session.flush()
     return proposal
 

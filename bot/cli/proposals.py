@@ -1,4 +1,4 @@
-"""`run_bot.py proposals list|show ID|set-status ID STATUS|set-outcome ID A-D|assign ID NAME`."""
+"""`run_bot.py proposals list|show ID|set-status|set-outcome|assign|satisfaction|export`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     assign = sub.add_parser("assign", help="give the proposal to a member of staff")
     assign.add_argument("id", type=int)
     assign.add_argument("name")
+    export = sub.add_parser("export", help="the 台账 (ledger) of every proposal as .xlsx")
+    export.add_argument("--xlsx", metavar="FILE", required=True, help="where to write it")
     for child in (status, outcome, assign):
         child.add_argument("--by", metavar="NAME", default="cli", help="who makes the change")
         child.add_argument("--date", metavar="YYYY-MM-DD", help="today (default: the real one)")
@@ -105,6 +107,24 @@ def _show(session, args) -> int:
     return 0
 
 
+def _export(session, args) -> int:
+    from pathlib import Path
+
+    from bot.proposal_ledger import ledger_xlsx
+    from db import proposals as store
+
+    rows = store.ledger_rows(session)
+    target = Path(args.xlsx)
+    if target.suffix.lower() != ".xlsx":
+        raise ValueError(f"台账文件名应以 .xlsx 结尾：{target}")
+    try:
+        target.write_bytes(ledger_xlsx(rows, today=dt.date.today()))
+    except OSError as exc:
+        raise ValueError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    print(f"已导出提案办理台账：{target}（{len(rows)} 件）")
+    return 0
+
+
 def _change(session, args) -> int:
     from db import proposals as store
 
@@ -126,7 +146,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from db.proposals import ProposalError
 
-    actions = {"list": _list, "show": _show}
+    actions = {"list": _list, "show": _show, "export": _export}
     services = build_services(settings, with_nlp=False)
     try:
         with services.sessions.begin() as session:
