@@ -33,8 +33,10 @@ KIND_LABELS = {"measure": "措施", "action": "计划"}
 MAX_LISTED = 30
 USAGE = (
     "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）；"
+    "/tian ID 满意度 满意|基本满意|不满意 [意见] 登记提出人反馈（管理员）；"
     "/tian 导出 下载提案办理台账（管理员）。"
 )
+SATISFACTION_WORDS = ("满意度", "反馈", "评价")
 EXPORT_WORDS = ("导出", "台账", "export")
 STALE = "按钮已失效，请重新发送 /tian。"
 ADMIN_ONLY = "只有管理员可以更改提案状态。"
@@ -87,6 +89,12 @@ def show_button(proposal_id: int) -> Button:
 def outcome_button(proposal_id: int, outcome: str) -> Button:
     """Return the button that records the reply's outcome class."""
     return Button(label=f"{outcome}类", data=f"{CALLBACK_PREFIX}o:{proposal_id}:{outcome}")
+
+
+def feedback_button(proposal_id: int, level: str) -> Button:
+    """Return the button that records the proposer's satisfaction with the reply."""
+    index = store.SATISFACTION.index(level)
+    return Button(label=f"反馈：{level}", data=f"{CALLBACK_PREFIX}f:{proposal_id}:{index}")
 
 
 def draft_button(proposal_id: int) -> Button:
@@ -215,6 +223,11 @@ def tian_reply(
             return Reply(intent="proposal", text=USAGE)
         if len(args) >= 3 and args[1] in ("承办", "承办人", "assign"):
             return _assign(incoming, services, int(ref), " ".join(args[2:]), today)
+        if len(args) >= 3 and args[1] in SATISFACTION_WORDS:
+            note = " ".join(args[3:])
+            return _feedback(incoming, services, int(ref), args[2], note, today)
+        if len(args) >= 2:
+            return Reply(intent="proposal", text=USAGE)
         return show_reply(incoming, services, int(ref), today=today)
     return list_reply(services, today=today)
 
@@ -286,6 +299,8 @@ def show_reply(
             buttons = [[status_button(p.id, s) for s in nexts]] if nexts else []
             if p.status in OUTCOME_STATUSES:
                 buttons.append([outcome_button(p.id, o) for o in store.OUTCOMES])
+            if p.status == store.ANSWERED:
+                buttons.append([feedback_button(p.id, level) for level in store.SATISFACTION])
         buttons.append([draft_button(p.id)])
     return Reply(
         intent="proposal",
@@ -321,6 +336,11 @@ def _details(p: Proposal, today: dt.date) -> str:
     ]
     if p.session:
         lines.append(f"届次：{p.session}")
+    if p.answered_date:
+        lines.append(f"答复日期：{p.answered_date.isoformat()}")
+    if p.satisfaction:
+        note = f"（{p.satisfaction_note}）" if p.satisfaction_note else ""
+        lines.append(f"满意度：{p.satisfaction}{note}")
     if p.outcome:
         lines.append(f"办理结果：{p.outcome} 类（{store.OUTCOMES.get(p.outcome, '')}）")
     if p.duplicate_of_id:
@@ -351,6 +371,12 @@ def proposal_callback(
         return draft_reply(services, proposal_id)
     if action == "s" and len(parts) == 3 and parts[2].isdigit():
         return _change_status(incoming, services, proposal_id, int(parts[2]), today)
+    if action == "f" and len(parts) == 3 and parts[2].isdigit():
+        index = int(parts[2])
+        if index >= len(store.SATISFACTION):
+            return Reply(intent="proposal", text=STALE)
+        level = store.SATISFACTION[index]
+        return _feedback(incoming, services, proposal_id, level, "", today)
     if action == "o" and len(parts) == 3 and parts[2] in store.OUTCOMES:
         return _change_outcome(incoming, services, proposal_id, parts[2], today)
     return Reply(intent="proposal", text=STALE)
@@ -405,6 +431,23 @@ def _assign(
     def change(session: Session, actor: str) -> str:
         p = store.set_assignee(session, proposal_id, name, actor=actor)
         return f"承办人已设为 {p.assignee}。"
+
+    return _admin_change(incoming, services, proposal_id, change, day)
+
+
+def _feedback(
+    incoming: IncomingLike,
+    services: Services,
+    proposal_id: int,
+    level: str,
+    note: str,
+    day: dt.date | None,
+) -> Reply:
+    def change(session: Session, actor: str) -> str:
+        p = store.set_satisfaction(session, proposal_id, level, note=note, actor=actor)
+        if p.satisfaction == store.DISSATISFIED:
+            return "已登记“不满意”，提案重新进入办理（办理中），请再次答复。"
+        return f"已登记满意度：{p.satisfaction}。"
 
     return _admin_change(incoming, services, proposal_id, change, day)
 

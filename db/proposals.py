@@ -1,9 +1,10 @@
 """Proposal workflow reads and writes: session first, never commit (the caller frames the unit).
 
 Statuses move 收到 → 办理中 → 已答复 → 已办结; 退回 is allowed only for a proposal triaged as
-非本局业务 and within ten days of receipt. Every change adds a ProposalEvent (who, when, field,
-from, to). An invalid change raises a ProposalError with one Chinese sentence and changes
-nothing.
+非本局业务 and within ten days of receipt. After 已答复 the proposer's satisfaction
+(满意 / 基本满意 / 不满意, with a note) is recorded; 不满意 reopens handling (back to 办理中).
+Every change adds a ProposalEvent (who, when, field, from, to). An invalid change raises a
+ProposalError with one Chinese sentence and changes nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ OUTCOMES = {
     "C": "因条件限制暂不能解决",
     "D": "留作参考",
 }
+SATISFIED, FAIRLY_SATISFIED, DISSATISFIED = "满意", "基本满意", "不满意"
+SATISFACTION = (SATISFIED, FAIRLY_SATISFIED, DISSATISFIED)
 OUT_OF_SCOPE_TOPIC = "非本局业务"
 RETURN_WINDOW_DAYS = 10
 DEFAULT_DUE_DAYS = 91
@@ -269,6 +272,41 @@ def set_outcome(
         _event(proposal, "outcome", proposal.outcome, outcome, actor, at)
         proposal.outcome = outcome
         session.flush()
+    return proposal
+
+
+def set_satisfaction(
+    session: Session,
+    proposal_id: int,
+    level: str,
+    *,
+    note: str = "",
+    actor: str,
+    at: dt.datetime | None = None,
+) -> Proposal:
+    """Record the proposer's feedback on the reply; 不满意 sends it back to 办理中.
+
+    Feedback answers a reply, so it is taken only while the proposal is 已答复; after a
+    reopening, the next reply is asked about again.
+    """
+    proposal = get_proposal(session, proposal_id)
+    level = level.strip()
+    if level not in SATISFACTION:
+        raise InvalidValue(f"满意度应为：{'、'.join(SATISFACTION)}。")
+    if proposal.status != ANSWERED:
+        raise InvalidTransition(
+            f"{label(proposal)}当前为“{proposal.status}”；满意度在答复后（已答复）登记。"
+        )
+    note = " ".join(note.split())
+    shown = f"{level}：{note}" if note else level
+    previous = proposal.satisfaction
+    _event(proposal, "satisfaction", previous, shown, actor, at)
+    proposal.satisfaction = level
+    proposal.satisfaction_note = note or None
+    if level == DISSATISFIED:
+        _event(proposal, "status", proposal.status, HANDLING, actor, at)
+        proposal.status = HANDLING
+    session.flush()
     return proposal
 
 

@@ -99,3 +99,66 @@ def test_console_export_keeps_the_file(services) -> None:
     path = next(services.settings.var_dir.glob("attachments/提案办理台账_*.xlsx"))
     assert str(path) in out.getvalue() and str(saved.parent) in str(path)
     assert _sheet(path.read_bytes()).max_row == 4
+
+
+def _to_answered(services, pid: int) -> None:
+    with services.sessions.begin() as session:
+        store.set_status(session, pid, store.HANDLING, actor="张三", today=TODAY)
+        store.set_status(session, pid, store.ANSWERED, actor="张三", today=TODAY)
+
+
+def test_feedback_buttons_after_the_reply_and_dissatisfied_reopens(services) -> None:
+    ph.triage_reply(_msg(STAFF, PARK_SYSTEM), services, today=TODAY)
+    shown = ph.tian_reply(_msg(ADMIN, args=["1"]), services, today=TODAY)
+    assert not any("反馈" in b.label for row in shown.buttons for b in row)
+    _to_answered(services, 1)
+    shown = ph.tian_reply(_msg(ADMIN, args=["1"]), services, today=TODAY)
+    labels = [b.label for row in shown.buttons for b in row]
+    assert {"反馈：满意", "反馈：基本满意", "反馈：不满意"} <= set(labels)
+    staff = ph.proposal_callback(_msg(STAFF), services, ph.feedback_button(1, "不满意").data)
+    assert "只有管理员" in staff.text
+    reply = ph.proposal_callback(_msg(ADMIN), services, ph.feedback_button(1, "不满意").data)
+    assert "重新进入办理" in reply.text and "状态：办理中" in reply.text
+    assert "满意度：不满意" in reply.text
+
+
+def test_feedback_command_with_a_note_shows_in_tian_and_the_ledger(services) -> None:
+    ph.triage_reply(_msg(STAFF, PARK_SYSTEM), services, today=TODAY)
+    _to_answered(services, 1)
+    args = ["1", "满意度", "基本满意", "希望", "加快配套"]
+    reply = ph.tian_reply(_msg(ADMIN, args=args), services, today=TODAY)
+    assert (
+        "已登记满意度：基本满意" in reply.text
+        and "满意度：基本满意（希望 加快配套）" in reply.text
+    )
+    bad = ph.tian_reply(_msg(ADMIN, args=["1", "满意度", "很好"]), services, today=TODAY)
+    assert "满意、基本满意、不满意" in bad.text
+    sheet = _sheet(
+        ph.tian_reply(_msg(ADMIN, args=["导出"]), services, today=TODAY).attachments[0].data
+    )
+    col = {name: i + 1 for i, name in enumerate(HEADER)}
+    assert sheet.cell(row=2, column=col["满意度"]).value == "基本满意"
+    assert "意见：希望 加快配套" in sheet.cell(row=2, column=col["备注"]).value
+
+
+def test_cli_satisfaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import run_bot
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    source = tmp_path / "p.txt"
+    source.write_text(PARK_SYSTEM, encoding="utf-8")
+
+    def cli(*argv: str) -> int:
+        return run_bot.main(["--db", url, *argv])
+
+    assert cli("triage", str(source), "--save") == 0
+    assert cli("proposals", "satisfaction", "1", "满意") == 2  # not answered yet
+    assert "已答复" in capsys.readouterr().err
+    assert cli("proposals", "set-status", "1", "办理中") == 0
+    assert cli("proposals", "set-status", "1", "已答复") == 0
+    assert cli("proposals", "satisfaction", "1", "不满意", "--note", "未答到点上") == 0
+    assert "已重新进入办理" in capsys.readouterr().out
+    assert cli("proposals", "show", "1") == 0
+    assert "满意度：不满意" in capsys.readouterr().out
