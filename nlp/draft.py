@@ -35,6 +35,8 @@ OUT_OF_SCOPE_NOTE = (
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _ORG_HINT = re.compile(r"[委会党部社盟团联组]")
 _TRAILING = "。；;，,：:"
+# "要强化…" / "建议…" read as "关于强化…" in a heading.
+_ASK_VERB = re.compile(r"^(?:建议|要|应当|应该|应|需要)")
 
 
 class CitedSentence(BaseModel):
@@ -203,7 +205,7 @@ def _numeral(index: int) -> str:
 def _heading(ask: str) -> str:
     """The ask's gist for its heading: up to the first pause, clipped."""
     gist = re.split(r"[：:，,；;。]", ask.strip())[0] or ask
-    gist = gist.strip(_TRAILING)
+    gist = _ASK_VERB.sub("", gist.strip(_TRAILING)) or gist
     return gist if len(gist) <= MAX_HEADING_CHARS else gist[: MAX_HEADING_CHARS - 1] + "…"
 
 

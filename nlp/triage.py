@@ -20,7 +20,7 @@ from nlp.normalize import normalize, normalize_for_match, to_simplified
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
 from nlp.triage_kb import KbIndicator, KbItem, KnowledgeSnapshot
-from nlp.triage_meta import extract_meta
+from nlp.triage_meta import extract_meta, is_chrome
 from nlp.triage_result import (
     AskMatch,
     EarlierProposal,
@@ -105,6 +105,11 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
         if not line.lstrip().startswith("#"):
             words.update(line.split())
     return frozenset(words)
+
+
+def _without_chrome(text: str) -> str:
+    """The text without web page furniture lines, whose words say nothing of the proposal."""
+    return "\n".join(line for line in text.split("\n") if not is_chrome(line))
 
 
 def scope_reason(catalog: TopicCatalog, scores: TopicScores, kind: str) -> str:
@@ -257,7 +262,7 @@ class Triager:
             in_scope=scores.in_scope,
             topic_scores={k: round(v, 2) for k, v in scores.topics.items()},
             asks=asks,
-            keywords=self.keywords(text.replace(meta.proposer or "\0", "")),
+            keywords=self.keywords(_without_chrome(text).replace(meta.proposer or "\0", "")),
             contact=self.snapshot.contact,
             similar=self.similar(text, digest, earlier),
         )
