@@ -51,14 +51,20 @@ class NaiveSklearn:
         from sklearn.pipeline import FeatureUnion, Pipeline
         from sklearn.svm import LinearSVC
 
-        features = FeatureUnion([
-            ("word", TfidfVectorizer(tokenizer=self.words, token_pattern=None, lowercase=False)),
-            ("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3))),
-        ])
+        features = FeatureUnion(
+            [
+                (
+                    "word",
+                    TfidfVectorizer(tokenizer=self.words, token_pattern=None, lowercase=False),
+                ),
+                ("char", TfidfVectorizer(analyzer="char", ngram_range=(1, 3))),
+            ]
+        )
         self.pipeline = Pipeline([("features", features), ("clf", LinearSVC())])
         self.pipeline.fit(texts, labels)
-        self.vectorizer = TfidfVectorizer(tokenizer=self.words, token_pattern=None,
-                                          lowercase=False)
+        self.vectorizer = TfidfVectorizer(
+            tokenizer=self.words, token_pattern=None, lowercase=False
+        )
         self.matrix = self.vectorizer.fit_transform([u.text for u in self.units])
         return self
 

@@ -200,8 +200,9 @@ def _pair(result: dict[str, Any], updates: int) -> Phase:
     queued, replied = result["queued"], result["replied"]
     first = min((t for stamps in queued.values() for t in stamps), default=0.0)
     last = max((t for stamps in replied.values() for t in stamps), default=first)
-    phase = Phase(updates, last - first, other_replies=result["other_replies"],
-                  apologies=result["apologies"])
+    phase = Phase(
+        updates, last - first, other_replies=result["other_replies"], apologies=result["apologies"]
+    )
     for chat in queued.keys() | replied.keys():
         asked, answered = queued.get(chat, []), replied.get(chat, [])
         phase.lost += max(0, len(asked) - len(answered))
@@ -461,8 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
-        result = end_to_end(args.workdir, args.chats, args.per_chat, args.paced_rate,
-                            args.paced_seconds)
+        result = end_to_end(
+            args.workdir, args.chats, args.per_chat, args.paced_rate, args.paced_seconds
+        )
     except AssertionError as exc:  # lost or doubled replies: the report says so
         result = {"error": f"failed: {exc}"}
     print(json.dumps(result))

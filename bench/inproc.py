@@ -121,7 +121,7 @@ def round_robin(contenders: dict, questions: list[Question]) -> dict[str, dict]:
     names = list(contenders)
     seconds: dict[str, list[float]] = {n: [] for n in names}
     for i, question in enumerate(questions):
-        order = names[i % len(names):] + names[: i % len(names)]
+        order = names[i % len(names) :] + names[: i % len(names)]
         for name in order:
             start = time.perf_counter()
             contenders[name](question.text)

@@ -37,9 +37,11 @@ def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
         peak_file = Path(tmp) / "peak"
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-c", _PEAK_PROBE, "run_bot.py", *args], cwd=ROOT,
+            [sys.executable, "-c", _PEAK_PROBE, "run_bot.py", *args],
+            cwd=ROOT,
             env={**env, "BENCH_PEAK_FILE": str(peak_file)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start

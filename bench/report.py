@@ -15,8 +15,8 @@ def render_table(r: dict) -> str:
         f"In process, {ip['count']} mixed questions, {r['units']} knowledge units:",
         f"  p50 {_f(ip['p50_ms'], 3)} ms  p99 {_f(ip['p99_ms'], 3)} ms  "
         f"max {_f(ip['max_ms'], 2)} ms  {_f(ip['per_s'], 0)} questions/s (one core)",
-        "  by stage (mean µs): " + "  ".join(f"{k} {_f(v, 1)}"
-                                           for k, v in ip["stages_us"].items()),
+        "  by stage (mean µs): "
+        + "  ".join(f"{k} {_f(v, 1)}" for k, v in ip["stages_us"].items()),
         f"  RSS with the default base loaded: {_f(r['rss_default_mb'], 0)} MB",
         "",
         "Side by side (round-robin, same questions and units):",
@@ -39,10 +39,13 @@ def render_table(r: dict) -> str:
             f"ours {_f(core['p50_ms'], 3)} ms vs naive {_f(naive['p50_ms'], 3)} ms p50 = "
             f"{_f(naive['p50_ms'] / core['p50_ms'], 1)}× faster"
         )
-    lines += ["", "Scale (generated documents):",
-              f"  {'docs':>6}{'units':>9}{'ingest p50':>12}{'ingest p99':>12}{'build s':>9}"
-              f"{'load s':>8}"
-              f"{'ans p50':>9}{'ans p99':>9}{'RSS MB':>8}"]
+    lines += [
+        "",
+        "Scale (generated documents):",
+        f"  {'docs':>6}{'units':>9}{'ingest p50':>12}{'ingest p99':>12}{'build s':>9}"
+        f"{'load s':>8}"
+        f"{'ans p50':>9}{'ans p99':>9}{'RSS MB':>8}",
+    ]
     for s in r.get("scales", []):
         if "error" in s:
             lines.append(f"  {s['docs']:>6}  failed: {s['error']}")
@@ -55,28 +58,40 @@ def render_table(r: dict) -> str:
         )
     if "process" in r:
         p = r["process"]
-        lines += ["", "Whole process:",
-                  f"  cold start of `ask` (median of 5): {_f(p.get('ask_cold_s'))} s, "
-                  f"peak RSS {_f(p.get('ask_peak_rss_mb'), 0)} MB"]
+        lines += [
+            "",
+            "Whole process:",
+            f"  cold start of `ask` (median of 5): {_f(p.get('ask_cold_s'))} s, "
+            f"peak RSS {_f(p.get('ask_peak_rss_mb'), 0)} MB",
+        ]
         if "serve_first_answer_s" in p:
-            lines.append(f"  `serve` to first answer (median of {p.get('serve_runs', '?')}, "
-                         f"question queued before start): {_f(p['serve_first_answer_s'])} s, "
-                         f"peak RSS {_f(p.get('serve_peak_rss_mb'), 0)} MB")
+            lines.append(
+                f"  `serve` to first answer (median of {p.get('serve_runs', '?')}, "
+                f"question queued before start): {_f(p['serve_first_answer_s'])} s, "
+                f"peak RSS {_f(p.get('serve_peak_rss_mb'), 0)} MB"
+            )
     if "e2e" in r:
         e = r["e2e"]
         if "error" in e:
             lines += ["", f"End to end: {e['error']}"]
         else:
-            lines += ["", "End to end (real PTB Application, fake Bot API on 127.0.0.1):",
-                      f"  {e['chats']} chats, {e['updates']} updates: "
-                      f"{_f(e['updates_per_s'], 0)} updates/s, reply p50 "
-                      f"{_f(e['p50_ms'], 1)} ms, p99 {_f(e['p99_ms'], 1)} ms"]
+            lines += [
+                "",
+                "End to end (real PTB Application, fake Bot API on 127.0.0.1):",
+                f"  {e['chats']} chats, {e['updates']} updates: "
+                f"{_f(e['updates_per_s'], 0)} updates/s, reply p50 "
+                f"{_f(e['p50_ms'], 1)} ms, p99 {_f(e['p99_ms'], 1)} ms",
+            ]
             if "cpu_ms_per_update" in e:
-                lines.append(f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
-                             f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
-                             f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}")
+                lines.append(
+                    f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
+                    f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
+                    f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}"
+                )
             if "paced_p99_ms" in e:
                 p50 = f"p50 {_f(e['paced_p50_ms'], 1)} ms, " if "paced_p50_ms" in e else ""
-                lines.append(f"  paced at {_f(e['paced_rate'], 0)} updates/s: reply "
-                             f"{p50}p99 {_f(e['paced_p99_ms'], 1)} ms")
+                lines.append(
+                    f"  paced at {_f(e['paced_rate'], 0)} updates/s: reply "
+                    f"{p50}p99 {_f(e['paced_p99_ms'], 1)} ms"
+                )
     return "\n".join(lines)

@@ -9,16 +9,37 @@ from dataclasses import dataclass
 from nlp.kb import KnowledgeSnapshot
 
 INDICATOR_FORMS = (
-    "{n}是多少", "{n}", "{p}{n}增长了多少？", "{n}完成得怎么样", "请问{n}的目标是多少",
-    "{n}进度", "{n}多少啊", "{p}的{n}",
+    "{n}是多少",
+    "{n}",
+    "{p}{n}增长了多少？",
+    "{n}完成得怎么样",
+    "请问{n}的目标是多少",
+    "{n}进度",
+    "{n}多少啊",
+    "{p}的{n}",
 )
 ITEM_FORMS = ("{t}做了什么", "{t}", "{t}有哪些措施", "关于{t}下一步怎么做", "{t}情况如何")
 ENTITY_FORMS = ("{e}", "{e}有什么合作", "{e}项目进展", "和{e}谈得怎么样")
-DOCUMENT_QUESTIONS = ("文号", "联系人是谁", "答复的是哪个提案", "抄送了哪些单位", "发文日期",
-                      "这份文件发给谁", "提案人是谁")
+DOCUMENT_QUESTIONS = (
+    "文号",
+    "联系人是谁",
+    "答复的是哪个提案",
+    "抄送了哪些单位",
+    "发文日期",
+    "这份文件发给谁",
+    "提案人是谁",
+)
 HELP_QUESTIONS = ("你好", "你能做什么", "帮助", "怎么用", "在吗")
-OUT_OF_SCOPE = ("今天天气怎么样", "你会做饭吗", "交通违章怎么处理", "明天放假吗",
-                "医保怎么报销", "qwertyuiop", "讲个笑话", "孩子上学怎么报名")
+OUT_OF_SCOPE = (
+    "今天天气怎么样",
+    "你会做饭吗",
+    "交通违章怎么处理",
+    "明天放假吗",
+    "医保怎么报销",
+    "qwertyuiop",
+    "讲个笑话",
+    "孩子上学怎么报名",
+)
 PERIODS = ("上半年", "1-6月", "今年", "")
 
 
@@ -58,12 +79,26 @@ def build_questions(snapshot: KnowledgeSnapshot, n: int = 5000, seed: int = 11) 
     sentences = _UnitTexts(snapshot) or ["建议加强招商引资项目落地。"]
     entities = sorted({e.name for e in snapshot.entities if e.type == "org"}) or ["隆基绿能"]
     makers = (
-        (0.40, lambda: Question(rng.choice(INDICATOR_FORMS).format(
-            n=rng.choice(names), p=rng.choice(PERIODS)), "indicator")),
-        (0.25, lambda: Question(rng.choice(ITEM_FORMS).format(
-            t=re.sub(r"[，。、].*", "", rng.choice(titles))[:16]), "item")),
-        (0.10, lambda: Question(rng.choice(ENTITY_FORMS).format(e=rng.choice(entities)),
-                                "entity")),
+        (
+            0.40,
+            lambda: Question(
+                rng.choice(INDICATOR_FORMS).format(n=rng.choice(names), p=rng.choice(PERIODS)),
+                "indicator",
+            ),
+        ),
+        (
+            0.25,
+            lambda: Question(
+                rng.choice(ITEM_FORMS).format(
+                    t=re.sub(r"[，。、].*", "", rng.choice(titles))[:16]
+                ),
+                "item",
+            ),
+        ),
+        (
+            0.10,
+            lambda: Question(rng.choice(ENTITY_FORMS).format(e=rng.choice(entities)), "entity"),
+        ),
         (0.07, lambda: Question(rng.choice(DOCUMENT_QUESTIONS), "document")),
         (0.05, lambda: Question(rng.choice(HELP_QUESTIONS), "help")),
         (0.08, lambda: Question(rng.choice(OUT_OF_SCOPE), "out_of_scope")),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot import handlers, render
 from bot.incoming import Incoming
+from nlp.reply import Attachment
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -55,8 +57,22 @@ def chat(services: Services, stdin: TextIO, out: TextIO, *, interactive: bool = 
             buttons = {f"[{b.label}]": b.data for row in rendered.keyboard for b in row}
         text = render.plain(rendered)
         for attachment in reply.attachments:
-            text += f"\n（附件：{attachment.filename}）"
+            text += f"\n（附件：{_save(services, attachment)}）"
         show(text, out)
+
+
+def _save(services: Services, attachment: Attachment) -> str:
+    """Keep an attachment (a draft, the 台账) under var/attachments; return where, or its name."""
+    if not attachment.data:
+        return attachment.filename
+    folder = services.settings.var_dir / "attachments"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(attachment.filename).name
+        target.write_bytes(attachment.data)
+    except OSError:
+        return attachment.filename
+    return str(target)
 
 
 def _pressed(line: str, buttons: dict[str, str]) -> Incoming | None:

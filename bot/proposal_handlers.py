@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy.orm import Session
 
 from bot import proposal_service as service
+from bot.proposal_ledger import ledger_filename, ledger_xlsx
 from db import proposals as store
 from db.models import Proposal
 from nlp.compose import fmt_number, hedged
-from nlp.draft import render_docx
+from nlp.draft_docx import render_docx
 from nlp.reply import Attachment, Button, Citation, Reply
-from nlp.triage import TriageError
+from nlp.triage import TriageError, TriageResult
+from nlp.triage_meta import proposer_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -31,7 +33,13 @@ logger = logging.getLogger(__name__)
 CALLBACK_PREFIX = "tian:"
 KIND_LABELS = {"measure": "措施", "action": "计划"}
 MAX_LISTED = 30
-USAGE = "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）。"
+USAGE = (
+    "用法：/tian 查看待办提案；/tian ID 查看一件；/tian ID 承办 姓名 指定承办人（管理员）；"
+    "/tian ID 满意度 满意|基本满意|不满意 [意见] 登记提出人反馈（管理员）；"
+    "/tian 导出 下载提案办理台账（管理员）。"
+)
+SATISFACTION_WORDS = ("满意度", "反馈", "评价")
+EXPORT_WORDS = ("导出", "台账", "export")
 STALE = "按钮已失效，请重新发送 /tian。"
 ADMIN_ONLY = "只有管理员可以更改提案状态。"
 # Outcome classes make sense once the bureau is working on (or has answered) the proposal.
@@ -85,6 +93,12 @@ def outcome_button(proposal_id: int, outcome: str) -> Button:
     return Button(label=f"{outcome}类", data=f"{CALLBACK_PREFIX}o:{proposal_id}:{outcome}")
 
 
+def feedback_button(proposal_id: int, level: str) -> Button:
+    """Return the button that records the proposer's satisfaction with the reply."""
+    index = store.SATISFACTION.index(level)
+    return Button(label=f"反馈：{level}", data=f"{CALLBACK_PREFIX}f:{proposal_id}:{index}")
+
+
 def draft_button(proposal_id: int) -> Button:
     """Return the button that shows the stored draft reply as text."""
     return Button(label="答复草稿", data=f"{CALLBACK_PREFIX}d:{proposal_id}")
@@ -124,17 +138,36 @@ def triage_reply(
     )
 
 
+def stored_proposer(p: Proposal) -> str:
+    """Who proposes, as stored (未注明 when nobody is named)."""
+    return proposer_label(p.proposer, p.proposer_role, p.cosigners, p.sector) or "未注明"
+
+
+def proposer_line(r: TriageResult) -> str:
+    """Who proposes, as triage read it."""
+    names = "、".join(r.proposers) or r.proposer
+    cosigners = r.cosigners if len(r.proposers) <= 1 else None
+    return proposer_label(names, r.proposer_role, cosigners, r.sector)
+
+
 def triage_summary(triaged: service.Triaged) -> str:
     """Return the phone-sized summary of a triage result."""
     r = triaged.result
     head = [f"提案分析：《{r.title}》" if r.title else "提案分析"]
     meta = [
         f"编号 第{r.number}号" if r.number else "",
-        f"提出人 {r.proposer}" if r.proposer else "",
+        f"提出人 {proposer_line(r)}" if r.proposer or r.sector else "",
     ]
     meta_line = "　".join(m for m in [r.kind, *meta] if m)
-    lines = [*head, meta_line, f"主题：{r.topic}"]
+    lines = [*head, meta_line]
+    if r.session:
+        lines.append(f"届次：{r.session}")
+    lines.append(f"主题：{r.topic}")
     if not r.in_scope:
+        if r.scope_reason:
+            lines.append(f"理由：{r.scope_reason}")
+        if r.department:
+            lines.append(f"建议承办单位：{r.department}")
         lines.append("不属于我局业务范围，未匹配工作内容；可在收到后十日内申请退回。")
     if r.asks:
         lines.append("主要诉求：")
@@ -182,14 +215,40 @@ def tian_reply(
 ) -> Reply:
     """/tian: open proposals by due date; /tian ID: one proposal with its buttons."""
     args = [a for a in (incoming.args or []) if a.strip()]
+    if args and args[0].strip() in EXPORT_WORDS:
+        return export_reply(incoming, services, today=today)
     if args:
         ref = args[0].strip().lstrip("#")
         if not ref.isdigit():
             return Reply(intent="proposal", text=USAGE)
         if len(args) >= 3 and args[1] in ("承办", "承办人", "assign"):
             return _assign(incoming, services, int(ref), " ".join(args[2:]), today)
+        if len(args) >= 3 and args[1] in SATISFACTION_WORDS:
+            note = " ".join(args[3:])
+            return _feedback(incoming, services, int(ref), args[2], note, today)
+        if len(args) >= 2:
+            return Reply(intent="proposal", text=USAGE)
         return show_reply(incoming, services, int(ref), today=today)
     return list_reply(services, today=today)
+
+
+def export_reply(
+    incoming: IncomingLike, services: Services, *, today: dt.date | None = None
+) -> Reply:
+    """/tian 导出: the 台账 as an .xlsx document, for admins only."""
+    if not _is_admin(incoming, services):
+        return Reply(intent="proposal", text="只有管理员可以导出提案办理台账。")
+    day = _today(today)
+    with services.sessions() as session:
+        rows = store.ledger_rows(session)
+        data = ledger_xlsx(rows, today=day)
+        count = len(rows)
+    return Reply(
+        intent="proposal",
+        answered=True,
+        text=f"提案办理台账：共 {count} 件，见附件。",
+        attachments=[Attachment(filename=ledger_filename(day), data=data, caption="提案办理台账")],
+    )
 
 
 def _due_note(proposal: Proposal, today: dt.date) -> str:
@@ -238,6 +297,8 @@ def show_reply(
             buttons = [[status_button(p.id, s) for s in nexts]] if nexts else []
             if p.status in OUTCOME_STATUSES:
                 buttons.append([outcome_button(p.id, o) for o in store.OUTCOMES])
+            if p.status == store.ANSWERED:
+                buttons.append([feedback_button(p.id, level) for level in store.SATISFACTION])
         buttons.append([draft_button(p.id)])
     return Reply(
         intent="proposal",
@@ -266,11 +327,18 @@ def _may(proposal: Proposal, status: str, today: dt.date) -> bool:
 def _details(p: Proposal, today: dt.date) -> str:
     lines = [
         f"{store.label(p)}《{p.title}》",
-        f"提出人：{p.proposer or '未注明'}　主题：{p.topic or '未分类'}",
+        f"提出人：{stored_proposer(p)}　主题：{p.topic or '未分类'}",
         f"状态：{p.status}　承办人：{p.assignee or '未指定'}",
         f"收到：{p.received_date.isoformat()}　期限：{p.due_date.isoformat()}"
         f"（{_due_note(p, today)}）",
     ]
+    if p.session:
+        lines.append(f"届次：{p.session}")
+    if p.answered_date:
+        lines.append(f"答复日期：{p.answered_date.isoformat()}")
+    if p.satisfaction:
+        note = f"（{p.satisfaction_note}）" if p.satisfaction_note else ""
+        lines.append(f"满意度：{p.satisfaction}{note}")
     if p.outcome:
         lines.append(f"办理结果：{p.outcome} 类（{store.OUTCOMES.get(p.outcome, '')}）")
     if p.duplicate_of_id:
@@ -301,6 +369,12 @@ def proposal_callback(
         return draft_reply(services, proposal_id)
     if action == "s" and len(parts) == 3 and parts[2].isdigit():
         return _change_status(incoming, services, proposal_id, int(parts[2]), today)
+    if action == "f" and len(parts) == 3 and parts[2].isdigit():
+        index = int(parts[2])
+        if index >= len(store.SATISFACTION):
+            return Reply(intent="proposal", text=STALE)
+        level = store.SATISFACTION[index]
+        return _feedback(incoming, services, proposal_id, level, "", today)
     if action == "o" and len(parts) == 3 and parts[2] in store.OUTCOMES:
         return _change_outcome(incoming, services, proposal_id, parts[2], today)
     return Reply(intent="proposal", text=STALE)
@@ -355,6 +429,23 @@ def _assign(
     def change(session: Session, actor: str) -> str:
         p = store.set_assignee(session, proposal_id, name, actor=actor)
         return f"承办人已设为 {p.assignee}。"
+
+    return _admin_change(incoming, services, proposal_id, change, day)
+
+
+def _feedback(
+    incoming: IncomingLike,
+    services: Services,
+    proposal_id: int,
+    level: str,
+    note: str,
+    day: dt.date | None,
+) -> Reply:
+    def change(session: Session, actor: str) -> str:
+        p = store.set_satisfaction(session, proposal_id, level, note=note, actor=actor)
+        if p.satisfaction == store.DISSATISFIED:
+            return "已登记“不满意”，提案重新进入办理（办理中），请再次答复。"
+        return f"已登记满意度：{p.satisfaction}。"
 
     return _admin_change(incoming, services, proposal_id, change, day)
 

@@ -90,19 +90,19 @@ class Triaged:
         return self.result.to_json(self.draft_text)
 
 
-def triage(services: Services, text: str) -> Triaged:
+def triage(services: Services, text: str, *, today: dt.date | None = None) -> Triaged:
     """Triage `text` against the base and stored proposals (raises TriageError)."""
     triager = get_triager(services)
     with services.sessions() as session:
         earlier = earlier_proposals(session)
     result = triager.analyze(text, earlier)
-    draft = build_draft(result)
+    draft = build_draft(result, today=today)
     return Triaged(result=result, draft=draft, draft_text=render_text(draft))
 
 
 def triage_and_store(services: Services, text: str, *, actor: str, today: dt.date) -> Triaged:
     """Triage `text` and store it; an exact duplicate is not stored twice."""
-    triaged = triage(services, text)
+    triaged = triage(services, text, today=today)
     result = triaged.result
     try:
         with services.sessions.begin() as session:
@@ -123,6 +123,13 @@ def triage_and_store(services: Services, text: str, *, actor: str, today: dt.dat
                 due_days=services.settings.proposal_due_days,
                 duplicate_of_id=result.duplicate_of,
                 actor=actor,
+                meta=store.ProposalFields(
+                    proposer_role=result.proposer_role,
+                    cosigners=result.cosigners,
+                    sector=result.sector,
+                    session=result.session,
+                    department=result.department,
+                ),
             )
             return _stored(triaged, proposal.id, proposal.due_date, created=True)
     except IntegrityError:

@@ -15,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
     parser.add_argument("--json", action="store_true", help="print the reply model as JSON")
     parser.add_argument(
-        "--batch", metavar="FILE",
+        "--batch",
+        metavar="FILE",
         help='one question per line, plain or JSON {"id", "question"}; "-" reads stdin',
     )
 
@@ -45,7 +46,7 @@ def _batch_rows(source: str) -> list[dict]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Answer the question(s) and print text or JSON."""
     if not args.question and not args.batch:
-        print("请给出问题，例如：run_bot.py ask \"州外到位资金增长多少\"", file=sys.stderr)
+        print('请给出问题，例如：run_bot.py ask "州外到位资金增长多少"', file=sys.stderr)
         return 2
     from bot.services import build_services  # heavy imports only when actually asking
 

@@ -1,4 +1,4 @@
-"""`run_bot.py proposals list|show ID|set-status ID STATUS|set-outcome ID A-D|assign ID NAME`."""
+"""`run_bot.py proposals list|show ID|set-status|set-outcome|assign|satisfaction|export`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     assign = sub.add_parser("assign", help="give the proposal to a member of staff")
     assign.add_argument("id", type=int)
     assign.add_argument("name")
-    for child in (status, outcome, assign):
+    feedback = sub.add_parser(
+        "satisfaction", help="the proposer's 满意/基本满意/不满意 after 已答复"
+    )
+    feedback.add_argument("id", type=int)
+    feedback.add_argument("level", help="满意 / 基本满意 / 不满意 (不满意 reopens handling)")
+    feedback.add_argument("--note", default="", help="what the proposer said")
+    export = sub.add_parser("export", help="the 台账 (ledger) of every proposal as .xlsx")
+    export.add_argument("--xlsx", metavar="FILE", required=True, help="where to write it")
+    for child in (status, outcome, assign, feedback):
         child.add_argument("--by", metavar="NAME", default="cli", help="who makes the change")
         child.add_argument("--date", metavar="YYYY-MM-DD", help="today (default: the real one)")
 
@@ -40,10 +48,17 @@ def _row(p) -> dict:
         "kind": p.kind,
         "title": p.title,
         "proposer": p.proposer,
+        "proposer_role": p.proposer_role,
+        "cosigners": p.cosigners,
+        "sector": p.sector,
+        "session": p.session,
         "topic": p.topic,
         "status": p.status,
         "assignee": p.assignee,
         "outcome": p.outcome,
+        "answered_date": p.answered_date.isoformat() if p.answered_date else None,
+        "satisfaction": p.satisfaction,
+        "satisfaction_note": p.satisfaction_note,
         "received_date": p.received_date.isoformat(),
         "due_date": p.due_date.isoformat(),
         "duplicate_of": p.duplicate_of_id,
@@ -89,12 +104,34 @@ def _show(session, args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(_line(p))
+    from bot.proposal_handlers import stored_proposer
+
     print(
-        f"提出人：{p.proposer or '未注明'}  承办人：{p.assignee or '未指定'}  "
-        f"结果：{p.outcome or '-'}"
+        f"提出人：{stored_proposer(p)}  承办人：{p.assignee or '未指定'}  "
+        f"结果：{p.outcome or '-'}  满意度：{p.satisfaction or '-'}"
     )
+    if p.session:
+        print(f"届次：{p.session}")
     for e in events:
         print(f"  {e['at']}  {e['actor']}  {e['field']}：{e['from'] or '—'} → {e['to']}")
+    return 0
+
+
+def _export(session, args) -> int:
+    from pathlib import Path
+
+    from bot.proposal_ledger import ledger_xlsx
+    from db import proposals as store
+
+    rows = store.ledger_rows(session)
+    target = Path(args.xlsx)
+    if target.suffix.lower() != ".xlsx":
+        raise ValueError(f"台账文件名应以 .xlsx 结尾：{target}")
+    try:
+        target.write_bytes(ledger_xlsx(rows, today=dt.date.today()))
+    except OSError as exc:
+        raise ValueError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    print(f"已导出提案办理台账：{target}（{len(rows)} 件）")
     return 0
 
 
@@ -108,6 +145,10 @@ def _change(session, args) -> int:
     elif args.action == "set-outcome":
         p = store.set_outcome(session, args.id, args.outcome, actor=args.by)
         print(f"ID {p.id} 办理结果登记为 {p.outcome} 类（{store.OUTCOMES[p.outcome]}）。")
+    elif args.action == "satisfaction":
+        p = store.set_satisfaction(session, args.id, args.level, note=args.note, actor=args.by)
+        reopened = "，已重新进入办理（办理中）" if p.status == store.HANDLING else ""
+        print(f"ID {p.id} 满意度：{p.satisfaction}{reopened}。")
     else:
         p = store.set_assignee(session, args.id, args.name, actor=args.by)
         print(f"ID {p.id} 承办人：{p.assignee}。")
@@ -119,7 +160,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services import build_services
     from db.proposals import ProposalError
 
-    actions = {"list": _list, "show": _show}
+    actions = {"list": _list, "show": _show, "export": _export}
     services = build_services(settings, with_nlp=False)
     try:
         with services.sessions.begin() as session:

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         services.close()
     if args.docx:
-        from nlp.draft import render_docx
+        from nlp.draft_docx import render_docx
 
         Path(args.docx).write_bytes(render_docx(triaged.draft))
     if args.json:

@@ -213,6 +213,16 @@ class Proposal(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="SET NULL")
     )
+    proposer_role: Mapped[str | None] = mapped_column(String(20))  # 委员 / 代表 / 党派 ...
+    cosigners: Mapped[int | None] = mapped_column(Integer)  # "等3名代表" -> 3
+    sector: Mapped[str | None] = mapped_column(String(100))  # 界别 or party
+    session: Mapped[str | None] = mapped_column(String(100))  # 州政协十二届一次会议
+    department: Mapped[str | None] = mapped_column(String(50))  # whose work, for 非本局业务
+    handling: Mapped[str] = mapped_column(String(4), default="主办", server_default="主办")
+    answered_date: Mapped[dt.date | None] = mapped_column(Date)
+    satisfaction: Mapped[str | None] = mapped_column(String(10))  # 满意 / 基本满意 / 不满意
+    satisfaction_note: Mapped[str | None] = mapped_column(Text)
+    remark: Mapped[str | None] = mapped_column(Text)  # 备注 of the 台账
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 

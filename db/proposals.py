@@ -1,15 +1,17 @@
 """Proposal workflow reads and writes: session first, never commit (the caller frames the unit).
 
 Statuses move 收到 → 办理中 → 已答复 → 已办结; 退回 is allowed only for a proposal triaged as
-非本局业务 and within ten days of receipt. Every change adds a ProposalEvent (who, when, field,
-from, to). An invalid change raises a ProposalError with one Chinese sentence and changes
-nothing.
+非本局业务 and within ten days of receipt. After 已答复 the proposer's satisfaction
+(满意 / 基本满意 / 不满意, with a note) is recorded; 不满意 reopens handling (back to 办理中).
+Every change adds a ProposalEvent (who, when, field, from, to). An invalid change raises a
+ProposalError with one Chinese sentence and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -33,9 +35,25 @@ OUTCOMES = {
     "C": "因条件限制暂不能解决",
     "D": "留作参考",
 }
+SATISFIED, FAIRLY_SATISFIED, DISSATISFIED = "满意", "基本满意", "不满意"
+SATISFACTION = (SATISFIED, FAIRLY_SATISFIED, DISSATISFIED)
 OUT_OF_SCOPE_TOPIC = "非本局业务"
 RETURN_WINDOW_DAYS = 10
 DEFAULT_DUE_DAYS = 91
+
+
+KINDS = ("提案", "建议", "议案")
+
+
+@dataclass(frozen=True)
+class ProposalFields:
+    """What triage read about the proposal beyond title, number and proposer."""
+
+    proposer_role: str | None = None
+    cosigners: int | None = None
+    sector: str | None = None
+    session: str | None = None
+    department: str | None = None
 
 
 class ProposalError(ValueError):
@@ -90,11 +108,18 @@ def add_proposal(
     due_days: int = DEFAULT_DUE_DAYS,
     duplicate_of_id: int | None = None,
     actor: str = "system",
+    meta: ProposalFields | None = None,
 ) -> Proposal:
     """Store a triaged proposal in status 收到, due `due_days` after receipt."""
+    extra = meta or ProposalFields()
     proposal = Proposal(
         number=number,
-        kind=kind if kind in ("提案", "建议") else "提案",
+        kind=kind if kind in KINDS else "提案",
+        proposer_role=extra.proposer_role,
+        cosigners=extra.cosigners,
+        sector=extra.sector,
+        session=extra.session,
+        department=extra.department,
         title=title,
         proposer=proposer,
         text=text,
@@ -144,6 +169,11 @@ def list_open(session: Session) -> Sequence[Proposal]:
 def list_all(session: Session) -> Sequence[Proposal]:
     """Return every proposal, soonest due first."""
     return session.scalars(select(Proposal).order_by(Proposal.due_date, Proposal.id)).all()
+
+
+def ledger_rows(session: Session) -> Sequence[Proposal]:
+    """Return every proposal in the order the 台账 lists them: as received."""
+    return session.scalars(select(Proposal).order_by(Proposal.received_date, Proposal.id)).all()
 
 
 def allowed_next(proposal: Proposal) -> tuple[str, ...]:
@@ -196,6 +226,8 @@ def set_status(
     check_status_change(proposal, status, today)
     _event(proposal, "status", proposal.status, status, actor, at)
     proposal.status = status
+    if status == ANSWERED:
+        proposal.answered_date = today
     session.flush()
     return proposal
 
@@ -240,6 +272,41 @@ def set_outcome(
         _event(proposal, "outcome", proposal.outcome, outcome, actor, at)
         proposal.outcome = outcome
         session.flush()
+    return proposal
+
+
+def set_satisfaction(
+    session: Session,
+    proposal_id: int,
+    level: str,
+    *,
+    note: str = "",
+    actor: str,
+    at: dt.datetime | None = None,
+) -> Proposal:
+    """Record the proposer's feedback on the reply; 不满意 sends it back to 办理中.
+
+    Feedback answers a reply, so it is taken only while the proposal is 已答复; after a
+    reopening, the next reply is asked about again.
+    """
+    proposal = get_proposal(session, proposal_id)
+    level = level.strip()
+    if level not in SATISFACTION:
+        raise InvalidValue(f"满意度应为：{'、'.join(SATISFACTION)}。")
+    if proposal.status != ANSWERED:
+        raise InvalidTransition(
+            f"{label(proposal)}当前为“{proposal.status}”；满意度在答复后（已答复）登记。"
+        )
+    note = " ".join(note.split())
+    shown = f"{level}：{note}" if note else level
+    previous = proposal.satisfaction
+    _event(proposal, "satisfaction", previous, shown, actor, at)
+    proposal.satisfaction = level
+    proposal.satisfaction_note = note or None
+    if level == DISSATISFIED:
+        _event(proposal, "status", proposal.status, HANDLING, actor, at)
+        proposal.status = HANDLING
+    session.flush()
     return proposal
 
 

@@ -50,9 +50,7 @@ def tfidf_block(
         if column is not None:
             counts[column] = counts.get(column, 0) + 1
     indices = list(counts)
-    values = [
-        ((1.0 + math.log(c)) if sublinear else float(c)) * idf[i] for i, c in counts.items()
-    ]
+    values = [((1.0 + math.log(c)) if sublinear else float(c)) * idf[i] for i, c in counts.items()]
     norm = math.sqrt(sum(v * v for v in values))
     if norm > 0:
         values = [v / norm for v in values]

@@ -21,8 +21,12 @@ import numpy as np
 from nlp.pages import PAGE, PageBudget
 
 # Column kinds: numpy dtypes, "text" (blob + offsets) and "code" (vocabulary codes).
-NUMBER_KINDS = {"i1": ("b", np.int8), "i4": ("i", np.int32), "i8": ("q", np.int64),
-                "f8": ("d", np.float64)}
+NUMBER_KINDS = {
+    "i1": ("b", np.int8),
+    "i4": ("i", np.int32),
+    "i8": ("q", np.int64),
+    "f8": ("d", np.float64),
+}
 SCHEMA_FILE = "schema.json"
 
 

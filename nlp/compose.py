@@ -100,25 +100,40 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
         if text and figure.source != field and fmt_number(figure.value) not in text:
             context.append(text)
     lines = [head]
-    if figure.asked != "value" and figure.aspect != figure.asked and not (
-        planned and figure.asked == "target"
+    if (
+        figure.asked != "value"
+        and figure.aspect != figure.asked
+        and not (planned and figure.asked == "target")
     ):
         context.insert(0, f"文件未载明{_ASPECT_WORDS[figure.asked]}，以上为实际数")
     if context:
         lines.append("；".join(context))
     lines.append(source_line(doc, ind.section))
     fact = Fact(
-        name=label, value=figure.value,
-        unit=figure.unit, period=period, target=ind.target, section=ind.section,
-        quote=ind.quote, progress=ind.progress, gap=ind.gap, document=doc.label if doc else None,
+        name=label,
+        value=figure.value,
+        unit=figure.unit,
+        period=period,
+        target=ind.target,
+        section=ind.section,
+        quote=ind.quote,
+        progress=ind.progress,
+        gap=ind.gap,
+        document=doc.label if doc else None,
     )
     citation = Citation(
-        document=doc.label if doc else "", section=ind.section, quote=ind.quote,
+        document=doc.label if doc else "",
+        section=ind.section,
+        quote=ind.quote,
         document_id=ind.document_id,
     )
     return Reply(
-        intent="indicator", confidence=confidence, answered=True, text="\n".join(lines),
-        facts=[fact], citations=[citation],
+        intent="indicator",
+        confidence=confidence,
+        answered=True,
+        text="\n".join(lines),
+        facts=[fact],
+        citations=[citation],
     )
 
 
@@ -141,13 +156,18 @@ def points_reply(
             sources.append(line)
         citations.append(
             Citation(
-                document=doc.label if doc else "", section=unit.section, quote=unit.text,
+                document=doc.label if doc else "",
+                section=unit.section,
+                quote=unit.text,
                 document_id=unit.document_id,
             )
         )
     lines.append("；".join(sources) if len(sources) <= 2 else sources[0])
     return Reply(
-        intent=intent, confidence=confidence, answered=True, text="\n".join(lines),
+        intent=intent,
+        confidence=confidence,
+        answered=True,
+        text="\n".join(lines),
         citations=citations,
     )
 
@@ -158,7 +178,10 @@ def decline_reply(intent: str, confidence: float, text: str, suggestions: list[s
     if suggestions:
         lines.append("您可以试试：" + "；".join(suggestions[:4]))
     return Reply(
-        intent=intent, confidence=confidence, answered=False, text="\n".join(lines),
+        intent=intent,
+        confidence=confidence,
+        answered=False,
+        text="\n".join(lines),
         suggestions=suggestions[:4],
     )
 

@@ -42,7 +42,8 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
     chosen.sort(key=lambda u: u.id)
     # A close runner-up from another section (often the preamble's summary) goes last.
     elsewhere = [
-        h.unit for h in hits[1:]
+        h.unit
+        for h in hits[1:]
         if h.unit.section != top.section
         and h.unit.document_id == top.document_id
         and h.score >= 0.5 * hits[0].score
@@ -57,6 +58,7 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
 
 def _prefer_documents(router: Router, query: Query, hits: list[Hit]) -> list[Hit]:
     """Keep the asked year's documents when there are hits in them; else favour the latest."""
+
     def year(document_id: int) -> int | None:
         doc = router.snapshot.document(document_id)
         return doc.year if doc else None

@@ -105,7 +105,9 @@ class Assistant:
         self._state = _State(tokenizer, words, model, snapshot, router)
         logger.info(
             "assistant ready: %d documents, %d indicators, %d units",
-            len(snapshot.documents), len(snapshot.indicators), len(snapshot.units),
+            len(snapshot.documents),
+            len(snapshot.indicators),
+            len(snapshot.units),
         )
         return self
 
@@ -139,9 +141,7 @@ class Assistant:
                 return FastIntentModel.load(self.model_dir)
         logger.info("intent model missing or stale: training")
         texts, labels = load_examples()
-        return train_and_save(
-            texts + extra[0], labels + extra[1], words, self.model_dir, wanted
-        )
+        return train_and_save(texts + extra[0], labels + extra[1], words, self.model_dir, wanted)
 
     @staticmethod
     def code_key() -> str:

@@ -10,7 +10,14 @@ Intent = Literal[
     "indicator", "measure", "plan", "entity", "document", "triage", "help", "out_of_scope"
 ]
 INTENTS: tuple[str, ...] = (
-    "indicator", "measure", "plan", "entity", "document", "triage", "help", "out_of_scope"
+    "indicator",
+    "measure",
+    "plan",
+    "entity",
+    "document",
+    "triage",
+    "help",
+    "out_of_scope",
 )
 
 

@@ -84,9 +84,7 @@ class Router:
             return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
             return triage_reply(pred.confidence)
-        content = [
-            i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR
-        ]
+        content = [i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR]
         overruling = pred.intent == "out_of_scope" and sure
         if overruling:
             # Words from a newly added document are unknown to the classifier ("标准厂房"):
@@ -132,7 +130,9 @@ class Router:
             "declined %r: would-be intent %s (%.2f)", query.text, pred.intent, pred.confidence
         )
         return compose.decline_reply(
-            pred.intent, pred.confidence, "抱歉，已收录的文件中没有找到这个问题的答案。",
+            pred.intent,
+            pred.confidence,
+            "抱歉，已收录的文件中没有找到这个问题的答案。",
             self.suggestions(query),
         )
 
@@ -174,7 +174,6 @@ class Router:
             hits.sort(key=lambda h: -h.score)
         return hits
 
-
     def _preferred_span(self, query: Query) -> tuple[int, int] | None:
         """Return the unit range of the asked year's documents, else of the latest ones."""
         docs = self.snapshot.documents
@@ -193,7 +192,9 @@ class Router:
 def triage_reply(confidence: float) -> Reply:
     """Say that a pasted proposal goes to triage (the bot routes long texts there)."""
     return Reply(
-        intent="triage", confidence=confidence, answered=False,
+        intent="triage",
+        confidence=confidence,
+        answered=False,
         text="这段文字像一份提案或建议，请发送全文，我来分析要点并起草答复。",
     )
 

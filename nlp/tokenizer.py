@@ -158,9 +158,7 @@ class ChineseTokenizer:
     def words(self, text: str) -> list[str]:
         """Return the words of `text`, skipping whitespace and punctuation."""
         return [
-            word
-            for word in self._instance().cut(text, HMM=self.hmm)
-            if _WORD_CHARS.search(word)
+            word for word in self._instance().cut(text, HMM=self.hmm) if _WORD_CHARS.search(word)
         ]
 
     # -- pickling ----------------------------------------------------------------------------

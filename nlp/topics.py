@@ -10,7 +10,7 @@ the least-bad topic onto a text about schools or hospitals.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.normalize import normalize
@@ -26,6 +26,9 @@ MIN_STRONG_SCORE = 2.0
 STRONG_WEIGHT = 1.0
 # ... and more evidence for the bureau's field than for another department's.
 OUT_OF_SCOPE_RATIO = 1.0
+# Another department is named only with this much evidence, this far ahead of the next.
+MIN_DEPARTMENT_SCORE = 4.0
+DEPARTMENT_LEAD = 1.3
 # A passage "fully" covers a topic with this much weighted evidence (two strong keywords).
 SATURATION = 4.0
 
@@ -52,6 +55,7 @@ class TopicScores:
     out_of_scope: float
     hits: dict[str, int]
     strong: float = 0.0
+    departments: dict[str, float] = field(default_factory=dict)
 
     @property
     def in_scope(self) -> bool:
@@ -61,6 +65,18 @@ class TopicScores:
             and self.strong >= MIN_STRONG_SCORE
             and self.domain > OUT_OF_SCOPE_RATIO * self.out_of_scope
         )
+
+    def department(self) -> str | None:
+        """Return the other department whose work the text clearly is, or None.
+
+        Clear means enough evidence and well ahead of the runner-up (水利 vs 农业生产).
+        """
+        ranked = sorted(self.departments.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < MIN_DEPARTMENT_SCORE:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < DEPARTMENT_LEAD * ranked[1][1]:
+            return None
+        return ranked[0][0]
 
     def best(self) -> str | None:
         """Return the highest-scoring topic, or None when no topic keyword occurs."""
@@ -92,15 +108,33 @@ def _weights(raw: object, where: str) -> dict[str, float]:
     return weights
 
 
+@dataclass(frozen=True)
+class Department:
+    """Another department: its name, the area of work a return letter names, its words."""
+
+    name: str
+    area: str
+    keywords: dict[str, float]
+
+
 class TopicCatalog:
     """The topics plus the field's general words and other departments' words."""
 
     def __init__(
-        self, topics: list[Topic], domain: dict[str, float], out_of_scope: dict[str, float]
+        self,
+        topics: list[Topic],
+        domain: dict[str, float],
+        out_of_scope: dict[str, float],
+        departments: list[Department] | None = None,
     ) -> None:
         self.topics = topics
         self.domain = domain
-        self.out_of_scope = out_of_scope
+        self.departments = departments or []
+        # A department's words are other departments' work as a whole, too.
+        self.out_of_scope = dict(out_of_scope)
+        for dept in self.departments:
+            for word, weight in dept.keywords.items():
+                self.out_of_scope[word] = max(weight, self.out_of_scope.get(word, 0.0))
 
     @classmethod
     def load(cls, path: Path = TOPICS_FILE) -> TopicCatalog:
@@ -111,8 +145,15 @@ class TopicCatalog:
                 Topic(t["name"], t.get("description", ""), _weights(t["keywords"], t["name"]))
                 for t in data["topics"]
             ]
+            departments = [
+                Department(d["name"], d.get("area", ""), _weights(d["keywords"], d["name"]))
+                for d in data.get("_departments", [])
+            ]
             return cls(
-                topics, _weights(data["_domain"], "_domain"), _weights(data[OUT_OF_SCOPE], "out")
+                topics,
+                _weights(data["_domain"], "_domain"),
+                _weights(data[OUT_OF_SCOPE], "out"),
+                departments,
             )
         except KeyError as exc:
             raise TopicFileError(f"{path.name}: missing {exc}") from exc
@@ -133,6 +174,10 @@ class TopicCatalog:
         """Return a topic's description ('' for unknown names)."""
         return next((t.description for t in self.topics if t.name == name), "")
 
+    def area(self, department: str) -> str:
+        """Return the area of work of a department ('' for unknown names)."""
+        return next((d.area for d in self.departments if d.name == department), "")
+
     def score(self, text: str, title: str = "") -> TopicScores:
         """Score `text` (the title counts twice more) against every topic."""
         counts = _count_keywords(self._all_keywords(), normalize(text).lower())
@@ -150,6 +195,11 @@ class TopicCatalog:
             out_of_scope=_weighted(counts, self.out_of_scope),
             hits=counts,
             strong=_weighted(counts, strong_words),
+            departments={
+                d.name: score
+                for d in self.departments
+                if (score := _weighted(counts, d.keywords)) > 0
+            },
         )
 
     def _all_keywords(self) -> list[str]:

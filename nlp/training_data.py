@@ -61,7 +61,7 @@ _TITLE_CUT = re.compile(r"[，,。；;：:（(]")
 
 
 def _short_title(title: str) -> str:
-    return _TITLE_CUT.split(title.strip("“”\"《》 "), maxsplit=1)[0][:16]
+    return _TITLE_CUT.split(title.strip('“”"《》 '), maxsplit=1)[0][:16]
 
 
 def kb_examples(snapshot: KnowledgeSnapshot) -> tuple[list[str], list[str]]:

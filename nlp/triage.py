@@ -19,14 +19,16 @@ from nlp.normalize import normalize, normalize_for_match, to_simplified
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
 from nlp.triage_kb import KbIndicator, KbItem, KnowledgeSnapshot
+from nlp.triage_meta import extract_meta, is_chrome
 from nlp.triage_result import (
+    AskMatch,
     EarlierProposal,
     RelatedIndicator,
     RelatedItem,
     SimilarProposal,
     TriageResult,
 )
-from nlp.triage_text import extract_asks, extract_meta
+from nlp.triage_text import extract_asks
 from zhtext.hashing import content_hash as text_hash
 
 __all__ = [
@@ -61,10 +63,17 @@ MAX_INDICATORS = 10
 MIN_SIMILAR_SCORE = 0.35
 DUPLICATE_SCORE = 0.9
 MAX_KEYWORDS = 10
+MAX_REASON_WORDS = 4
+# An ask is answered by an item only above this relatedness (the whole text's floor is lower:
+# one sentence has fewer words to go wrong with), at most MAX_PER_ASK of each kind.
+MIN_ASK_SCORE = 0.25
+MAX_PER_ASK = 2
 # Near-duplicates show in their opening; comparing only that keeps 500 comparisons fast.
 SIMILARITY_CHARS = 4000
 _NOT_A_WORD = re.compile(r"^[\d.%‰]+$|^[a-z]$")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+# Pinyin a page printed after each character ("协(xié)商"), copied along with the text.
+_RUBY = re.compile(r"(?<=[\u4e00-\u9fff])[（(][a-zü\u00e0-\u01dc]{1,7}[）)]")
 # Control characters and lone surrogates: meaningless in a proposal, and invalid in a .docx.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Full-width letters and digits (and the ideographic space) to ASCII; punctuation stays.
@@ -96,6 +105,30 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
         if not line.lstrip().startswith("#"):
             words.update(line.split())
     return frozenset(words)
+
+
+def _without_chrome(text: str) -> str:
+    """The text without web page furniture lines, whose words say nothing of the proposal."""
+    return "\n".join(line for line in text.split("\n") if not is_chrome(line))
+
+
+def scope_reason(catalog: TopicCatalog, scores: TopicScores, kind: str) -> str:
+    """Say in one sentence why a text is not the bureau's business, and whose it is."""
+    department = scores.department()
+    other = sorted(
+        (w for w in scores.hits if w in catalog.out_of_scope),
+        key=lambda w: (-catalog.out_of_scope[w] * min(scores.hits[w], 3), w),
+    )[:MAX_REASON_WORDS]
+    if department:
+        area = catalog.area(department) or "其他部门工作"
+        return (
+            f"该{kind}主要涉及{area}（{'、'.join(other)}），不属于投资促进局职责，"
+            f"宜由{department}承办。"
+        )
+    if other:
+        words = "、".join(other)
+        return f"该{kind}主要涉及其他部门工作（{words}），招商引资、投资促进方面的内容不足。"
+    return f"该{kind}未涉及招商引资、投资促进工作。"
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -218,24 +251,68 @@ class Triager:
             kind=meta.kind,
             title=meta.title,
             proposer=meta.proposer,
+            proposers=meta.proposers,
+            proposer_role=meta.role,
+            cosigners=meta.cosigners,
+            sector=meta.sector,
+            session=meta.session,
             content_hash=digest,
             chars=len(text),
             topic=OUT_OF_SCOPE,
             in_scope=scores.in_scope,
             topic_scores={k: round(v, 2) for k, v in scores.topics.items()},
             asks=asks,
-            keywords=self.keywords(text.replace(meta.proposer or "\0", "")),
+            keywords=self.keywords(_without_chrome(text).replace(meta.proposer or "\0", "")),
             contact=self.snapshot.contact,
             similar=self.similar(text, digest, earlier),
         )
         if not scores.in_scope:
+            result.department = scores.department()
+            result.scope_reason = scope_reason(self.catalog, scores, meta.kind)
             return result
         focus_topics = self.catalog.score("\n".join(asks), meta.title).shares()
         focus_pairs = char_pairs("\n".join([meta.title, *asks]))
         result.related = self.related(query, focus_topics or scores.shares(), focus_pairs)
         result.indicators = self.related_indicators(query, result.related)
         result.topic = self._choose_topic(scores, result.related)
+        result.answers = self.match_asks(asks, focus_topics or scores.shares())
         return result
+
+    def match_asks(self, asks: Sequence[str], topics: dict[str, float]) -> list[AskMatch]:
+        """Give each ask the measures, planned actions and figures that answer it.
+
+        An item goes to the ask it answers best, so two paragraphs of the reply never quote
+        the same work; an ask with nothing above the floor gets nothing (the letter says so).
+        """
+        ranked = []
+        for ask in asks:
+            ask_topics = self.catalog.score(ask).shares() if self.catalog else {}
+            query = self.vector(ask)
+            items = [
+                r
+                for r in self.related(query, ask_topics or topics, char_pairs(ask))
+                if r.score >= MIN_ASK_SCORE
+            ]
+            ranked.append((ask, query, items))
+        best: dict[tuple[str, str | None, str], tuple[float, int]] = {}
+        for index, (_ask, _query, items) in enumerate(ranked):
+            for r in items:
+                key = (r.document, r.section, r.title)
+                if key not in best or r.score > best[key][0]:
+                    best[key] = (r.score, index)
+        answers = []
+        for index, (ask, query, items) in enumerate(ranked):
+            own = [r for r in items if best[(r.document, r.section, r.title)][1] == index]
+            done = [r for r in own if r.kind == "measure"][:MAX_PER_ASK]
+            planned = [r for r in own if r.kind == "action"][:MAX_PER_ASK]
+            sections = {(r.document, r.section) for r in done}
+            quotes: dict[str, RelatedIndicator] = {}
+            for f in self.related_indicators(query, done):
+                if (f.document, f.section) in sections and f.quote:
+                    quotes.setdefault(f.quote, f)
+            figures = list(quotes.values())[:MAX_PER_ASK]
+            answers.append(AskMatch(ask=ask, done=done, planned=planned, figures=figures))
+        return answers
 
     def _choose_topic(self, scores: TopicScores, related: Sequence[RelatedItem]) -> str:
         best = scores.best()
@@ -363,6 +440,7 @@ def normalize_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             "请删去附件、表格等内容后再发送。"
         )
     text = to_simplified(_UNPRINTABLE.sub("", text).translate(_FULL_WIDTH_ALNUM))
+    text = _RUBY.sub("", text)
     text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
     if not text:
         raise TriageError("没有收到提案正文，请粘贴或上传提案全文。")

@@ -52,6 +52,15 @@ class SimilarProposal(BaseModel):
     duplicate: bool = False
 
 
+class AskMatch(BaseModel):
+    """One ask and the work that answers it: measures done, actions planned, figures."""
+
+    ask: str
+    done: list[RelatedItem] = Field(default_factory=list)
+    planned: list[RelatedItem] = Field(default_factory=list)
+    figures: list[RelatedIndicator] = Field(default_factory=list)
+
+
 class TriageResult(BaseModel):
     """Everything triage found in one proposal."""
 
@@ -59,16 +68,24 @@ class TriageResult(BaseModel):
     kind: str = "提案"
     title: str = ""
     proposer: str | None = None
+    proposers: list[str] = Field(default_factory=list)
+    proposer_role: str | None = None  # 委员 / 代表 / 党派 / 团体 / 界别
+    cosigners: int | None = None  # "等3名代表" -> 3
+    sector: str | None = None  # 界别 or party
+    session: str | None = None  # 州政协十二届一次会议
     content_hash: str
     chars: int
     topic: str
     in_scope: bool
+    department: str | None = None  # for 非本局业务: the department it belongs to, when clear
+    scope_reason: str = ""  # for 非本局业务: why, in one Chinese sentence
     topic_scores: dict[str, float] = Field(default_factory=dict)
     asks: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     related: list[RelatedItem] = Field(default_factory=list)
     indicators: list[RelatedIndicator] = Field(default_factory=list)
     similar: list[SimilarProposal] = Field(default_factory=list)
+    answers: list[AskMatch] = Field(default_factory=list)  # per ask, for the reply letter
     contact: KbContact = Field(default_factory=KbContact)
 
     @property
@@ -76,10 +93,27 @@ class TriageResult(BaseModel):
         """Return the id of the stored proposal this one duplicates, if any."""
         return next((s.id for s in self.similar if s.duplicate), None)
 
+    def meta(self) -> dict:
+        """Return what the proposal says about itself (stored with it, shown in triage)."""
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "number": self.number,
+            "proposers": self.proposers,
+            "role": self.proposer_role,
+            "cosigners": self.cosigners,
+            "sector": self.sector,
+            "session": self.session,
+        }
+
     def to_json(self, draft: str) -> dict:
         """Return the CLI's JSON shape (keys exactly as documented)."""
         return {
+            "meta": self.meta(),
             "topic": self.topic,
+            "in_scope": self.in_scope,
+            "department": self.department,
+            "scope_reason": self.scope_reason,
             "asks": self.asks,
             "keywords": self.keywords,
             "related": [

@@ -1,4 +1,4 @@
-"""Read a proposal's own text: its metadata (number, kind, title, proposer) and its asks.
+"""Read a proposal's own text: its sentences and its asks (metadata: `nlp.triage_meta`).
 
 Pure functions over strings. Proposals (政协提案) and suggestions (人大建议) share a shape: a
 title "关于…的提案/建议", a header with the number and the proposer, a part on the situation
@@ -8,42 +8,20 @@ and its problems, and a part of numbered suggestions full of proposing verbs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from zhtext.sentences import split_sentences
 
 # A title runs from 关于 to the genre word; it may not cross a sentence end.
-_TITLE = re.compile(r"关于[^。！？\n]{2,120}?的(?:提案|建议|议案|意见)")
-_NUMBER = re.compile(
-    r"(?:第\s*([0-9０-９]{1,8})\s*号)"
-    r"|(?:(?:提案|建议|议案)?(?:编号|案号|序号)\s*[:：]?\s*([0-9０-９]{1,8}))"
-    r"|(?:(?:提案|建议)号\s*[:：]?\s*([0-9０-９]{1,8}))"
-)
-_PROPOSER_LABEL = re.compile(
-    r"(?:提案人|提出人|领衔人|领衔代表|提案者|提案单位|建议人|代表|委员|联名人|党派|提出单位)"
-    r"\s*[:：]\s*([^\s。；;，,]{2,40})"
-)
-# "张华（楚雄市代表团）": the delegation in brackets is not part of the name.
-_AFFILIATION = re.compile(r"[（(][^）)]*[）)]?$")
+TITLE_PATTERN = re.compile(r"关于[^。！？\n]{2,120}?的(?:提案|建议|议案|意见)")
+_TITLE = TITLE_PATTERN
+# "【建议】一是…" as web digests print a form: read the bracket as a "建议：" label.
+_BRACKET_LABEL = re.compile(r"【([\u4e00-\u9fff]{1,6})】\s*")
 # Header fields of the proposal form, never asks ("审查意见：建议交…办理").
 _FORM_FIELD = re.compile(
     r"^(?:审查意见|立案意见|承办单位|主办单位|会办单位|协办单位|提案人|提出人|领衔\S{0,2}|"
-    r"附议\S{0,2}|联名\S{0,2}|联系电话|联系人|通讯地址|邮编|类别|案由|提案号|编号|界别)\s*[:：]"
+    r"附议\S{0,2}|联名\S{0,2}|联系电话|联系人|通讯地址|邮编|类别|案由|提案号|编号|界别|"
+    r"背景|关键词|建议人|标题|题目|事由|提交委员)\s*[:：]"
 )
-# A header line such as "州人大代表 张华" or "政协委员：王芳".
-_SIGNED = re.compile(
-    r"^\s*(?:[州市县区省]?(?:人大代表|政协委员)|代表|委员)\s*[:：]?\s*([\u4e00-\u9fff]{2,4})\s*$",
-    re.MULTILINE,
-)
-_PARTY = re.compile(
-    r"((?:民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|共青团|妇联)"
-    r"[\u4e00-\u9fff]{0,12}?(?:委员会|基层委|总支部?|支部|工委|委))"
-)
-# A title wrapped onto a second line: a break between two non-space characters.
-_SOFT_BREAK = re.compile(r"(?<=[^\s。！？：:])\n(?=[^\s一二三四五六七八九十（(])")
-_NPC_HINTS = ("人大", "代表", "建议")
-_CPPCC_HINTS = ("政协", "委员", "提案")
-
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|"
     r"[0-9]+[、.．)）]|[一二三四五六七八九十]是[，,：:]?|第[一二三四五六七八九十]+[，,、])\s*"
@@ -109,78 +87,14 @@ PROBLEM_CUES = ("存在", "不足", "问题是", "滞后", "薄弱", "不够", "
 ASK_HEADINGS = ("建议", "对策", "措施", "意见", "办法", "举措")
 DESCRIPTION_HEADINGS = ("问题", "现状", "情况", "背景", "原因", "理由", "案由")
 MAX_ASK_CHARS = 160
+MAX_POINT_HEADING = 12
 # Words that contain a cue without proposing anything (主要 is not 要).
 _NOT_CUES = re.compile(r"主要|重要|摘要|纲要|只要|不要|要素|要求|需要说明|建议书")
-
-
-@dataclass(frozen=True)
-class ProposalMeta:
-    """What the proposal says about itself."""
-
-    number: str | None
-    kind: str
-    title: str
-    proposer: str | None
 
 
 def strip_numbering(sentence: str) -> str:
     """Remove a leading 一、/（一）/1./一是 so an ask reads on its own."""
     return _LEADING_NUMBER.sub("", _ASK_LEAD.sub("", sentence, count=1), count=1).strip()
-
-
-def extract_title(text: str) -> str:
-    """Return the 关于…的提案/建议 title, else the first short line, else the first sentence."""
-    head = text[:3000]
-    match = _TITLE.search(head) or _TITLE.search(_SOFT_BREAK.sub("", head))
-    if match:
-        return match.group(0).strip()
-    for line in head.splitlines():
-        line = line.strip()
-        if 4 <= len(line) <= 60 and not _PROPOSER_LABEL.search(line):
-            return line
-    first = split_sentences(head, pasted=True)
-    return first[0][:60] if first else ""
-
-
-def extract_number(text: str) -> str | None:
-    """Return the proposal number (第084号 -> '084') from the header, if any."""
-    match = _NUMBER.search(text[:1500])
-    if not match:
-        return None
-    digits = next(g for g in match.groups() if g)
-    return digits.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-
-
-def extract_proposer(text: str) -> str | None:
-    """Return the proposer (a person, a deputy, or a party's committee), if named."""
-    head = text[:1500]
-    match = _PROPOSER_LABEL.search(head)
-    if match:
-        return _AFFILIATION.sub("", match.group(1)).strip() or None
-    signed = _SIGNED.search(head)
-    if signed:
-        return signed.group(1)
-    party = _PARTY.search(head)
-    return party.group(1) if party else None
-
-
-def guess_kind(text: str, title: str) -> str:
-    """Tell a CPPCC proposal (提案) from an NPC suggestion (建议)."""
-    if title.endswith("的建议"):
-        return "建议"
-    if title.endswith("的提案"):
-        return "提案"
-    head = text[:1500]
-    npc = sum(head.count(h) for h in _NPC_HINTS)
-    cppcc = sum(head.count(h) for h in _CPPCC_HINTS)
-    return "建议" if npc > cppcc else "提案"
-
-
-def extract_meta(text: str) -> ProposalMeta:
-    """Return number, kind, title and proposer found in the text."""
-    title = extract_title(text)
-    kind = guess_kind(text, title)
-    return ProposalMeta(extract_number(text), kind, title, extract_proposer(text))
 
 
 def _ask_score(sentence: str, in_ask_part: bool) -> float:
@@ -215,6 +129,7 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
     """
     scored: list[tuple[float, int, str, bool]] = []
     part = None
+    text = _BRACKET_LABEL.sub(lambda m: f"\n{m.group(1)}：", text)
     for position, sentence in enumerate(split_sentences(text, pasted=True)):
         if (title and title in sentence) or _TITLE.fullmatch(sentence):
             continue
@@ -234,9 +149,33 @@ def extract_asks(text: str, title: str = "", limit: int = 8) -> list[str]:
             scored.append((score, position, _clip(strip_numbering(sentence)), in_ask_part))
     if any(row[3] for row in scored):
         scored = [row for row in scored if row[3]]
+    scored = _merge_point_headings(sorted(scored, key=lambda row: row[1]))
     best = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
     asks = [row[2] for row in sorted(best, key=lambda row: row[1]) if row[2]]
     return asks or _asks_from_title(title)
+
+
+def _merge_point_headings(
+    rows: list[tuple[float, int, str, bool]],
+) -> list[tuple[float, int, str, bool]]:
+    """Join a point's short heading to the sentence that explains it, as one ask.
+
+    "一、加强部门联动。建立…机制，…" is one ask; read apart, the reply would answer the
+    heading and its explanation as two points.
+    """
+    merged: list[tuple[float, int, str, bool]] = []
+    for row in rows:
+        if merged:
+            score, position, text, part = merged[-1]
+            heading = text.rstrip("。:：")
+            is_heading = 0 < len(heading) <= MAX_POINT_HEADING and not heading.endswith(
+                ("；", ";")
+            )
+            if is_heading and row[1] == position + 1:
+                merged[-1] = (max(score, row[0]), position, f"{heading}：{row[2]}", part)
+                continue
+        merged.append(row)
+    return merged
 
 
 def _asks_from_title(title: str) -> list[str]:

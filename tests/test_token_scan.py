@@ -108,7 +108,7 @@ def test_run_scan_counts_reports_and_summarises(tmp_path: Path) -> None:
     assert scan.summary.startswith("token scan: 1 records, 0 files, 2 reports, 1 hits")
 
 
-LEAKY_TESTS = '''
+LEAKY_TESTS = """
 import logging
 
 from devtools.fake_bot_api import TOKEN
@@ -124,7 +124,7 @@ def test_keeps_a_subprocess_log_with_the_token(tmp_path):
 
 def test_clean():
     logging.getLogger("bot").info("nothing to see")
-'''
+"""
 
 
 def test_a_leaking_run_fails_and_names_each_leak() -> None:

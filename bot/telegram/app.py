@@ -329,8 +329,7 @@ def build_application(
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     application = (
-        builder
-        .token(settings.token)
+        builder.token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .rate_limiter(RetryingRateLimiter(policy))

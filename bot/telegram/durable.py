@@ -152,9 +152,7 @@ class DurableDispatcher:
         if not updates:
             return []
         raw = raw or {}
-        items = [
-            (u.update_id, json.dumps(raw.get(u.update_id) or u.to_dict())) for u in updates
-        ]
+        items = [(u.update_id, json.dumps(raw.get(u.update_id) or u.to_dict())) for u in updates]
         # Snapshot first: an update finishing while the journal is read must not look new.
         busy = set(self._in_flight)
         pending = set(await self._io(self.journal.store, items))

@@ -29,8 +29,15 @@ def test_percentile_is_nearest_rank() -> None:
 def test_workload_mixes_every_kind_and_is_reproducible(seeded_assistant) -> None:
     questions = build_questions(seeded_assistant.snapshot, 600)
     kinds = Counter(q.kind for q in questions)
-    assert set(kinds) == {"indicator", "item", "entity", "document", "help", "out_of_scope",
-                          "long"}
+    assert set(kinds) == {
+        "indicator",
+        "item",
+        "entity",
+        "document",
+        "help",
+        "out_of_scope",
+        "long",
+    }
     assert kinds["indicator"] > kinds["help"]
     assert max(len(q.text) for q in questions) > 100  # long pasted texts are in the mix
     assert [q.text for q in build_questions(seeded_assistant.snapshot, 50)] == [

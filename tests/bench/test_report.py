@@ -20,9 +20,17 @@ def _results() -> dict:
         "dev_accuracy": {"ours": 1.0, "naive sklearn": 0.44},
         "scales": [
             {"docs": 10, "error": ["boom"]},
-            {"docs": 100, "units": 3800, "ingest_ms_p50": 15.0, "ingest_ms_p99": 80.0,
-             "first_load_s": 2.7, "index_load_s": 0.2, "answer_p50_ms": 0.3,
-             "answer_p99_ms": 0.9, "rss_mb": 122.0},
+            {
+                "docs": 100,
+                "units": 3800,
+                "ingest_ms_p50": 15.0,
+                "ingest_ms_p99": 80.0,
+                "first_load_s": 2.7,
+                "index_load_s": 0.2,
+                "answer_p50_ms": 0.3,
+                "answer_p99_ms": 0.9,
+                "rss_mb": 122.0,
+            },
         ],
         "process": {"ask_cold_s": 1.0, "ask_peak_rss_mb": 110.0},
     }

@@ -76,8 +76,7 @@ async def test_recover_pages_through_every_unhandled_update(
     ids = list(range(9001, 9008))
     journal = UpdateJournal(services.sessions)
     journal.store(
-        (u, json.dumps({"update_id": u, **message_update(ALLOWED, f"{QUESTION}{u}")}))
-        for u in ids
+        (u, json.dumps({"update_id": u, **message_update(ALLOWED, f"{QUESTION}{u}")})) for u in ids
     )
     policy = DeliveryPolicy(poll_timeout=1, overall_max_rate=0)
     application = telegram_app.build_application(services.settings, services, policy)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
+import openpyxl
 from sqlalchemy import func, select
 
 from bot.callback_data import encode
@@ -203,6 +205,12 @@ async def test_pasted_proposal_is_triaged_with_a_docx_draft_and_tracked(
     assert "落地率" in listing.params["text"]
     data = [d for d in buttons(listing).values() if d.startswith("tian:")]
     assert data and all(len(d.encode()) <= 64 for d in data)
+    fake_api.add_update(message_update(ADMIN, "/tian 导出"))
+    await until(lambda: len(fake_api.sent("sendDocument", ADMIN)) >= 2, timeout=30)
+    ledger = fake_api.sent("sendDocument", ADMIN)[-1].params["document"]
+    assert ledger["filename"].startswith("提案办理台账_") and ledger["filename"].endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(ledger["data"])).active
+    assert sheet["A1"].value == "序号" and "落地率" in sheet["D2"].value
 
 
 class OneSlowQuestion:

@@ -73,7 +73,7 @@ def test_triage_reply_stores_summarises_and_attaches_a_draft(services: Services)
     assert "二（五）" in reply.text and "已登记：ID" in reply.text
     assert "2021-05-31" in reply.text  # received + 91 days
     document = docx.Document(io.BytesIO(reply.attachments[0].data))
-    assert any("已交我局办理" in p.text for p in document.paragraphs)
+    assert any("收悉，现答复如下" in p.text for p in document.paragraphs)
     assert reply.attachments[0].filename.endswith(".docx")
     assert all(len(b.data.encode()) <= 64 for row in reply.buttons for b in row)
     assert _counts(services)[0] == 1
@@ -186,7 +186,7 @@ def test_garbage_callback_data_is_harmless(services: Services, data: str) -> Non
 def test_draft_button_shows_the_stored_draft(services: Services) -> None:
     ph.triage_reply(_msg(STAFF, P084), services, today=TODAY)
     reply = ph.proposal_callback(_msg(STAFF), services, ph.draft_button(1).data)
-    assert "现答复如下" in reply.text and "三、下步重点工作" in reply.text
+    assert "现答复如下" in reply.text and "三、关于切实提高项目落地率" in reply.text
 
 
 def test_unknown_id_and_bad_argument(services: Services) -> None:

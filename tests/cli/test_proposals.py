@@ -35,7 +35,8 @@ def test_triage_json_and_the_proposal_workflow(cli, tmp_path: Path) -> None:
     code, out, _err = cli("triage", str(source), "--json")
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["topic", "asks", "keywords", "related", "indicators", "similar", "draft"]
+    assert data["meta"]["kind"] == "提案" and data["topic"] != "非本局业务"
+    assert {"asks", "related", "indicators", "draft"} <= set(data)
     top = {(r["kind"], r["section"]) for r in data["related"][:3]}
     assert top == {("measure", "二（五）"), ("action", "三（一）"), ("action", "三（五）")}
     assert "现答复如下" in data["draft"]
@@ -71,3 +72,24 @@ def test_triage_refuses_an_oversized_text(cli) -> None:
 def test_missing_file_is_one_line(cli, tmp_path: Path) -> None:
     code, _out, err = cli("triage", str(tmp_path / "nope.txt"))
     assert code == 2 and err.startswith("无法读取提案")
+
+
+def test_what_the_proposal_says_about_itself_is_shown_and_stored(cli) -> None:
+    from tests.nlp.proposal_samples import IRRIGATION, PARK_SYSTEM
+
+    code, out, _err = cli("triage", "-", "--save", "--received", "2026-03-01", stdin=PARK_SYSTEM)
+    assert code == 0
+    assert "《关于加快楚雄高新区产业园区精准招商的提案》" in out
+    assert "提出人 赵敏（委员，经济界）" in out and "届次：十二届一次" in out
+    code, out, _err = cli("proposals", "show", "1", "--json")
+    row = json.loads(out)
+    assert (row["number"], row["proposer_role"], row["sector"], row["session"]) == (
+        "12",
+        "委员",
+        "经济界",
+        "十二届一次",
+    )
+    code, out, _err = cli("triage", "-", "--save", "--received", "2026-03-01", stdin=IRRIGATION)
+    assert "建议承办单位：水务局" in out and "理由：" in out
+    code, out, _err = cli("proposals", "show", "2")
+    assert "杨文（代表，等3名）" in out

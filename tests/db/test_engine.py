@@ -8,8 +8,17 @@ from db.engine import make_engine
 from db.migrate import upgrade
 
 EXPECTED = {
-    "documents", "sections", "indicators", "items", "entities", "proposals",
-    "proposal_events", "reminders_sent", "question_log", "feedback", "received_updates",
+    "documents",
+    "sections",
+    "indicators",
+    "items",
+    "entities",
+    "proposals",
+    "proposal_events",
+    "reminders_sent",
+    "question_log",
+    "feedback",
+    "received_updates",
 }
 
 

@@ -73,9 +73,12 @@ def test_the_whole_path_is_recorded(sessions) -> None:
 def test_skipping_a_step_is_refused_and_changes_nothing(sessions) -> None:
     with sessions.begin() as session:
         pid = _add(session)
-    with pytest.raises(
-        store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"
-    ), sessions.begin() as session:
+    with (
+        pytest.raises(
+            store.InvalidTransition, match="不能改为“已办结”；下一步可改为：办理中、退回"
+        ),
+        sessions.begin() as session,
+    ):
         store.set_status(session, pid, "已办结", actor="x", today=RECEIVED)
     with sessions() as session:
         assert store.get_proposal(session, pid).status == "收到"
@@ -163,3 +166,56 @@ def test_a_reminder_is_claimed_once(sessions) -> None:
         assert store.sent_reminders(session) == {(pid, "before_due", due)}
         assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
         assert session.scalar(select(func.count()).select_from(Proposal)) == 1
+
+
+def _answered(sessions) -> int:
+    with sessions.begin() as session:
+        pid = _add(session, text=f"建议{RECEIVED}优化服务。")
+        store.set_status(session, pid, "办理中", actor="张三", today=RECEIVED)
+        store.set_status(session, pid, "已答复", actor="张三", today=dt.date(2021, 4, 6))
+    return pid
+
+
+def test_satisfaction_after_the_reply_is_recorded_with_its_note(sessions) -> None:
+    pid = _answered(sessions)
+    with sessions.begin() as session:
+        store.set_satisfaction(session, pid, "基本满意", note=" 希望  加快进度 ", actor="李四")
+    with sessions() as session:
+        p = store.get_proposal(session, pid)
+        assert (p.status, p.satisfaction, p.satisfaction_note) == (
+            "已答复",
+            "基本满意",
+            "希望 加快进度",
+        )
+        assert p.answered_date == dt.date(2021, 4, 6)
+    assert _history(sessions, pid)[-1] == ("satisfaction", None, "基本满意：希望 加快进度", "李四")
+
+
+def test_dissatisfied_reopens_handling_and_the_next_reply_is_asked_again(sessions) -> None:
+    pid = _answered(sessions)
+    with sessions.begin() as session:
+        store.set_satisfaction(session, pid, "不满意", note="未回应用地问题", actor="李四")
+    with sessions() as session:
+        assert store.get_proposal(session, pid).status == "办理中"
+    assert _history(sessions, pid)[-1][:3] == ("status", "已答复", "办理中")
+    with sessions.begin() as session, pytest.raises(store.InvalidTransition, match="已答复"):
+        store.set_satisfaction(session, pid, "满意", actor="李四")
+    with sessions.begin() as session:
+        store.set_status(session, pid, "已答复", actor="张三", today=dt.date(2021, 5, 1))
+        store.set_satisfaction(session, pid, "满意", actor="李四")
+    with sessions() as session:
+        p = store.get_proposal(session, pid)
+        assert (p.status, p.satisfaction, p.satisfaction_note) == ("已答复", "满意", None)
+        assert p.answered_date == dt.date(2021, 5, 1)
+
+
+def test_bad_satisfaction_changes_nothing(sessions) -> None:
+    with sessions.begin() as session:
+        pid = _add(session)
+    before = _history(sessions, pid)
+    with sessions.begin() as session:
+        with pytest.raises(store.InvalidTransition):
+            store.set_satisfaction(session, pid, "满意", actor="x")  # not answered yet
+        with pytest.raises(store.InvalidValue, match="满意、基本满意、不满意"):
+            store.set_satisfaction(session, pid, "很好", actor="x")
+    assert _history(sessions, pid) == before

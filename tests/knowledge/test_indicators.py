@@ -143,7 +143,8 @@ def test_multiplied_units_and_ordinals() -> None:
     assert ("新建标准厂房", 42, "万平方米") in got
     assert ("引资", 5, "亿") in got
     assert any(unit == "万户" and value == 1.2 for _, value, unit in got)
-    assert not any(unit == "位" for _, _, unit in got)
+    # An ordinal is not a quantity: it is kept only as the figure's rank (its own kind).
+    assert all(i.kind == "rank" for i in found if i.unit == "位")
 
 
 def test_a_verb_that_names_the_measured_thing_is_kept() -> None:

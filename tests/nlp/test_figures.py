@@ -10,16 +10,35 @@ GAZETTEER = Gazetteer()
 
 def _indicator(i: int, name: str, value: float, **kw) -> IndicatorInfo:
     base = dict(
-        id=i, document_id=1, name=name, value=value, unit="%", period="1-6月", target=None,
-        target_value=None, gap=None, progress=None, qualifier=None, section="一", quote=name,
+        id=i,
+        document_id=1,
+        name=name,
+        value=value,
+        unit="%",
+        period="1-6月",
+        target=None,
+        target_value=None,
+        gap=None,
+        progress=None,
+        qualifier=None,
+        section="一",
+        quote=name,
     )
     base.update(kw)
     return IndicatorInfo(**base)
 
 
 INDICATORS = [
-    _indicator(1, "县外到位资金增长", 12.5, target="10%", target_value=10.0,
-               progress="完成全年目标进度55.1%", gap="高于目标2.5个百分点", qualifier="县外"),
+    _indicator(
+        1,
+        "县外到位资金增长",
+        12.5,
+        target="10%",
+        target_value=10.0,
+        progress="完成全年目标进度55.1%",
+        gap="高于目标2.5个百分点",
+        qualifier="县外",
+    ),
     _indicator(2, "市外到位资金增长", 20.0, qualifier="市外"),
     _indicator(3, "招商活动", 120.0, unit="次", period="上半年"),
 ]

@@ -19,7 +19,9 @@ def test_traditional_characters_become_simplified() -> None:
 
 # Mixed simplified/traditional text, including the phrase-level entries (乾隆, 著作, 麼).
 _HAN = st.text(
-    alphabet=st.sampled_from("州外到位資金增長多少资金增长乾隆著作麼么干幹乾后後里裡发發台臺面麵了瞭"),
+    alphabet=st.sampled_from(
+        "州外到位資金增長多少资金增长乾隆著作麼么干幹乾后後里裡发發台臺面麵了瞭"
+    ),
     max_size=30,
 )
 

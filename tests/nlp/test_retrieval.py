@@ -78,9 +78,9 @@ def test_sliced_build_equals_one_whole_array_pass(monkeypatch) -> None:
     rng = np.random.default_rng(3)
     lengths = rng.integers(0, 40, size=500).astype(np.int32)
     size = 300
-    term_ids = np.concatenate(
-        [rng.choice(size, size=k, replace=False) for k in lengths]
-    ).astype(np.int32)
+    term_ids = np.concatenate([rng.choice(size, size=k, replace=False) for k in lengths]).astype(
+        np.int32
+    )
     counts = rng.integers(1, 6, size=len(term_ids)).astype(np.uint32)
     monkeypatch.setattr(retrieval, "POSTINGS_PER_SLICE", 97)  # many slices, ragged edges
     index = TfidfIndex(0.5)

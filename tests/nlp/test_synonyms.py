@@ -63,8 +63,11 @@ def test_matching_does_not_depend_on_the_hash_seed() -> None:
 
     digests = {
         subprocess.run(
-            [sys.executable, "-c", _CANONICAL_DIGEST], capture_output=True, text=True,
-            check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            [sys.executable, "-c", _CANONICAL_DIGEST],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout.strip()
         for seed in ("1", "2", "3")
     }

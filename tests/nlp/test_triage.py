@@ -114,8 +114,23 @@ def test_keywords_use_idf_from_the_base(kb_triager: Triager) -> None:
 
 def test_json_has_exactly_the_documented_keys(kb_triager: Triager) -> None:
     data = kb_triager.analyze(P084).to_json("草稿")
-    assert list(data) == ["topic", "asks", "keywords", "related", "indicators", "similar", "draft"]
+    assert list(data) == [
+        "meta",
+        "topic",
+        "in_scope",
+        "department",
+        "scope_reason",
+        "asks",
+        "keywords",
+        "related",
+        "indicators",
+        "similar",
+        "draft",
+    ]
     assert set(data["related"][0]) == {"kind", "section", "title", "score"}
+    assert list(data["meta"]) == [
+        *("title", "kind", "number", "proposers", "role", "cosigners", "sector", "session")
+    ]
 
 
 def test_over_the_cap(kb_triager: Triager) -> None:
@@ -201,7 +216,8 @@ def test_rural_sanitation_is_out_of_scope(kb_triager: Triager) -> None:
 )
 @given(text=st.text(min_size=1, max_size=400))
 def test_any_text_is_triaged_or_refused_with_a_message(kb_triager: Triager, text: str) -> None:
-    from nlp.draft import build_draft, render_docx, render_text
+    from nlp.draft import build_draft, render_text
+    from nlp.draft_docx import render_docx
     from nlp.triage import TriageError
 
     hostile = "建议<b>加快</b>招商\u202e引资\x00项目'; DROP TABLE proposals;--" + text

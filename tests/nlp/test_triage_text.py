@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nlp.triage import TriageError, TriageTooLarge, content_hash, normalize_text
-from nlp.triage_text import extract_asks, extract_meta, strip_numbering
+from nlp.triage_meta import extract_meta
+from nlp.triage_text import extract_asks, strip_numbering
 
 CPPCC = """州政协十届五次会议
 第０８４号提案

@@ -47,8 +47,9 @@ def _separate_existing_copies() -> None:
             .where(_proposals.c.id == pid)
             .values(
                 content_hash=hashlib.sha256(f"{content_hash}#{pid}".encode()).hexdigest(),
-                duplicate_of_id=sa.func.coalesce(_proposals.c.duplicate_of_id,
-                                                 first[content_hash]),
+                duplicate_of_id=sa.func.coalesce(
+                    _proposals.c.duplicate_of_id, first[content_hash]
+                ),
             )
         )
 
@@ -57,12 +58,14 @@ def upgrade() -> None:
     _separate_existing_copies()
     with op.batch_alter_table("proposals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposals_content_hash"))
-        batch_op.create_index(batch_op.f("ix_proposals_content_hash"), ["content_hash"],
-                              unique=True)
+        batch_op.create_index(
+            batch_op.f("ix_proposals_content_hash"), ["content_hash"], unique=True
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("proposals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposals_content_hash"))
-        batch_op.create_index(batch_op.f("ix_proposals_content_hash"), ["content_hash"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_proposals_content_hash"), ["content_hash"], unique=False
+        )
