@@ -115,6 +115,8 @@ def _dominant_place(text: str, level: str) -> Place | None:
     """The place of that level the text names most often (a zone only for 区 when no other)."""
     suffixes = _LEVEL_SUFFIXES.get(level, ())
     mentions = [m.place for m in GAZETTEER.find(text[:6000]) if m.known or m.place.is_zone]
+    # A bare name ("亳州籍") counts by its canonical name's level (亳州市).
+    mentions = [make_place(p.name) if not p.suffix else p for p in mentions]
     fitting = [p for p in mentions if p.suffix in suffixes and not p.is_zone]
     if not fitting and level == "区":
         fitting = [p for p in mentions if p.is_zone]

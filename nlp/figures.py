@@ -21,7 +21,7 @@ from scope.wording import fold_figure_words
 
 ASPECT_BONUS = 0.25
 ASPECT_WINDOW = 0.12  # names scoring within this of the best compete on the asked aspect
-SCOPE_WINDOW = 0.2  # how much worse a name may match when the best one is not held in scope
+SCOPE_WINDOW = 0.3  # how much worse a name may match when the best one is not held in scope
 # Scope words that make two otherwise equal names different figures.
 QUALIFIERS = (
     "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",

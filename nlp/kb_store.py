@@ -86,7 +86,10 @@ def read_head(sessions: sessionmaker[Session]) -> BaseHead:
         highest = session.execute(
             select(*(select(func.max(m.id)).scalar_subquery() for m in tables))
         ).one()
-    return BaseHead(documents, f"{content}:{':'.join(str(h) for h in highest)}")
+        # Two databases holding the same documents (fresh bases built by different code) have
+        # the same ids and hashes: the database itself is part of what the snapshot mirrors.
+        database = str(session.get_bind().url)
+    return BaseHead(documents, f"{database}:{content}:{':'.join(str(h) for h in highest)}")
 
 
 class SnapshotStore:

@@ -42,9 +42,7 @@ def question_scope(text: str, latest_year: int | None, gazetteer: Gazetteer) -> 
     year = find_year(text, latest_year, short=True)
     places = [m.place for m in gazetteer.find(text)]
     for word, name in _HOME_WORDS.items():
-        home = make_place(name)
-        # "安徽全省": 全省 is the province named, not the bureau's own.
-        named = any(p.is_province == home.is_province and not p.is_group for p in places)
-        if word in text and not named:
-            places.append(home)
+        # "安徽全省", "淮北…全省第几": with a place named, 全省/全州 is that place's, not ours.
+        if word in text and not places:
+            places.append(make_place(name))
     return Scope(year, span, tuple(dict.fromkeys(places)))

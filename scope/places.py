@@ -220,18 +220,24 @@ def _national_aliases() -> dict[str, Place]:
     # Current names claim a bare base before historical ones (许昌 -> 许昌市, not 许昌地区).
     for region in sorted(regions(), key=lambda r: r.name.endswith("地区")):
         if len(region.name) > 2 or not region.name.endswith("区"):  # 新区, 郊区: words first
-            _learn(aliases, region.name, bare=region.level != "county")
+            _learn(aliases, region.name, bare=region.level != "county", loose=True)
     return aliases
 
 
-def _learn(aliases: dict[str, Place], name: str, *, bare: bool) -> None:
+def _learn(aliases: dict[str, Place], name: str, *, bare: bool, loose: bool = False) -> None:
+    """Know a name, its canonical form and (when `bare`) its base without suffix.
+
+    A `loose` base matches any suffix: a bare 涪陵 is 涪陵区 today though the data lists the old
+    涪陵市 first; the bureau's own names (楚雄 -> 楚雄州, not 楚雄市) are kept strict.
+    """
     place = make_place(name)
     if len(place.name) < 2:
         return
     aliases.setdefault(name, place)
     aliases.setdefault(place.name, place)
     if bare and not place.is_zone and len(place.base) >= 2 and place.base not in _COMMON_WORDS:
-        aliases.setdefault(place.base, place)
+        base = Place(place.name, place.base, "") if loose else place
+        aliases.setdefault(place.base, base)
 
 
 @cache
@@ -254,7 +260,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Return the places named in `text`, left to right, without overlaps."""
-        found = [m for m in self._scan(text) if not _qualifier_follows(text, m)]
+        found = [_before_qualifier(text, m) for m in self._scan(text)]
+        found = [m for m in found if m is not None]
         # "楚雄4州市" after 昆明、曲靖、玉溪 counts a list; it is not a group's name.
         for group in _groups(text):
             if group.place.name[: -len(_group_tail(group.place))] not in self._aliases:
@@ -317,10 +324,19 @@ def _by_suffix(text: str) -> list[Mention]:
     return out
 
 
-def _qualifier_follows(text: str, mention: Mention) -> bool:
-    """A bare base right before 外/内/级 is part of a scope word ("楚雄州外" keeps 楚雄州)."""
-    bare = not mention.place.suffix or text[mention.start : mention.end] == mention.place.base
-    return bare and bool(_NOT_BEFORE.match(text[mention.end : mention.end + 1]))
+def _before_qualifier(text: str, mention: Mention) -> Mention | None:
+    """A name right before 外/内/级 may end in the qualifier's first character.
+
+    "云南省外到位资金" is 云南 + 省外到位资金: the place is kept, its last character goes back to
+    the qualifier. A bare base before 外 with no such character to give ("楚雄外") is dropped.
+    """
+    if not _NOT_BEFORE.match(text[mention.end : mention.end + 1]):
+        return mention
+    written = text[mention.start : mention.end]
+    if written[-1] in "省州市县区" and len(written) >= 3:
+        return Mention(mention.place, mention.start, mention.end - 1, mention.known)
+    bare = not mention.place.suffix or written == mention.place.base
+    return None if bare else mention
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
