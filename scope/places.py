@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from scope.regions import regions
 
@@ -107,6 +107,7 @@ _PROVINCE_LEVEL = frozenset(
 )
 
 
+@lru_cache(maxsize=32768)
 def make_place(name: str) -> Place:
     """Fold one written name to its Place (楚雄彝族自治州 -> 楚雄州)."""
     name = _ALIASES.get(name, name)
