@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from nlp.context import StrategyContext
 from nlp.kb import DocumentInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Citation, Reply
-
-if TYPE_CHECKING:
-    from nlp.router import Router
 
 
 def _number(d: DocumentInfo) -> str | None:
@@ -91,23 +88,23 @@ FIELDS: tuple[tuple[re.Pattern[str], Callable[[DocumentInfo], str | None]], ...]
 )
 
 
-def _document_list(router: Router) -> str:
-    lines = [f"已收录 {len(router.snapshot.documents)} 份现行文件："]
-    for d in router.snapshot.documents[:10]:
+def _document_list(ctx: StrategyContext) -> str:
+    lines = [f"已收录 {len(ctx.snapshot.documents)} 份现行文件："]
+    for d in ctx.snapshot.documents[:10]:
         date = f"（{d.date:%Y-%m-%d}）" if d.date else ""
         lines.append(f"· {d.label} {d.title}{date}")
     return "\n".join(lines)
 
 
-def answer_document(router: Router, query: Query) -> Candidate | None:
+def answer_document(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Answer from the metadata fields of the matching (else latest) document."""
-    docs = router.snapshot.documents
+    docs = ctx.snapshot.documents
     if not docs:
         return None
     if re.search(r"哪些文件|几个文件|文件列表|有什么文档|收录", query.text):
-        reply = Reply(intent="document", answered=True, text=_document_list(router))
+        reply = Reply(intent="document", answered=True, text=_document_list(ctx))
         return Candidate(reply, 0.9)
-    doc = _pick_document(router, query)
+    doc = _pick_document(ctx, query)
     for pattern, field in FIELDS:
         if pattern.search(query.text):
             value = field(doc)
@@ -118,14 +115,14 @@ def answer_document(router: Router, query: Query) -> Candidate | None:
     return Candidate(_reply(doc, summary), 0.6)
 
 
-def _pick_document(router: Router, query: Query) -> DocumentInfo:
-    docs = router.snapshot.documents
+def _pick_document(ctx: StrategyContext, query: Query) -> DocumentInfo:
+    docs = ctx.snapshot.documents
     for d in docs:
         if d.number and d.number in query.text:
             return d
     if query.scope.year:
-        same = router.documents_by_year.get(query.scope.year)
-        doc = router.snapshot.document(same[0]) if same else None
+        same = ctx.documents_by_year.get(query.scope.year)
+        doc = ctx.snapshot.document(same[0]) if same else None
         if doc is not None:
             return doc
     return docs[0]  # list_documents orders newest first

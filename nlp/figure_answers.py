@@ -8,19 +8,16 @@ question about one county never gets another's figure. When the question does no
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from nlp import compose
 from nlp.compose import figure_scope
+from nlp.context import StrategyContext
 from nlp.figures import Figure, Ranking
 from nlp.kb import DocumentInfo, IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period
 from scope.places import HOME_PREFECTURE, Place, make_place, same_place
-
-if TYPE_CHECKING:
-    from nlp.router import Router
 
 logger = logging.getLogger(__name__)
 
@@ -31,25 +28,25 @@ MAX_OTHERS = 3  # other places/periods named under an answer
 UNKNOWN_LABEL = "未注明地区"
 
 
-def answer_indicator(router: Router, query: Query) -> Candidate | None:
+def answer_indicator(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
     # Places choose among a label's rows; they are not part of the label asked for.
-    topic = _without_places(router, query.text)
-    ranking = router.figures.ranked(topic, query.analysis.canonical, query.scope)
+    topic = _without_places(ctx, query.text)
+    ranking = ctx.figures.ranked(topic, query.analysis.canonical, query.scope)
     if ranking.best < FIGURE_FLOOR:
         return None
     figures = [f for f in ranking.figures if f.base >= FIGURE_FLOOR]
     if not figures:
-        return Candidate(_not_held(router, query, ranking), 1.0)
+        return Candidate(_not_held(ctx, query, ranking), 1.0)
     asked = query.scope.places
     if len(asked) > 1:
         # "攀枝花仁和区": the place named last is the most specific one asked.
-        figures = [f for f in figures if _is_place(_place(router, f), asked[-1])]
+        figures = [f for f in figures if _is_place(_place(ctx, f), asked[-1])]
         if not figures:
-            return Candidate(_not_held(router, query, ranking), 1.0)
-    best = _choose(router, query, figures)
-    reply = compose.figure_reply(best, router.snapshot, query.prediction.confidence)
-    others = _others(router, query, ranking, best)
+            return Candidate(_not_held(ctx, query, ranking), 1.0)
+    best = _choose(ctx, query, figures)
+    reply = compose.figure_reply(best, ctx.snapshot, query.prediction.confidence)
+    others = _others(ctx, query, ranking, best)
     if others:
         lines = reply.text.split("\n")
         lines.insert(len(lines) - 1, "库中另有：" + "；".join(others))
@@ -58,20 +55,20 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     return Candidate(reply, min(1.0, best.base))
 
 
-def _without_places(router: Router, text: str) -> str:
-    for mention in reversed(router.gazetteer.find(text)):
+def _without_places(ctx: StrategyContext, text: str) -> str:
+    for mention in reversed(ctx.gazetteer.find(text)):
         text = text[: mention.start] + " " + text[mention.end :]
     return text
 
 
-def _choose(router: Router, query: Query, figures: list[Figure]) -> Figure:
+def _choose(ctx: StrategyContext, query: Query, figures: list[Figure]) -> Figure:
     """Among near-equal matches: the bureau's own place when none is asked, then the latest."""
     asked = query.scope.places
     floor = figures[0].score - NEAR_EQUAL_FIGURES
     top = [f for f in figures if f.score >= floor]
 
     def preference(figure: Figure) -> tuple[bool, bool, int]:
-        doc = router.snapshot.document(figure.indicator.document_id)
+        doc = ctx.snapshot.document(figure.indicator.document_id)
         place, period = figure_scope(figure.indicator, doc)
         achieved = figure.indicator.kind != "plan" or figure.asked == "target"
         home = not asked and place == HOME_PREFECTURE
@@ -85,29 +82,29 @@ def _is_place(name: str, asked: Place) -> bool:
     return bool(name) and same_place(make_place(name), asked)
 
 
-def _doc(router: Router, figure: Figure) -> DocumentInfo | None:
-    return router.snapshot.document(figure.indicator.document_id)
+def _doc(ctx: StrategyContext, figure: Figure) -> DocumentInfo | None:
+    return ctx.snapshot.document(figure.indicator.document_id)
 
 
-def _place(router: Router, figure: Figure) -> str:
-    return figure_scope(figure.indicator, _doc(router, figure))[0]
+def _place(ctx: StrategyContext, figure: Figure) -> str:
+    return figure_scope(figure.indicator, _doc(ctx, figure))[0]
 
 
-def _held(router: Router, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:
+def _held(ctx: StrategyContext, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:
     """Distinct (place, period) of some rows of one label, latest first."""
     seen: dict[tuple[str, str], tuple[str, Period, IndicatorInfo]] = {}
     for row in rows:
-        ind = router.figures.indicators.record(row)
-        place, period = figure_scope(ind, router.snapshot.document(ind.document_id))
+        ind = ctx.figures.indicators.record(row)
+        place, period = figure_scope(ind, ctx.snapshot.document(ind.document_id))
         seen.setdefault((place, period.label()), (place, period, ind))
     return sorted(
         seen.values(), key=lambda item: -((item[1].year or 0) * 100 + (item[1].end or 0))
     )
 
 
-def _not_held(router: Router, query: Query, ranking: Ranking) -> Reply:
+def _not_held(ctx: StrategyContext, query: Query, ranking: Ranking) -> Reply:
     """Decline a place or period no document holds, naming what the base does hold."""
-    held = _held(router, ranking.held)
+    held = _held(ctx, ranking.held)
     name = held[0][2].name if held else "该指标"
     asked = " ".join(x for x in (query.scope.place_names, _asked_period(query)) if x)
     listing = "、".join(
@@ -126,14 +123,14 @@ def _asked_period(query: Query) -> str:
     return period.label() if period.year or period.span else ""
 
 
-def _others(router: Router, query: Query, ranking: Ranking, best: Figure) -> list[str]:
+def _others(ctx: StrategyContext, query: Query, ranking: Ranking, best: Figure) -> list[str]:
     """Other places/periods holding the same figure, when the question did not choose."""
     scope = query.scope
     if scope.places and (scope.span or scope.year):
         return []
-    chosen = figure_scope(best.indicator, router.snapshot.document(best.indicator.document_id))
+    chosen = figure_scope(best.indicator, ctx.snapshot.document(best.indicator.document_id))
     out = []
-    for place, period, ind in _held(router, ranking.held):
+    for place, period, ind in _held(ctx, ranking.held):
         same = (place, period.label()) == (chosen[0], chosen[1].label())
         if same or ind.name != best.indicator.name:
             continue

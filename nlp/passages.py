@@ -2,41 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from nlp import compose
+from nlp.context import StrategyContext
 from nlp.entities import short_name
 from nlp.kb import Unit
 from nlp.query import Candidate, Query, content_words
 from nlp.reply import Citation, Reply
 from nlp.retrieval import Hit, unit_terms
 
-if TYPE_CHECKING:
-    from nlp.router import Router
-
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 OTHER_KIND_WEIGHT = 0.9  # preamble/problem paragraphs vs the asked measure/plan kind
 OLDER_DOCUMENT_WEIGHT = 0.9  # without a year in the question, the latest document wins ties
 
 
-def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
+def _answer_points(ctx: StrategyContext, query: Query, kind: str) -> Candidate | None:
     canonical = set(query.analysis.canonical)
     own = [w for w in content_words(query) if w not in canonical]
     if not own and kind in ("measure", "action"):
-        return _overview(router, query, kind)
+        return _overview(ctx, query, kind)
     # Problems belong to the situation (measure), never to what will be done (plan).
     accepted = (kind, "other", "problem") if kind == "measure" else (kind, "other")
-    hits = router.search(query, accepted, k=12)
+    hits = ctx.search(query, accepted, k=12)
     # Prefer the asked kind (a "problems" paragraph is 'other' and shares the plan's words).
     hits = [
         Hit(h.unit, h.score * (1.0 if h.unit.kind == kind else OTHER_KIND_WEIGHT)) for h in hits
     ]
-    hits = _prefer_documents(router, query, hits)
+    hits = _prefer_documents(ctx, query, hits)
     if not hits or hits[0].score < RETRIEVAL_FLOOR:
         return None
     top = hits[0].unit
     scores = {h.unit.id: h.score for h in hits}
-    same = router.snapshot.units_of_section(top.document_id, top.section)
+    same = ctx.snapshot.units_of_section(top.document_id, top.section)
     same = [u for u in same if scores.get(u.id, 0.0) > 0] or same
     chosen = sorted(same, key=lambda u: (-scores.get(u.id, 0.0), u.id))[: compose.MAX_POINTS - 1]
     chosen.sort(key=lambda u: u.id)
@@ -49,25 +45,25 @@ def _answer_points(router: Router, query: Query, kind: str) -> Candidate | None:
         and h.score >= 0.5 * hits[0].score
     ]
     chosen += elsewhere[:1]
-    section = router.snapshot.section(top.document_id, top.section)
+    section = ctx.snapshot.section(top.document_id, top.section)
     heading = f"【{section.sid} {section.title}】" if section and section.title else ""
     intent = "plan" if kind == "action" else kind
-    reply = compose.points_reply(intent, heading, chosen, router.snapshot, 0.0)
+    reply = compose.points_reply(intent, heading, chosen, ctx.snapshot, 0.0)
     return Candidate(reply, min(1.0, hits[0].score * 2))
 
 
-def _prefer_documents(router: Router, query: Query, hits: list[Hit]) -> list[Hit]:
+def _prefer_documents(ctx: StrategyContext, query: Query, hits: list[Hit]) -> list[Hit]:
     """Keep the asked year's documents when there are hits in them; else favour the latest."""
 
     def year(document_id: int) -> int | None:
-        doc = router.snapshot.document(document_id)
+        doc = ctx.snapshot.document(document_id)
         return doc.year if doc else None
 
     if query.scope.year:
         same = [h for h in hits if year(h.unit.document_id) == query.scope.year]
         if same:
             return same
-    latest = router.snapshot.documents[0].id if router.snapshot.documents else None
+    latest = ctx.snapshot.documents[0].id if ctx.snapshot.documents else None
     weighted = [
         Hit(h.unit, h.score * (1.0 if h.unit.document_id == latest else OLDER_DOCUMENT_WEIGHT))
         for h in hits
@@ -75,9 +71,9 @@ def _prefer_documents(router: Router, query: Query, hits: list[Hit]) -> list[Hit
     return sorted(weighted, key=lambda h: -h.score)
 
 
-def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
+def _overview(ctx: StrategyContext, query: Query, kind: str) -> Candidate | None:
     """List the titles of every measure/plan of the latest document (the whole plan)."""
-    snapshot = router.snapshot
+    snapshot = ctx.snapshot
     if not snapshot.documents:
         return None
     latest = snapshot.documents[0].id
@@ -101,36 +97,36 @@ def _overview(router: Router, query: Query, kind: str) -> Candidate | None:
     return Candidate(reply, 0.8)
 
 
-def answer_measure(router: Router, query: Query) -> Candidate | None:
+def answer_measure(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Retrieve the work done that the question is about; list its points."""
-    return _answer_points(router, query, "measure")
+    return _answer_points(ctx, query, "measure")
 
 
-def answer_plan(router: Router, query: Query) -> Candidate | None:
+def answer_plan(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Retrieve the planned actions the question is about; list its points."""
-    return _answer_points(router, query, "action")
+    return _answer_points(ctx, query, "action")
 
 
-def answer_entity(router: Router, query: Query) -> Candidate | None:
+def answer_entity(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Find sentences naming the company, project or place asked about."""
-    names = router.entities.find(query.text, "".join(content_words(query)))
+    names = ctx.entities.find(query.text, "".join(content_words(query)))
     units: list[Unit] = []
     if names:
         name = names[0]
         short = short_name(name)
         units = [
             h.unit
-            for h in router.index.search(
+            for h in ctx.index.search(
                 unit_terms([], short), k=3, accept=lambda u: name in u.text or short in u.text
             )
         ]
         units.sort(key=lambda u: u.id)
     if units:
-        reply = compose.points_reply("entity", f"【{name}】", units, router.snapshot, 0.0)
+        reply = compose.points_reply("entity", f"【{name}】", units, ctx.snapshot, 0.0)
         return Candidate(reply, 0.9)
-    hits = router.search(query, None, k=3)
+    hits = ctx.search(query, None, k=3)
     if not hits or hits[0].score < RETRIEVAL_FLOOR:
         return None
     chosen = sorted((h.unit for h in hits if h.score >= 0.6 * hits[0].score), key=lambda u: u.id)
-    reply = compose.points_reply("entity", "", chosen, router.snapshot, 0.0)
+    reply = compose.points_reply("entity", "", chosen, ctx.snapshot, 0.0)
     return Candidate(reply, min(1.0, hits[0].score * 2))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from nlp import compose
 from nlp.classifier import IntentPrediction
+from nlp.context import StrategyContext
 from nlp.documents import answer_document
 from nlp.entities import EntityIndex
 from nlp.features import Analysis
@@ -37,7 +38,7 @@ RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy
 CONTENT_INTENTS = ("indicator", "measure", "plan", "entity", "document")
 
 
-Strategy = Callable[["Router", Query], Candidate | None]
+Strategy = Callable[[StrategyContext, Query], Candidate | None]
 
 
 class Router:
@@ -68,6 +69,10 @@ class Router:
         for d in snapshot.documents:
             if d.year:
                 self.documents_by_year.setdefault(d.year, []).append(d.id)
+        self.context = StrategyContext(
+            snapshot, index, self.figures, self.entities, self.gazetteer,
+            self.documents_by_year, self.search,
+        )  # fmt: skip
 
     def query(self, text: str, analysis: Analysis, prediction: IntentPrediction) -> Query:
         """Bundle what the strategies need about one question."""
@@ -101,7 +106,7 @@ class Router:
             candidates, floor = content[:2], STRONG_EVIDENCE
         found: list[Candidate] = []
         for intent in candidates:
-            candidate = STRATEGIES[intent](self, query)
+            candidate = STRATEGIES[intent](self.context, query)
             if candidate is None or (overruling and not candidate.reply.answered):
                 continue
             if not candidate.reply.answered:
