@@ -9,6 +9,7 @@ from nlp.kb import Unit
 from nlp.query import Candidate, Query, content_words
 from nlp.reply import Citation, Reply
 from nlp.retrieval import Hit, unit_terms
+from scope.places import make_place, same_place
 
 RETRIEVAL_FLOOR = 0.05  # cosine of the best point (long points score low)
 OTHER_KIND_WEIGHT = 0.9  # preamble/problem paragraphs vs the asked measure/plan kind
@@ -49,15 +50,34 @@ def _answer_points(ctx: StrategyContext, query: Query, kind: str) -> Candidate |
     heading = f"【{section.sid} {section.title}】" if section and section.title else ""
     intent = "plan" if kind == "action" else kind
     reply = compose.points_reply(intent, heading, chosen, ctx.snapshot, 0.0)
+    if query.scope.places and not _about_asked_place(ctx, query, top.document_id):
+        # No document of the asked place holds this: say whose text it is instead.
+        doc = ctx.snapshot.document(top.document_id)
+        whose = doc.subject if doc and doc.subject else "其他地区"
+        note = f"注意：库中没有{query.scope.place_names}的相关文件，以下内容出自{whose}的文件。"
+        reply.text = f"{note}\n{reply.text}"
     return Candidate(reply, min(1.0, hits[0].score * 2))
 
 
+def _about_asked_place(ctx: StrategyContext, query: Query, document_id: int) -> bool:
+    doc = ctx.snapshot.document(document_id)
+    if doc is None or not doc.subject:
+        return False
+    subject = make_place(doc.subject)
+    return any(same_place(subject, asked) for asked in query.scope.places)
+
+
 def _prefer_documents(ctx: StrategyContext, query: Query, hits: list[Hit]) -> list[Hit]:
-    """Keep the asked year's documents when there are hits in them; else favour the latest."""
+    """Keep the asked place's and year's documents when there are hits in them; else favour
+    the latest."""
 
     def year(document_id: int) -> int | None:
         doc = ctx.snapshot.document(document_id)
         return doc.year if doc else None
+
+    if query.scope.places:
+        about = [h for h in hits if _about_asked_place(ctx, query, h.unit.document_id)]
+        hits = about or hits
 
     if query.scope.year:
         same = [h for h in hits if year(h.unit.document_id) == query.scope.year]
