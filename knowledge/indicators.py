@@ -66,6 +66,7 @@ class _State:
     place: str | None = None  # the sentence's own place or scope word (全县), if it names one
 
 
+CAPITAL_RE = re.compile(r"资金|资本|投资|外资")
 COMPARED_YEAR_RE = re.compile(r"(?:比|较|与|同)(?:\d{4}年|去年|上年)(?:同期)?(?:相比)?")
 
 
@@ -228,7 +229,8 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
         verb = PEOPLE_VERB_RE.match(post)
         if verb and core:
             return f"{tail_noun(core)}{verb.group(1)}人数"
-    if LOCATIVE_RE.match(core) and state.actor:
+    # "省内会见客商50次" keeps its actor; "省外到位资金…" is a figure's own name, not an act.
+    if LOCATIVE_RE.match(core) and state.actor and not CAPITAL_RE.search(core):
         name = state.actor + core
     elif post_np and (not core or VERB_END_RE.search(core) or "、" in core):
         listed = after_enumeration(core) or modifier_before_de(core)

@@ -100,6 +100,8 @@ def cut_verb(core: str) -> str:
     rest = core[start + len(verb) :]
     if verb in NOMINAL_VERBS and len(rest) <= 2 and not prefix.startswith(("从", "在")):
         return prefix + verb + rest  # "项目审批时限": the verb names the thing measured
+    if prefix.endswith("业") and 2 <= len(prefix) <= 8 and not prefix.startswith(("从", "在")):
+        return prefix + rest  # "高原特色农业引进省外到位资金": the sector names the figure
     if prefix and len(prefix) <= 4 and "、" not in prefix and not prefix.startswith(("从", "在")):
         return prefix + core[start:]  # a short actor: keep "州县开展…" without its 共
     return core[start + len(verb) :]
