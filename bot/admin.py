@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot import chart
 from bot.incoming import Incoming
-from db import bot_records
+from db import bot_records, dead_letters
 from nlp.reply import Attachment, Reply
 
 if TYPE_CHECKING:
@@ -28,7 +28,10 @@ def stats(incoming: Incoming, services: Services) -> Reply:
     since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
     with services.sessions() as session:
         figures = bot_records.usage_stats(session, since)
+        set_aside = dead_letters.count(session)
     lines = [f"近30天共{figures.total}个问题，未能回答{figures.declined}个。"]
+    if set_aside:
+        lines.append(f"无法处理而搁置的更新：{set_aside}条")
     if figures.median_latency_ms is not None:
         lines.append(f"响应时间中位数：{figures.median_latency_ms:.0f}毫秒")
     lines.append(f"反馈：👍 {figures.thumbs_up}  👎 {figures.thumbs_down}")

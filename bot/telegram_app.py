@@ -52,6 +52,7 @@ from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
 from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from db.dead_letters import Poison
 from nlp.reply import Reply
 
 if TYPE_CHECKING:
@@ -261,22 +262,41 @@ class Callbacks:
         await self.send(message.chat_id, reply)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log (never the token), retry transient delivery failures, apologise otherwise."""
+        """Log (never the token) and leave the retry, or the setting aside, to the dispatcher."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        transient = isinstance(error, NetworkError | RetryAfter) and not isinstance(
-            error, BadRequest
-        )
-        if transient and update_id is not None:
-            logger.warning("update %s: delivery failed (%s), will retry", update_id, error)
-            self.rt.tracker.fail(update_id)
+        if update_id is None or error is None:
+            logger.error("error outside an update", exc_info=error)
             return
-        logger.error("update %s failed", update_id, exc_info=error)
-        if isinstance(update, Update) and update.effective_chat:
+        if _transient(error):
+            logger.warning("update %s: delivery failed (%s), will retry", update_id, error)
+        else:
+            logger.error("update %s failed", update_id, exc_info=error)
+        self.rt.tracker.fail(update_id, error)
+
+    async def give_up(self, update: Update, error: BaseException | None) -> None:
+        """An update still failing after its attempts: apologise once, unless sending failed."""
+        if error is not None and _transient(error):
+            return
+        if update.effective_chat:
             with suppress(TelegramError):
                 if update.callback_query:
                     await update.callback_query.answer()
                 await self.bot.send_message(update.effective_chat.id, APOLOGY)
+
+    async def tell_admins(self, poisons: list[Poison]) -> None:
+        """One notice per batch of updates newly set aside."""
+        ids = "、".join(str(p.update_id) for p in poisons[:5] if p.update_id is not None)
+        text = f"有{len(poisons)}条更新无法处理，已搁置（不影响其他消息）"
+        text += f"：update_id {ids}" if ids else ""
+        text += "。详见 /stats。"
+        for admin_id in self.rt.settings.admin_user_ids:
+            with suppress(TelegramError):
+                await self.bot.send_message(admin_id, text)
+
+
+def _transient(error: BaseException) -> bool:
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 def build_application(
@@ -318,6 +338,7 @@ def build_application(
     callbacks = Callbacks(runtime, application.bot)
     register(application, callbacks)
     application.bot_data["runtime"] = runtime
+    application.bot_data["callbacks"] = callbacks
     return application
 
 
@@ -360,8 +381,14 @@ def registered_commands(application: Application) -> set[str]:
 def dispatcher_for(application: Application, services: Services) -> DurableDispatcher:
     """Return the durable dispatcher that feeds this application."""
     runtime: BotRuntime = application.bot_data["runtime"]
+    callbacks: Callbacks = application.bot_data["callbacks"]
     return DurableDispatcher(
-        application, UpdateJournal(services.sessions), runtime.tracker, runtime.policy
+        application,
+        UpdateJournal(services.sessions),
+        runtime.tracker,
+        runtime.policy,
+        on_set_aside=callbacks.tell_admins,
+        on_give_up=callbacks.give_up,
     )
 
 

@@ -132,15 +132,15 @@ def is_handled(session: Session, update_id: int) -> bool:
     return handled is not None
 
 
-def unhandled_updates(session: Session, limit: int = 1000) -> list[tuple[int, str]]:
-    """Return stored updates not yet handled, oldest first."""
+def unhandled_updates(session: Session, limit: int = 1000) -> list[tuple[int, str, int]]:
+    """Return stored updates not yet handled, oldest first, with their failed attempts."""
     rows = session.execute(
-        select(ReceivedUpdate.update_id, ReceivedUpdate.payload)
+        select(ReceivedUpdate.update_id, ReceivedUpdate.payload, ReceivedUpdate.attempts)
         .where(ReceivedUpdate.handled_at.is_(None))
         .order_by(ReceivedUpdate.update_id)
         .limit(limit)
     ).all()
-    return [(int(u), p) for u, p in rows]
+    return [(int(u), p, int(a or 0)) for u, p, a in rows]
 
 
 def prune_handled(session: Session, older_than: dt.datetime) -> int:

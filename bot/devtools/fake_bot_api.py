@@ -61,7 +61,10 @@ class Call:
 
 @dataclass
 class Fault:
-    """One injected failure: kind is '429', '500', '502', 'timeout' or 'reset'."""
+    """One injected failure: kind is '429', '500', '502', 'timeout', 'reset' or 'garbage'.
+
+    'garbage' answers 200 with a body that is not JSON.
+    """
 
     kind: str
     retry_after: int = 1
@@ -134,6 +137,12 @@ class FakeBotAPI:
             self._updates.append({"update_id": update_id, **body})
             self._cond.notify_all()
         return update_id
+
+    def add_raw(self, item: dict[str, Any]) -> None:
+        """Queue an update exactly as given (its own update_id; a redelivery, say)."""
+        with self._cond:
+            self._updates.append(dict(item))
+            self._cond.notify_all()
 
     def pending_updates(self) -> int:
         """Return how many queued updates were not yet confirmed by an offset."""
@@ -409,7 +418,7 @@ class _Handler(BaseHTTPRequestHandler):
             Call(
                 method,
                 params,
-                status=-1 if fault.kind in ("timeout", "reset") else int(fault.kind),
+                status=-1 if not fault.kind.isdigit() else int(fault.kind),
             )
         )
         if fault.kind == "429":
@@ -426,6 +435,8 @@ class _Handler(BaseHTTPRequestHandler):
             code = int(fault.kind)
             text = "Internal Server Error" if code == 500 else "Bad Gateway"
             self._send_json(code, {"ok": False, "error_code": code, "description": text})
+        elif fault.kind == "garbage":
+            self._send_raw(200, b"<html>not json", "text/html")
         elif fault.kind == "timeout":
             time.sleep(fault.seconds)  # longer than the client's read timeout
             self.close_connection = True

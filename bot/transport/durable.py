@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -29,8 +29,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.ext import Application
 
+from bot.transport import poison
 from bot.transport.delivery import DeliveryPolicy
-from db import bot_records
+from db import bot_records, dead_letters
+from db.dead_letters import Poison
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,20 +41,27 @@ MARK_BATCH = 100
 
 @dataclass
 class FailureTracker:
-    """Update ids whose handling hit a transient failure (set by the error handler)."""
+    """Update ids whose handling failed, with the error (set by the error handler)."""
 
-    _failed: set[int] = field(default_factory=set)
+    _failed: dict[int, BaseException] = field(default_factory=dict)
 
-    def fail(self, update_id: int) -> None:
-        """Remember that an update must be retried."""
-        self._failed.add(update_id)
+    def fail(self, update_id: int, error: BaseException) -> None:
+        """Remember that an update must be retried, and why."""
+        self._failed[update_id] = error
 
-    def pop(self, update_id: int) -> bool:
-        """Tell whether an update failed, forgetting it."""
-        if update_id in self._failed:
-            self._failed.discard(update_id)
-            return True
-        return False
+    def pop(self, update_id: int) -> BaseException | None:
+        """Return the error an update failed with (None if it did not), forgetting it."""
+        return self._failed.pop(update_id, None)
+
+
+# Called once per batch of updates newly set aside (to tell the admins), and once per update
+# whose handling kept failing (to tell its user); both are given by the Telegram edge.
+SetAsideHook = Callable[[list[Poison]], Awaitable[None]]
+GiveUpHook = Callable[[Update, BaseException | None], Awaitable[None]]
+
+
+async def _nothing(*_: Any) -> None:
+    return None
 
 
 class UpdateJournal:
@@ -76,8 +85,13 @@ class UpdateJournal:
         with self.sessions.begin() as session:
             return bot_records.record_attempt(session, update_id)
 
-    def unhandled(self, limit: int = 1000) -> list[tuple[int, str]]:
-        """Return stored updates not yet handled, oldest first."""
+    def set_aside(self, poisons: list[Poison]) -> list[Poison]:
+        """Keep updates in the dead letters; return those not set aside before."""
+        with self.sessions.begin() as session:
+            return dead_letters.set_aside(session, poisons)
+
+    def unhandled(self, limit: int = 1000) -> list[tuple[int, str, int]]:
+        """Return stored updates not yet handled, oldest first, with their attempts."""
         with self.sessions() as session:
             return bot_records.unhandled_updates(session, limit)
 
@@ -86,6 +100,13 @@ class UpdateJournal:
         cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=keep_days)
         with self.sessions.begin() as session:
             return bot_records.prune_handled(session, cutoff)
+
+
+def _loads(payload: str) -> Any:
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return payload  # parse_items sets it aside as unreadable
 
 
 def _chat_key(update: Update) -> int:
@@ -104,12 +125,16 @@ class DurableDispatcher:
         tracker: FailureTracker,
         policy: DeliveryPolicy,
         max_attempts: int = 3,
+        on_set_aside: SetAsideHook = _nothing,
+        on_give_up: GiveUpHook = _nothing,
     ) -> None:
         self.application = application
         self.journal = journal
         self.tracker = tracker
         self.policy = policy
         self.max_attempts = max_attempts
+        self.on_set_aside = on_set_aside
+        self.on_give_up = on_give_up
         self._in_flight: set[int] = set()
         self._chains: dict[int, asyncio.Future] = {}  # chat -> its last update's turn
         self._tasks: set[asyncio.Future] = set()
@@ -161,8 +186,26 @@ class DurableDispatcher:
         busy |= self._in_flight
         return [u for u in updates if u.update_id in pending and u.update_id not in busy]
 
+    async def set_aside(self, poisons: list[Poison]) -> None:
+        """Store updates that cannot be handled in the dead letters (durably), then tell admins.
+
+        Raises SQLAlchemyError when they cannot be stored: the caller must then not let
+        Telegram forget them.
+        """
+        if not poisons:
+            return
+        for item in poisons:
+            logger.warning("update %s set aside (%s): %s", item.update_id, item.reason, item.error)
+        fresh = await self._io(self.journal.set_aside, poisons)
+        if fresh:
+            with contextlib.suppress(Exception):  # a failed notice must not undo the set-aside
+                await self.on_set_aside(fresh)
+
     async def recover(self, page: int = 1000) -> int:
-        """Handle the updates stored by an earlier run but never handled; return how many."""
+        """Handle the updates stored by an earlier run but never handled; return how many.
+
+        One that cannot be parsed, or that already used up its attempts, is set aside instead.
+        """
         await self._io(self.journal.prune)
         bot = self.application.bot
         total, first = 0, None
@@ -171,10 +214,18 @@ class DurableDispatcher:
             if not rows or rows[0][0] == first:  # nothing left, or marks are not being saved
                 return total
             first = rows[0][0]
-            updates = [Update.de_json(json.loads(payload), bot) for _, payload in rows]
-            logger.info("re-processing %d updates left unhandled by the last run", len(updates))
-            await self.process([u for u in updates if u is not None])
-            total += len(updates)
+            spent = [
+                poison.failing(u, None, [bot.token])
+                for u, _, attempts in rows
+                if attempts >= self.max_attempts
+            ]
+            parsed = poison.parse_items(
+                [_loads(p) for _, p, attempts in rows if attempts < self.max_attempts], bot
+            )
+            await self.set_aside(spent + parsed.poison)
+            logger.info("re-processing %d updates left unhandled by the last run", len(rows))
+            await self.process(parsed.updates)
+            total += len(rows)
             if len(rows) < page:
                 return total
 
@@ -247,17 +298,29 @@ class DurableDispatcher:
                 await asyncio.wait_for(self.progress.wait(), timeout=1.0)
 
     async def process_one(self, update: Update) -> None:
-        """Handle one update until it succeeds or its attempts run out (marking is separate)."""
+        """Handle one update until it succeeds or its attempts run out (marking is separate).
+
+        One still failing after its attempts is set aside in the dead letters.
+        """
         update_id = update.update_id
         for attempt in range(1, self.max_attempts + 1):
             await self.application.process_update(update)
-            if not self.tracker.pop(update_id):
+            error = self.tracker.pop(update_id)
+            if error is None:
                 return
             await self._journal(self.journal.failed, update_id)
             if attempt == self.max_attempts:
                 logger.error("update %s still failing after %d attempts", update_id, attempt)
+                await self._give_up(update, error)
                 return
             await asyncio.sleep(self.policy.backoff(attempt))
+
+    async def _give_up(self, update: Update, error: BaseException) -> None:
+        record = poison.failing(update.update_id, error, [self.application.bot.token])
+        with contextlib.suppress(SQLAlchemyError):
+            await self.set_aside([record])
+        with contextlib.suppress(Exception):  # telling the user is a courtesy, never fatal
+            await self.on_give_up(update, error)
 
     async def _mark_handled(self, update_id: int) -> None:
         """Add an update to the next mark transaction and wait until that is committed."""
