@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import (
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -50,6 +49,7 @@ from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
+from bot.transport.decorate import Decorations, start_decorating
 from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
 from db.dead_letters import Poison
@@ -65,6 +65,11 @@ APOLOGY = "出错了，请稍后重试。"
 TYPING_AFTER = 1.0
 TYPING_EVERY = 4.5
 INLINE_CACHE_SECONDS = 5
+DESCRIPTION = (
+    "楚雄州投资促进局工作助手：依据局内公文回答招商引资指标、措施与计划问题（附出处），"
+    "并可对政协提案、人大建议进行分拣。仅供授权人员使用。"
+)
+SHORT_DESCRIPTION = "楚雄州投资促进局工作助手：公文问答与提案分拣"
 # Loggers that print Bot API URLs, which contain the token (PTB logs them at DEBUG).
 URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
 
@@ -393,14 +398,14 @@ def dispatcher_for(application: Application, services: Services) -> DurableDispa
 
 
 async def start(application: Application, services: Services) -> None:
-    """Initialise, publish the command menu, schedule reminders."""
+    """Initialise, schedule reminders, and publish the menu and descriptions in the background.
+
+    Nothing here waits for a call that does not decide an answer.
+    """
     await _initialize(application)
     await application.start()
-    commands = [BotCommand(name, description) for name, description in menu()]
-    try:
-        await application.bot.set_my_commands(commands)
-    except TelegramError as exc:
-        logger.warning("could not publish the command menu: %s", exc)
+    decorations = Decorations(menu(), DESCRIPTION, SHORT_DESCRIPTION)
+    application.bot_data["decorating"] = start_decorating(application.bot, decorations)
     _schedule_reminders(application, services)
 
 
@@ -446,6 +451,10 @@ def _schedule_reminders(application: Application, services: Services) -> None:
 
 async def stop(application: Application) -> None:
     """Stop the application and release its connections and threads."""
+    decorating: asyncio.Task[None] | None = application.bot_data.get("decorating")
+    if decorating is not None:
+        decorating.cancel()
+        await asyncio.gather(decorating, return_exceptions=True)
     with suppress(RuntimeError):
         await application.stop()
     await application.shutdown()

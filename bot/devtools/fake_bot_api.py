@@ -80,10 +80,13 @@ class FakeBotAPI:
         self.light = light  # keep only chat_id and a text prefix per call (load tests' memory)
         self.calls: list[Call] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.broken: dict[str, Fault] = {}  # methods that fail on every call
         self.hold: dict[str, float] = {}
         self.abandoned: list[Call] = []
         self.files: dict[str, tuple[str, bytes]] = {}
         self.commands: list[dict[str, Any]] = []
+        self.description = ""
+        self.short_description = ""
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
@@ -207,6 +210,10 @@ class FakeBotAPI:
         """Make the next calls of `method` fail, one fault per call."""
         self.faults[method].extend(faults)
 
+    def break_method(self, method: str, fault: Fault | None = None) -> None:
+        """Make every call of `method` fail (a 500 unless told otherwise)."""
+        self.broken[method] = fault or Fault("500")
+
     # -- answering ---------------------------------------------------------------------------
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -320,6 +327,14 @@ class FakeBotAPI:
     def _m_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.commands
 
+    def _m_setMyDescription(self, params: dict[str, Any]) -> bool:
+        self.description = str(params.get("description", ""))
+        return True
+
+    def _m_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        self.short_description = str(params.get("short_description", ""))
+        return True
+
     def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = dict(params)
         return True
@@ -396,7 +411,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
         method = route[len(prefix) :]
-        fault = _pop(api.faults.get(method))
+        fault = _pop(api.faults.get(method)) or api.broken.get(method)
         if fault is not None and self._inject(method, params, fault):
             return
         hold = api.hold.get(method, 0.0)
