@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
+from db.startup_lock import startup_lock
 
 if TYPE_CHECKING:
     from nlp.pipeline import Assistant
@@ -38,14 +39,17 @@ def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
     """Open the database (migrated, default base ingested) and load the NLP pipeline."""
     url = settings.resolved_database_url
     engine = make_engine(url)
-    upgrade(url, engine)
     sessions = make_session_factory(engine)
+    services = Services(settings=settings, engine=engine, sessions=sessions)
     from knowledge.ingest import ensure_default_base
 
-    ensure_default_base(sessions, SOURCES_DIR)
-    services = Services(settings=settings, engine=engine, sessions=sessions)
-    if with_nlp:
-        from nlp.pipeline import build_assistant
+    # Workers starting together take turns: one migrates and loads the default base (and
+    # builds the model files other workers on this host then just read), the rest wait.
+    with startup_lock(engine):
+        upgrade(url, engine)
+        ensure_default_base(sessions, SOURCES_DIR)
+        if with_nlp:
+            from nlp.pipeline import build_assistant
 
-        services.assistant = build_assistant(sessions, settings.var_dir / "model")
+            services.assistant = build_assistant(sessions, settings.var_dir / "model")
     return services

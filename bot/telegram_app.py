@@ -49,9 +49,11 @@ from bot import access, admin, handlers, render
 from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
+from bot.shared_limits import SharedThrottle
 from bot.transport.decorate import Decorations, start_decorating
 from bot.transport.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.transport.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from bot.transport.pacing import LocalPacer, Pace, Pacer, SharedPacer
 from db.dead_letters import Poison
 from nlp.reply import Reply
 
@@ -81,10 +83,12 @@ class BotRuntime:
     settings: Settings
     services: Services
     policy: DeliveryPolicy
-    throttle: access.Throttle
+    throttle: access.Throttle | SharedThrottle
     tracker: FailureTracker = field(default_factory=FailureTracker)
     # Strangers hear the refusal at most once a minute, however much they send.
-    refusals: access.Throttle = field(default_factory=lambda: access.Throttle(1))
+    refusals: access.Throttle | SharedThrottle = field(
+        default_factory=lambda: access.Throttle(1)
+    )
     executor: ThreadPoolExecutor | None = None  # blocking work; see DeliveryPolicy.workers
 
     def __post_init__(self) -> None:
@@ -95,6 +99,12 @@ class BotRuntime:
         """Run blocking work (NLP, SQL) on the runtime's threads, off the event loop."""
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self.executor, functools.partial(func, *args))
+
+    async def take(self, limit: access.Throttle | SharedThrottle, user_id: int) -> access.Verdict:
+        """Spend from a user's budget; a shared one is a database call, made off the loop."""
+        if isinstance(limit, SharedThrottle):
+            return await self.in_thread(limit.take, user_id)
+        return limit.take(user_id)
 
     def access_of(self, user_id: int | None) -> access.Access:
         """Return a user's access level."""
@@ -178,10 +188,10 @@ class Callbacks:
             raise ApplicationHandlerStop
         if self.rt.access_of(user.id) is access.Access.REFUSED:
             logger.info("refused user %s (update %s)", user.id, update.update_id)
-            tell = self.rt.refusals.take(user.id) is access.Verdict.ALLOW
+            tell = await self.rt.take(self.rt.refusals, user.id) is access.Verdict.ALLOW
             await self._deny(update, access.REFUSAL, tell)
             raise ApplicationHandlerStop
-        verdict = self.rt.throttle.take(user.id)
+        verdict = await self.rt.take(self.rt.throttle, user.id)
         if verdict is not access.Verdict.ALLOW:
             logger.info("throttled user %s (update %s)", user.id, update.update_id)
             await self._deny(update, access.THROTTLED, verdict is access.Verdict.DENY_NOTIFY)
@@ -328,7 +338,7 @@ def build_application(
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(RetryingRateLimiter(policy))
+        .rate_limiter(RetryingRateLimiter(policy, _pacer(settings, services, policy)))
         .read_timeout(policy.read_timeout)
         .connect_timeout(policy.connect_timeout)
         .write_timeout(policy.read_timeout)
@@ -337,14 +347,36 @@ def build_application(
         .updater(None)
         .build()
     )
-    runtime = BotRuntime(
-        settings, services, policy, access.Throttle(settings.user_rate_per_minute)
-    )
+    runtime = _runtime(settings, services, policy)
     callbacks = Callbacks(runtime, application.bot)
     register(application, callbacks)
     application.bot_data["runtime"] = runtime
     application.bot_data["callbacks"] = callbacks
     return application
+
+
+def _pacer(settings: Settings, services: Services, policy: DeliveryPolicy) -> Pacer | None:
+    """The send pacer: none when pacing is off, shared when workers share the limits."""
+    if not policy.paced:
+        return None
+    pace = Pace.of(policy.overall_max_rate, policy.group_max_rate)
+    if settings.limits_in_database:
+        return SharedPacer(services.sessions, pace)
+    return LocalPacer(pace)
+
+
+def _runtime(settings: Settings, services: Services, policy: DeliveryPolicy) -> BotRuntime:
+    """Per-process state; the limits live in the database when workers share them."""
+    rate = settings.user_rate_per_minute
+    if not settings.limits_in_database:
+        return BotRuntime(settings, services, policy, access.Throttle(rate))
+    return BotRuntime(
+        settings,
+        services,
+        policy,
+        SharedThrottle(services.sessions, "user", rate),
+        refusals=SharedThrottle(services.sessions, "refusal", 1),
+    )
 
 
 def mask_token_in_library_logs(token: str) -> None:
@@ -383,13 +415,22 @@ def registered_commands(application: Application) -> set[str]:
     return names
 
 
+def runtime_of(application: Application) -> BotRuntime:
+    """Return the per-process state the callbacks share."""
+    return application.bot_data["runtime"]
+
+
 def dispatcher_for(application: Application, services: Services) -> DurableDispatcher:
     """Return the durable dispatcher that feeds this application."""
     runtime: BotRuntime = application.bot_data["runtime"]
     callbacks: Callbacks = application.bot_data["callbacks"]
     return DurableDispatcher(
         application,
-        UpdateJournal(services.sessions),
+        UpdateJournal(
+            services.sessions,
+            services.settings.resolved_worker_name,
+            services.settings.update_lease_seconds,
+        ),
         runtime.tracker,
         runtime.policy,
         on_set_aside=callbacks.tell_admins,

@@ -29,3 +29,17 @@ def insert_ignore(
         .returning(table.c[keys[0]])
     )
     return sum(len(session.execute(statement.values(**row)).all()) for row in rows)
+
+
+def insert_ignore_all(
+    session: Session, model: type, rows: Sequence[dict[str, Any]], keys: Sequence[str]
+) -> None:
+    """Insert the rows whose `keys` are not taken yet, in one statement (no count)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = model.__table__  # type: ignore[attr-defined]
+    session.execute(
+        module.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+    )

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -65,15 +66,31 @@ async def _nothing(*_: Any) -> None:
 
 
 class UpdateJournal:
-    """The received_updates table, through db.bot_records (blocking: call in a thread)."""
+    """The received_updates table, through db.bot_records (blocking: call in a thread).
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    `worker` names this process among those sharing the database; what it stores it claims
+    for `lease` seconds, renewed while it works (see DurableDispatcher.watch).
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], worker: str = "", lease: float = 30.0
+    ) -> None:
         self.sessions = sessions
+        self.worker = worker
+        self.lease = lease
+
+    def _lease_until(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=self.lease)
 
     def store(self, items: Iterable[tuple[int, str]]) -> list[int]:
-        """Store new updates in one transaction; return ids that still need handling."""
+        """Store new updates in one transaction; return the ids this worker claimed."""
         with self.sessions.begin() as session:
-            return bot_records.store_received(session, items)
+            return bot_records.store_received(session, items, self.worker, self._lease_until())
+
+    def renew(self) -> int:
+        """Extend this worker's leases on its unfinished updates."""
+        with self.sessions.begin() as session:
+            return bot_records.renew_leases(session, self.worker, self._lease_until())
 
     def handled(self, *update_ids: int) -> None:
         """Mark updates handled, in one transaction."""
@@ -90,10 +107,15 @@ class UpdateJournal:
         with self.sessions.begin() as session:
             return dead_letters.set_aside(session, poisons)
 
-    def unhandled(self, limit: int = 1000) -> list[tuple[int, str, int]]:
-        """Return stored updates not yet handled, oldest first, with their attempts."""
-        with self.sessions() as session:
-            return bot_records.unhandled_updates(session, limit)
+    def unhandled(self, limit: int = 1000, own: bool = True) -> list[tuple[int, str, int]]:
+        """Claim stored updates left unhandled, oldest first, with their failed attempts.
+
+        `own`: include those this worker claimed before (its previous run's).
+        """
+        with self.sessions.begin() as session:
+            return bot_records.claim_leftovers(
+                session, self.worker, self._lease_until(), limit, own
+            )
 
     def prune(self, keep_days: int = 7) -> int:
         """Forget handled updates older than `keep_days` (Telegram never resends those)."""
@@ -207,27 +229,60 @@ class DurableDispatcher:
         One that cannot be parsed, or that already used up its attempts, is set aside instead.
         """
         await self._io(self.journal.prune)
-        bot = self.application.bot
         total, first = 0, None
         while True:
             rows = await self._io(self.journal.unhandled, page)
             if not rows or rows[0][0] == first:  # nothing left, or marks are not being saved
                 return total
             first = rows[0][0]
-            spent = [
-                poison.failing(u, None, [bot.token])
-                for u, _, attempts in rows
-                if attempts >= self.max_attempts
-            ]
-            parsed = poison.parse_items(
-                [_loads(p) for _, p, attempts in rows if attempts < self.max_attempts], bot
-            )
-            await self.set_aside(spent + parsed.poison)
             logger.info("re-processing %d updates left unhandled by the last run", len(rows))
-            await self.process(parsed.updates)
+            await self.process(await self._readable(rows))
             total += len(rows)
             if len(rows) < page:
                 return total
+
+    async def _readable(self, rows: list[tuple[int, str, int]]) -> list[Update]:
+        """Parse stored updates; set aside those unreadable or out of attempts."""
+        bot = self.application.bot
+        spent = [
+            poison.failing(u, None, [bot.token])
+            for u, _, attempts in rows
+            if attempts >= self.max_attempts
+        ]
+        parsed = poison.parse_items(
+            [_loads(p) for _, p, attempts in rows if attempts < self.max_attempts], bot
+        )
+        await self.set_aside(spent + parsed.poison)
+        return parsed.updates
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Renew this worker's leases and take over updates whose worker's lease expired.
+
+        A worker killed after storing (its webhook already answered 200) leaves claimed,
+        unfinished updates that Telegram will not resend: the others pick them up here.
+        """
+        lease = self.journal.lease
+        tick = min(2.0, lease / 3)
+        renewed = time.monotonic()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick)
+            if stop.is_set():
+                return
+            try:
+                if time.monotonic() - renewed >= lease / 3:
+                    await self._io(self.journal.renew)
+                    renewed = time.monotonic()
+                rows = await self._io(self.journal.unhandled, 100, False)
+                updates = await self._readable(rows) if rows else []
+            except SQLAlchemyError as exc:
+                logger.warning("could not check for abandoned updates: %s", type(exc).__name__)
+                continue
+            if updates:
+                logger.info("taking over %d updates another worker left", len(updates))
+            for update in updates:
+                if update.update_id not in self._in_flight:
+                    self.submit(update)
 
     def submit(self, update: Update) -> asyncio.Future:
         """Start handling an update after the earlier ones of its chat; return its task.

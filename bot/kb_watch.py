@@ -1,0 +1,51 @@
+"""Keep a worker's knowledge base in step with uploads made through other workers.
+
+An upload reloads the assistant of the worker that ingested it; the others poll a cheap
+fingerprint of the base (db.queries.base_version, two index lookups) every second or so and
+reload when it moves, so every worker answers from the new document within a few seconds,
+without a database read per question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from db import queries
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+logger = logging.getLogger(__name__)
+InThread = Callable[..., Awaitable[Any]]
+
+
+def read_version(services: Services) -> tuple[int, int]:
+    """Return the base's current fingerprint (blocking)."""
+    with services.sessions() as session:
+        return queries.base_version(session)
+
+
+async def watch_base(
+    services: Services, in_thread: InThread, stop: asyncio.Event, every: float = 1.0
+) -> None:
+    """Reload the assistant whenever the base's fingerprint moves, until `stop` is set."""
+    if services.assistant is None:
+        return
+    seen: tuple[int, int] | None = None
+    while not stop.is_set():
+        try:
+            version = await in_thread(read_version, services)
+            if seen is not None and version != seen:
+                logger.info("knowledge base changed (%s -> %s); reloading", seen, version)
+                await in_thread(services.assistant.refresh)
+            seen = version
+        except SQLAlchemyError as exc:
+            logger.warning("could not check the knowledge base version: %s", type(exc).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
