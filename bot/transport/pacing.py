@@ -1,8 +1,11 @@
 """Pace message sends to Telegram's limits: ~30 a second in all, 1 a second per chat.
 
-Each send takes a slot for its chat, then one of the bot's overall slots, and waits for it.
-Slots are handed out in the order sends ask for them, so in a burst a chat that asks once is
-served among the others, not after another chat's backlog. With several workers the slots
+Each send takes a slot for its chat, waits for it, then takes one of the bot's overall slots
+and waits again; the chat's slot then moves to that moment, since the overall queue may have
+delayed the send. Overall slots are handed out in the order sends ask for them, so in a burst
+a chat that asks once is served among the others, not after another chat's backlog. A chat's
+own messages go out one after another (its updates are handled in order), which is what makes
+the per-chat spacing hold. With several workers the slots
 live in the database (db.rate_limits), since Telegram counts per bot token.
 """
 
@@ -93,7 +96,9 @@ class LocalPacer:
     async def turn(self, chat_id: int | str) -> None:
         """Wait for the chat's slot, then for an overall one."""
         await _until(self._take(chat_id, self.pace.chat(chat_id)))
-        await _until(self._take(None, self.pace.overall))
+        slot = self._take(None, self.pace.overall)
+        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot)
+        await _until(slot)
 
 
 class SharedPacer:
@@ -104,20 +109,24 @@ class SharedPacer:
         self.pace = pace
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="pacer")
 
-    def _reserve(self, key: str, interval: float) -> float:
+    def _reserve(self, key: str, interval: float, chat_key: str | None = None) -> float:
         with self.sessions.begin() as session:
-            return rate_limits.reserve(session, key, interval, time.time())
+            slot = rate_limits.reserve(session, key, interval, time.time())
+            if chat_key is not None:
+                rate_limits.reserve(session, chat_key, 0.0, slot)
+            return slot
 
-    async def _take(self, key: str, interval: float) -> float:
+    async def _take(self, key: str, interval: float, chat_key: str | None = None) -> float:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._thread, functools.partial(self._reserve, key, interval)
+            self._thread, functools.partial(self._reserve, key, interval, chat_key)
         )
 
     async def turn(self, chat_id: int | str) -> None:
         """Wait for the chat's slot, then for an overall one."""
-        await _until(await self._take(f"chat:{chat_id}", self.pace.chat(chat_id)))
-        await _until(await self._take("send", self.pace.overall))
+        chat_key = f"chat:{chat_id}"
+        await _until(await self._take(chat_key, self.pace.chat(chat_id)))
+        await _until(await self._take("send", self.pace.overall, chat_key))
 
     def close(self) -> None:
         """Let the pacer's thread end."""
