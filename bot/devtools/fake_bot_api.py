@@ -74,10 +74,19 @@ class Fault:
 class FakeBotAPI:
     """The server and its state; use as a context manager or call start()/stop()."""
 
-    def __init__(self, token: str = TOKEN, bot_id: int = 123456789, light: bool = False) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        bot_id: int = 123456789,
+        light: bool = False,
+        limits: bool = False,
+    ) -> None:
         self.token = token
         self.bot_id = bot_id
         self.light = light  # keep only chat_id and a text prefix per call (load tests' memory)
+        # Enforce Telegram's flood limits with 429s: 30 messages in any second in all, one a
+        # second per private chat, 20 a minute per group.
+        self.limits = FloodLimits() if limits else None
         self.calls: list[Call] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.broken: dict[str, Fault] = {}  # methods that fail on every call
@@ -362,6 +371,50 @@ class FakeBotAPI:
     _m_deleteMessage = _true
 
 
+class FloodLimits:
+    """Telegram's documented message limits, counted as the messages arrive."""
+
+    def __init__(self, per_second: int = 30, chat_gap: float = 1.0, group_per_minute: int = 20):
+        self.per_second = per_second
+        self.chat_gap = chat_gap
+        self.group_per_minute = group_per_minute
+        self.rejected = 0  # 429s answered
+        self._all: deque[float] = deque()
+        self._chats: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, method: str, chat_id: object) -> int:
+        """Count a message; return 0 when allowed, else the retry_after to answer with."""
+        if chat_id is None or not _is_message(method):
+            return 0
+        now = time.monotonic()
+        key = str(chat_id)
+        with self._lock:
+            _forget(self._all, now - 1.0)
+            chat = self._chats[key]
+            group = key.startswith(("-", "@"))
+            _forget(chat, now - (60.0 if group else self.chat_gap))
+            over_chat = len(chat) >= (self.group_per_minute if group else 1)
+            if len(self._all) >= self.per_second or over_chat:
+                self.rejected += 1
+                return 1
+            self._all.append(now)
+            chat.append(now)
+        return 0
+
+
+def _is_message(method: str) -> bool:
+    return (method.startswith("send") and method != "sendChatAction") or method in (
+        "copyMessage",
+        "forwardMessage",
+    )
+
+
+def _forget(stamps: deque[float], before: float) -> None:
+    while stamps and stamps[0] <= before:
+        stamps.popleft()
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default backlog of 5 resets connections when a client opens a pool's
@@ -412,6 +465,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         method = route[len(prefix) :]
         fault = _pop(api.faults.get(method)) or api.broken.get(method)
+        if fault is None and api.limits is not None:
+            wait = api.limits.check(method, params.get("chat_id"))
+            fault = Fault("429", retry_after=wait) if wait else None
         if fault is not None and self._inject(method, params, fault):
             return
         hold = api.hold.get(method, 0.0)

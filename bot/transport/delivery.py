@@ -87,9 +87,12 @@ class RetryingRateLimiter(AIORateLimiter):
         async def call(*call_args: Any, **call_kwargs: Any) -> Any:
             if paced:
                 assert self.pacer is not None and chat_id is not None
-                await self.pacer.turn(chat_id)
-            # Only the HTTP call takes a slot: waits for a 429 or a backoff do not.
+                await self.pacer.chat_turn(chat_id)
+            # Only the HTTP call takes a slot: waits for a 429 or a backoff do not. The overall
+            # pace is kept inside it, so no queue for a connection bunches paced sends.
             async with self._calls:
+                if paced:
+                    await self.pacer.send_turn(chat_id)
                 return await callback(*call_args, **call_kwargs)
 
         attempt = 0

@@ -167,6 +167,8 @@ class DurableDispatcher:
         self._marks: list[int] = []  # handled, waiting for the next mark transaction
         self._marked: asyncio.Future | None = None  # resolves when _marks are committed
         self._marking: asyncio.Future | None = None
+        self._to_store: list[tuple[list[tuple[int, str]], asyncio.Future]] = []
+        self._storing: asyncio.Future | None = None
         # The journal's own thread: storing and marking never queue behind a slow handler.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="journal")
 
@@ -204,9 +206,38 @@ class DurableDispatcher:
         ]
         # Snapshot first: an update finishing while the journal is read must not look new.
         busy = set(self._in_flight)
-        pending = set(await self._io(self.journal.store, items))
+        pending = set(await self._store(items))
         busy |= self._in_flight
         return [u for u in updates if u.update_id in pending and u.update_id not in busy]
+
+    async def _store(self, items: list[tuple[int, str]]) -> list[int]:
+        """Store (and claim) items together with whatever else arrives meanwhile.
+
+        A webhook brings one update per request: storing each in its own transaction capped
+        intake at the journal thread's commit rate, so requests arriving while one store
+        runs share the next transaction (as handled marks do).
+        """
+        done = asyncio.get_running_loop().create_future()
+        self._to_store.append((items, done))
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.ensure_future(self._store_queued())
+        return await asyncio.shield(done)
+
+    async def _store_queued(self) -> None:
+        while self._to_store:
+            batch, self._to_store = self._to_store, []
+            try:
+                claimed = set(
+                    await self._io(self.journal.store, [i for items, _ in batch for i in items])
+                )
+            except Exception as exc:  # each waiting caller decides (a webhook answers 503)
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for items, done in batch:
+                if not done.done():
+                    done.set_result([u for u, _ in items if u in claimed])
 
     async def set_aside(self, poisons: list[Poison]) -> None:
         """Store updates that cannot be handled in the dead letters (durably), then tell admins.

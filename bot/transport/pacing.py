@@ -1,11 +1,11 @@
 """Pace message sends to Telegram's limits: ~30 a second in all, 1 a second per chat.
 
-Each send takes a slot for its chat, waits for it, then takes one of the bot's overall slots
-and waits again; the chat's slot then moves to that moment, since the overall queue may have
-delayed the send. Overall slots are handed out in the order sends ask for them, so in a burst
-a chat that asks once is served among the others, not after another chat's backlog. A chat's
-own messages go out one after another (its updates are handled in order), which is what makes
-the per-chat spacing hold. With several workers the slots
+Each send waits for its chat's turn (without holding a connection), then for an overall slot
+right before it goes out; the chat's turn then moves to that moment, since the overall queue
+may have delayed the send. Overall slots go in the order sends ask for them, so in a burst a
+chat that asks once is served among the others, not after another chat's backlog. A chat's own
+messages go out one after another (its updates are handled in order), which is what makes the
+per-chat spacing hold. With several workers the slots
 live in the database (db.rate_limits), since Telegram counts per bot token.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,7 @@ UNPACED_SENDS = frozenset({"sendChatAction"})
 # Telegram measures on its side: aim a little under its limits so network jitter between two
 # paced sends cannot make them look closer than allowed.
 MARGIN = 1.05
+LATE_RETRIES = 3
 
 
 def is_paced(endpoint: str) -> bool:
@@ -44,6 +46,7 @@ class Pace:
     overall: float
     private: float
     group: float
+    window: int = 29  # messages one process lets out in any second (Telegram counts ~30)
 
     @classmethod
     def of(cls, overall_per_second: float, group_per_minute: float) -> Pace:
@@ -62,14 +65,40 @@ class Pace:
 class Pacer(Protocol):
     """Hands out send slots and waits for them."""
 
-    async def turn(self, chat_id: int | str) -> None:
-        """Wait until a message to `chat_id` may go out."""
+    async def chat_turn(self, chat_id: int | str) -> None:
+        """Wait until the chat may get its next message (no connection held meanwhile)."""
+
+    async def send_turn(self, chat_id: int | str) -> None:
+        """Wait for an overall slot, right before the message goes out."""
 
 
 async def _until(moment: float) -> None:
     delay = moment - time.time()
     if delay > 0:
         await asyncio.sleep(delay)
+
+
+class Window:
+    """Messages this process actually sent in the last second, kept under a count.
+
+    Slots are spaced evenly, but a stalled event loop wakes several late sends at once; this
+    guard, on the moments the sends really go out, keeps such a bunch under Telegram's count.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._sent: deque[float] = deque()
+
+    async def admit(self) -> float:
+        """Wait until one more send fits; record it and return its moment."""
+        while True:
+            now = time.time()
+            while self._sent and self._sent[0] <= now - 1.0:
+                self._sent.popleft()
+            if len(self._sent) < self.limit:
+                self._sent.append(now)
+                return now
+            await asyncio.sleep(self._sent[0] + 1.0 - now)
 
 
 class LocalPacer:
@@ -80,25 +109,27 @@ class LocalPacer:
         self.max_chats = max_chats
         self._last = 0.0
         self._chats: dict[int | str, float] = {}
+        self._window = Window(pace.window)
+        self._order = asyncio.Lock()  # FIFO: sends go out in the order they asked
 
-    def _take(self, key: int | str | None, interval: float) -> float:
+    async def chat_turn(self, chat_id: int | str) -> None:
+        """Wait until the chat's previous message is `pace.chat` seconds old."""
         now = time.time()
-        last = self._last if key is None else self._chats.get(key, 0.0)
-        slot = max(last + interval, now)
-        if key is None:
-            self._last = slot
-        else:
-            if len(self._chats) >= self.max_chats:
-                self._chats = {k: v for k, v in self._chats.items() if v > now}
-            self._chats[key] = slot
-        return slot
-
-    async def turn(self, chat_id: int | str) -> None:
-        """Wait for the chat's slot, then for an overall one."""
-        await _until(self._take(chat_id, self.pace.chat(chat_id)))
-        slot = self._take(None, self.pace.overall)
-        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot)
+        slot = max(self._chats.get(chat_id, 0.0) + self.pace.chat(chat_id), now)
+        if len(self._chats) >= self.max_chats:
+            self._chats = {k: v for k, v in self._chats.items() if v > now}
+        self._chats[chat_id] = slot
         await _until(slot)
+
+    async def send_turn(self, chat_id: int | str) -> None:
+        """Wait for the next overall slot (`pace.overall` after the last), then go."""
+        async with self._order:
+            # Slots count from the last slot, not from when it really went: wake-up delays
+            # then do not add up; after a stall the next slot is simply now.
+            self._last = max(self._last + self.pace.overall, time.time())
+            await _until(self._last)
+            sent = await self._window.admit()
+        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), sent)
 
 
 class SharedPacer:
@@ -108,6 +139,8 @@ class SharedPacer:
         self.sessions = sessions
         self.pace = pace
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="pacer")
+        self._window = Window(pace.window)
+        self._order = asyncio.Lock()
 
     def _reserve(self, key: str, interval: float, chat_key: str | None = None) -> float:
         with self.sessions.begin() as session:
@@ -122,11 +155,20 @@ class SharedPacer:
             self._thread, functools.partial(self._reserve, key, interval, chat_key)
         )
 
-    async def turn(self, chat_id: int | str) -> None:
-        """Wait for the chat's slot, then for an overall one."""
-        chat_key = f"chat:{chat_id}"
-        await _until(await self._take(chat_key, self.pace.chat(chat_id)))
-        await _until(await self._take("send", self.pace.overall, chat_key))
+    async def chat_turn(self, chat_id: int | str) -> None:
+        """Wait for the chat's slot (shared by every worker)."""
+        await _until(await self._take(f"chat:{chat_id}", self.pace.chat(chat_id)))
+
+    async def send_turn(self, chat_id: int | str) -> None:
+        """Wait for an overall slot shared by every worker; a slot missed by a stall is
+        given up for a new one, so late sends never bunch with the punctual ones."""
+        async with self._order:
+            for _ in range(LATE_RETRIES):
+                slot = await self._take("send", self.pace.overall, f"chat:{chat_id}")
+                await _until(slot)
+                if time.time() - slot <= self.pace.overall:
+                    break
+            await self._window.admit()
 
     def close(self) -> None:
         """Let the pacer's thread end."""

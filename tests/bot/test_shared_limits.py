@@ -28,7 +28,8 @@ async def test_two_shared_pacers_space_sends_to_one_chat_and_overall(sessions) -
     stamps: list[tuple[int, float]] = []
 
     async def send(pacer: SharedPacer, chat: int) -> None:
-        await pacer.turn(chat)
+        await pacer.chat_turn(chat)
+        await pacer.send_turn(chat)
         stamps.append((chat, time.time()))
 
     async def one_chat() -> None:  # a chat's messages go one after another, by either worker
@@ -50,7 +51,8 @@ async def test_local_pacer_lets_other_chats_through_while_one_waits() -> None:
     done: list[int] = []
 
     async def send(chat: int) -> None:
-        await pacer.turn(chat)
+        await pacer.chat_turn(chat)
+        await pacer.send_turn(chat)
         done.append(chat)
 
     await asyncio.gather(*(send(c) for c in (1, 1, 1, 2, 3, 4)))

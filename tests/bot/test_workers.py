@@ -38,6 +38,7 @@ REDELIVERED = list(range(5101, 5111))
 LIMITED = 5201
 KILLED = 5301
 ASKER = 5401
+BURST = list(range(8001, 8241))
 RATE = 5  # questions a minute per user, shared by both workers
 LEASE = 2.0
 
@@ -63,7 +64,7 @@ class Worker:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/hook"
-        users = [*AT_ONCE, *REDELIVERED, LIMITED, KILLED, ASKER]
+        users = [*AT_ONCE, *REDELIVERED, LIMITED, KILLED, ASKER, *BURST]
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -72,7 +73,9 @@ class Worker:
             "VAR_DIR": str(var_dir),
             "ALLOWED_USER_IDS": ",".join(str(u) for u in users),
             "ADMIN_USER_IDS": str(ADMIN),
-            "LOG_LEVEL": "DEBUG",
+            # INFO: at DEBUG PTB logs every call with its parameters, which costs as much CPU
+            # as the answer itself under a burst (the token scan covers DEBUG elsewhere).
+            "LOG_LEVEL": "INFO",
             "USER_RATE_PER_MINUTE": str(RATE),
             "WEBHOOK_SECRET": SECRET,
             "WORKER_NAME": name,
@@ -116,7 +119,7 @@ def test_two_workers_share_one_postgres(
     fresh_pg: str, tmp_path: Path, model_dir: Path, figures
 ) -> None:
     log = tmp_path / "workers.log"
-    with FakeBotAPI() as api:
+    with FakeBotAPI(limits=True) as api:
         started = time.monotonic()
         workers = [Worker(n, api, fresh_pg, model_dir, log) for n in ("w1", "w2")]
         a, b = workers
@@ -132,6 +135,7 @@ def test_two_workers_share_one_postgres(
             _redelivered(api, a, b)
             _shared_limits(api, a, b)
             seen = _upload_seen_by_the_other(api, a, b)
+            rate = _burst(api, a, b)
             taken_over = _killed_mid_update(api, a, b)
         finally:
             for worker in workers:
@@ -139,12 +143,14 @@ def test_two_workers_share_one_postgres(
     text = log.read_text(encoding="utf-8", errors="replace")
     assert TOKEN.split(":", 1)[1] not in text and SECRET not in text
     assert "Traceback" not in text
+    assert api.limits is not None and api.limits.rejected == 0  # no 429 in the whole run
     figures(
         "workers",
         f"2 workers, one fresh PostgreSQL: both up in {up:.1f}s; {len(AT_ONCE)} updates posted "
         f"to both at once and {len(REDELIVERED)} redelivered to the other: each answered once; "
         f"upload via one answered by the other after {seen:.1f}s; killed worker's update "
-        f"answered by the other {taken_over:.1f}s after the kill (lease {LEASE:.0f}s)",
+        f"answered by the other {taken_over:.1f}s after the kill (lease {LEASE:.0f}s); "
+        f"burst of {len(BURST)} chats split over both: {rate:.1f} replies/s, 0 429s",
     )
 
 
@@ -201,6 +207,23 @@ def _upload_seen_by_the_other(api: FakeBotAPI, a: Worker, b: Worker) -> float:
     assert "25.5%" in replies(api, ASKER)[-1]
     assert seen <= 5.0
     return seen
+
+
+def _burst(api: FakeBotAPI, a: Worker, b: Worker) -> float:
+    """Many chats at once, half through each worker: one shared send budget, no 429."""
+    pairs = [
+        ((a, b)[i % 2], update(7000 + i, message_update(u, QUESTION))) for i, u in enumerate(BURST)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(lambda pair: pair[0].post(pair[1]), pairs)) == {200}
+    assert api.wait_for(lambda: all(replies(api, u) for u in BURST), timeout=60)
+    stamps = sorted(c.at for u in BURST for c in api.sent("sendMessage", u))
+    assert len(stamps) == len(BURST)
+    rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+    # The drain is recorded, not asserted here: two worker processes, PostgreSQL and the fake
+    # share this machine's cores, so on a busy machine it measures the CPU left over (the
+    # single-process burst in test_throughput.py asserts >= 27/s). No 429 is asserted always.
+    return rate
 
 
 def _killed_mid_update(api: FakeBotAPI, a: Worker, b: Worker) -> float:
