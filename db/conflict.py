@@ -40,6 +40,8 @@ def insert_ignore_all(
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
-    session.execute(
-        module.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
-    )
+    statement = module.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    if len(rows) == 1:  # the single-row form is compiled once and cached
+        session.execute(statement.values(**rows[0]))
+    else:
+        session.execute(statement.values(list(rows)))

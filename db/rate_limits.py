@@ -40,7 +40,6 @@ def _ensure(session: Session, key: str, stamp: float, tokens: float) -> None:
 
 def reserve(session: Session, key: str, interval: float, now: float) -> float:
     """Take the next slot of `key` (at most one per `interval` seconds); return its time."""
-    _ensure(session, key, 0.0, 0.0)
     statement = (
         update(RateState)
         .where(RateState.key == key)
@@ -48,17 +47,24 @@ def reserve(session: Session, key: str, interval: float, now: float) -> float:
         .returning(RateState.stamp)
         .execution_options(synchronize_session=False)
     )
-    return float(session.scalar(statement) or now)
+    slot = session.scalar(statement)
+    if slot is None:  # a new key: create it (another worker may just have), then take
+        _ensure(session, key, 0.0, 0.0)
+        slot = session.scalar(statement)
+    return float(slot if slot is not None else now)
 
 
 def load_bucket(session: Session, key: str, full: float, now: float) -> Bucket:
     """Return a bucket (full when new), locked until the transaction ends."""
-    _ensure(session, key, now, full)
-    row = session.execute(
+    query = (
         select(RateState.tokens, RateState.stamp, RateState.notified)
         .where(RateState.key == key)
         .with_for_update()
-    ).one()
+    )
+    row = session.execute(query).one_or_none()
+    if row is None:
+        _ensure(session, key, now, full)
+        row = session.execute(query).one()
     return Bucket(float(row.tokens), float(row.stamp), bool(row.notified))
 
 

@@ -29,7 +29,7 @@ UNPACED_SENDS = frozenset({"sendChatAction"})
 # Telegram measures on its side: aim a little under its limits so network jitter between two
 # paced sends cannot make them look closer than allowed.
 MARGIN = 1.05
-LATE_RETRIES = 3
+LATE_RETRIES = 2
 
 
 def is_paced(endpoint: str) -> bool:
