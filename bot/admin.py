@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import chart
+from bot import chart, kb_watch
 from bot.incoming import Incoming
 from db import bot_records, dead_letters
 from nlp.reply import Attachment, Reply
@@ -89,8 +89,8 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     except IngestError as exc:
         logger.info("upload %s refused: %s", path.name, exc)
         return Reply(intent="document", text=f"导入失败：{exc}")
-    if services.assistant is not None and result.status != "unchanged":
-        services.assistant.refresh()
+    if result.status != "unchanged":
+        kb_watch.reload_if_changed(services, unknown_is_stale=True)
     return Reply(intent="document", answered=True, text=result.summary())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,36 @@ logger = logging.getLogger(__name__)
 InThread = Callable[..., Awaitable[Any]]
 
 
+VERSION_KEY = "base_version"
+LOCK_KEY = "base_reload_lock"
+
+
 def read_version(services: Services) -> tuple[int, int]:
     """Return the base's current fingerprint (blocking)."""
     with services.sessions() as session:
         return queries.base_version(session)
+
+
+def reload_if_changed(services: Services, unknown_is_stale: bool = False) -> bool:
+    """Reload the assistant if the base moved since it was loaded; return whether it did.
+
+    Blocking. The upload handler and the watcher both call it: one reload per change, never
+    two at once (a reload may retrain the intent model, which costs seconds). Before any
+    version was recorded, the watcher's first look just records it; an upload
+    (`unknown_is_stale`) reloads.
+    """
+    lock = services.extras.setdefault(LOCK_KEY, threading.Lock())
+    with lock:
+        version = read_version(services)
+        seen = services.extras.get(VERSION_KEY)
+        services.extras[VERSION_KEY] = version
+        if seen == version or services.assistant is None:
+            return False
+        if seen is None and not unknown_is_stale:
+            return False  # the watcher's first look records what was loaded at start
+        logger.info("knowledge base changed (%s -> %s); reloading", seen, version)
+        services.assistant.refresh()
+        return True
 
 
 async def watch_base(
@@ -37,14 +64,9 @@ async def watch_base(
     """Reload the assistant whenever the base's fingerprint moves, until `stop` is set."""
     if services.assistant is None:
         return
-    seen: tuple[int, int] | None = None
     while not stop.is_set():
         try:
-            version = await in_thread(read_version, services)
-            if seen is not None and version != seen:
-                logger.info("knowledge base changed (%s -> %s); reloading", seen, version)
-                await in_thread(services.assistant.refresh)
-            seen = version
+            await in_thread(reload_if_changed, services)
         except SQLAlchemyError as exc:
             logger.warning("could not check the knowledge base version: %s", type(exc).__name__)
         with contextlib.suppress(TimeoutError):

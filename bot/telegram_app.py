@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -328,6 +329,10 @@ def build_application(
     policy = policy or DeliveryPolicy()
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # python-telegram-bot 22.2+ gives time periods (RetryAfter.retry_after and others) as ints
+    # with a deprecation warning unless this opt-in to the coming timedelta type is set; it is
+    # read at each access, so setting it before the first Bot API call is enough.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
     builder = ApplicationBuilder()

@@ -46,7 +46,7 @@ class Pace:
     overall: float
     private: float
     group: float
-    window: int = 29  # messages one process lets out in any second (Telegram counts ~30)
+    window: int = 28  # messages one process lets out in any second (Telegram counts 30)
 
     @classmethod
     def of(cls, overall_per_second: float, group_per_minute: float) -> Pace:
