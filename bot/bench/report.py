@@ -75,6 +75,11 @@ def render_table(r: dict) -> str:
                 lines.append(f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
                              f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
                              f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}")
+            if e.get("anchor_updates_per_s"):
+                lines.append(f"  minimal PTB echo bot, same burst, same run: "
+                             f"{_f(e['anchor_updates_per_s'], 0)} updates/s, CPU "
+                             f"{_f(e.get('anchor_cpu_ms_per_update'))} ms per update; ours "
+                             f"{_f(e.get('ours_vs_anchor'), 2)}x its rate")
             if "paced_p99_ms" in e:
                 p50 = f"p50 {_f(e['paced_p50_ms'], 1)} ms, " if "paced_p50_ms" in e else ""
                 lines.append(f"  paced at {_f(e['paced_rate'], 0)} updates/s: reply "
