@@ -308,15 +308,6 @@ class DeadLetter(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
-class SharedCounter(Base):
-    """A named number every worker reads: the knowledge base's version, for one."""
-
-    __tablename__ = "shared_counters"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
 class RateState(Base):
     """One rate limit shared by every worker: a send pace or a user's token bucket."""
 
@@ -343,5 +334,4 @@ __all__ = [
     "ReceivedUpdate",
     "ReminderSent",
     "Section",
-    "SharedCounter",
 ]

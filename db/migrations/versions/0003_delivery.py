@@ -1,8 +1,8 @@
-"""delivery: dead letters, update claims, shared counters and rate limits
+"""delivery: dead letters, update claims and shared rate limits
 
 Poison updates are set aside instead of stopping the bot; several workers on one database
-claim each stored update with a lease, see one knowledge-base version, and share the rate
-limits Telegram applies per bot token.
+claim each stored update with a lease and share the rate limits (Telegram applies them per bot
+token; the per-user budget is per user, whichever worker answers).
 
 Revision ID: 0003
 Revises: 0002
@@ -36,12 +36,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("update_id"),
     )
     op.create_table(
-        "shared_counters",
-        sa.Column("name", sa.String(length=40), nullable=False),
-        sa.Column("value", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("name"),
-    )
-    op.create_table(
         "rate_states",
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("stamp", sa.Float(), nullable=False),
@@ -53,7 +47,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("rate_states")
-    op.drop_table("shared_counters")
     op.drop_table("dead_letters")
     with op.batch_alter_table("received_updates", schema=None) as batch_op:
         batch_op.drop_column("lease_until")
