@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.timing import percentile
+from bot.telegram.echo_anchor import start_echo_bot, stop_echo_bot
 from devtools.fake_bot_api import TOKEN, Call, FakeBotAPI, message_update
 
 if TYPE_CHECKING:
@@ -324,9 +325,14 @@ async def _run(
                     drive.close()
         finally:
             services.close()
+        anchor = await _echo_anchor(server, users, texts, per_chat)
     burst.check("burst")
     paced.check("paced")
+    ours = burst.updates / burst.seconds
     return {
+        "anchor_updates_per_s": anchor["updates_per_s"],
+        "anchor_cpu_ms_per_update": anchor["cpu_ms_per_update"],
+        "ours_vs_anchor": ours / anchor["updates_per_s"] if anchor["updates_per_s"] else None,
         "chats": chats,
         "updates": burst.updates,
         "updates_per_s": burst.updates / burst.seconds,
@@ -340,6 +346,37 @@ async def _run(
         "paced_p99_ms": percentile(paced.latencies, 99) * 1000,
         "lost": burst.lost + paced.lost,
         "doubled": burst.doubled + paced.doubled,
+    }
+
+
+async def _echo_anchor(
+    server: ServerProcess, users: list[int], texts: list[str], per_chat: int
+) -> dict[str, float]:
+    """The same burst through a minimal PTB echo bot, after ours has stopped."""
+    loop = asyncio.get_running_loop()
+
+    async def call(name: str, *args: Any) -> Any:
+        return await loop.run_in_executor(None, lambda: server.call(name, *args))
+
+    asks = [
+        (user, texts[(k * len(users) + i) % len(texts)])
+        for k in range(per_chat)
+        for i, user in enumerate(users)
+    ]
+    echo = await start_echo_bot(server.url, TOKEN)
+    try:
+        await call("reset")
+        cpu, started = time.process_time(), time.monotonic()
+        await call("ask_many", asks)
+        while await call("wait_replies", len(asks), 0.5) < len(asks):
+            if time.monotonic() - started > 120:
+                break
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+    finally:
+        await stop_echo_bot(echo)
+    return {
+        "updates_per_s": len(asks) / seconds,
+        "cpu_ms_per_update": cpu / len(asks) * 1000,
     }
 
 

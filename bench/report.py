@@ -83,11 +83,14 @@ def render_table(r: dict) -> str:
                 f"{_f(e['p50_ms'], 1)} ms, p99 {_f(e['p99_ms'], 1)} ms",
             ]
             if "cpu_ms_per_update" in e:
-                lines.append(
-                    f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
-                    f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
-                    f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}"
-                )
+                lines.append(f"  CPU per update {_f(e['cpu_ms_per_update'])} ms (event loop "
+                             f"{_f(e.get('loop_cpu_ms_per_update'))} ms); lost "
+                             f"{e.get('lost', '?')}, answered twice {e.get('doubled', '?')}")
+            if e.get("anchor_updates_per_s"):
+                lines.append(f"  minimal PTB echo bot, same burst, same run: "
+                             f"{_f(e['anchor_updates_per_s'], 0)} updates/s, CPU "
+                             f"{_f(e.get('anchor_cpu_ms_per_update'))} ms per update; ours "
+                             f"{_f(e.get('ours_vs_anchor'), 2)}x its rate")
             if "paced_p99_ms" in e:
                 p50 = f"p50 {_f(e['paced_p50_ms'], 1)} ms, " if "paced_p50_ms" in e else ""
                 lines.append(

@@ -7,6 +7,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
+from db.rate_limits import Bucket
+
 REFUSAL = "抱歉，本助手仅供楚雄州投资促进局授权人员使用。如需开通，请联系管理员。"
 THROTTLED = "您发送得太快了，请稍候片刻再试。"
 ADMIN_ONLY = "该功能仅限管理员使用。"
@@ -39,11 +41,19 @@ class Verdict(Enum):
     DENY_SILENT = "deny_silent"  # further refusals in the same burst: say nothing
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    stamp: float
-    notified: bool = False
+def spend(bucket: Bucket, now: float, rate_per_minute: int) -> Verdict:
+    """Refill `bucket` up to `now` and spend one token if there is one (mutates it)."""
+    refill = (now - bucket.stamp) * rate_per_minute / 60.0
+    bucket.tokens = min(float(rate_per_minute), bucket.tokens + refill)
+    bucket.stamp = now
+    if bucket.tokens >= 1.0:
+        bucket.tokens -= 1.0
+        bucket.notified = False
+        return Verdict.ALLOW
+    if bucket.notified:
+        return Verdict.DENY_SILENT
+    bucket.notified = True
+    return Verdict.DENY_NOTIFY
 
 
 @dataclass
@@ -57,7 +67,7 @@ class Throttle:
     rate_per_minute: int
     clock: Callable[[], float] = time.monotonic
     max_users: int = 10_000
-    _buckets: dict[int, _Bucket] = field(default_factory=dict, init=False, repr=False)
+    _buckets: dict[int, Bucket] = field(default_factory=dict, init=False, repr=False)
 
     def take(self, user_id: int) -> Verdict:
         """Spend one token of a user's bucket if there is one."""
@@ -67,18 +77,8 @@ class Throttle:
         bucket = self._buckets.get(user_id)
         if bucket is None:
             self._forget_idle(now)
-            bucket = self._buckets[user_id] = _Bucket(float(self.rate_per_minute), now)
-        refill = (now - bucket.stamp) * self.rate_per_minute / 60.0
-        bucket.tokens = min(float(self.rate_per_minute), bucket.tokens + refill)
-        bucket.stamp = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            bucket.notified = False
-            return Verdict.ALLOW
-        if bucket.notified:
-            return Verdict.DENY_SILENT
-        bucket.notified = True
-        return Verdict.DENY_NOTIFY
+            bucket = self._buckets[user_id] = Bucket(float(self.rate_per_minute), now)
+        return spend(bucket, now, self.rate_per_minute)
 
     def _forget_idle(self, now: float) -> None:
         # Keep memory bounded: a full bucket carries no information, drop those first.

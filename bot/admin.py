@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import chart
+from bot import chart, kb_watch
 from bot.incoming import Incoming
 from bot.questions import triage
-from db import bot_records
+from db import bot_records, dead_letters
 from knowledge.errors import IngestError
 from knowledge.ingest import ingest_path
 from knowledge.loaders import load_path
@@ -32,7 +32,10 @@ def stats(incoming: Incoming, services: Services) -> Reply:
     since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
     with services.sessions() as session:
         figures = bot_records.usage_stats(session, since)
+        set_aside = dead_letters.count(session)
     lines = [f"近30天共{figures.total}个问题，未能回答{figures.declined}个。"]
+    if set_aside:
+        lines.append(f"无法处理而搁置的更新：{set_aside}条")
     if figures.median_latency_ms is not None:
         lines.append(f"响应时间中位数：{figures.median_latency_ms:.0f}毫秒")
     lines.append(f"反馈：👍 {figures.thumbs_up}  👎 {figures.thumbs_down}")
@@ -87,8 +90,8 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     except IngestError as exc:
         logger.info("upload %s refused: %s", path.name, exc)
         return Reply(intent="document", text=f"导入失败：{exc}")
-    if services.assistant is not None and result.status != "unchanged":
-        services.assistant.refresh()
+    if result.status != "unchanged":
+        kb_watch.reload_if_changed(services, unknown_is_stale=True)
     return Reply(intent="document", answered=True, text=result.summary())
 
 

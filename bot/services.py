@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
+from db.startup_lock import startup_lock
 from knowledge.ingest import ensure_default_base, rescope_stored
 from nlp.pipeline import build_assistant
 from nlp.reply import Reply
@@ -58,6 +59,15 @@ class Versioned(Generic[T]):
             self._entry = (key, value)
 
 
+class BaseMark:
+    """The knowledge-base version this worker last loaded, and the lock that makes one reload
+    at a time (bot/kb_watch.py): an upload's handler and the watcher may both notice it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple[int, int] | None = None
+
+
 @dataclass(frozen=True)
 class Services:
     """Everything a handler needs; built by build_services(), never at import time.
@@ -74,6 +84,7 @@ class Services:
     # triager fitted on one knowledge-base version; see bot/proposal_service.py.
     tokenizer: Versioned[ChineseTokenizer] = field(default_factory=Versioned)
     triager: Versioned[Triager] = field(default_factory=Versioned)
+    base: BaseMark = field(default_factory=BaseMark)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -84,9 +95,12 @@ def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
     """Open the database (migrated, default base ingested) and load the NLP pipeline."""
     url = settings.resolved_database_url
     engine = make_engine(url)
-    upgrade(url, engine)
     sessions = make_session_factory(engine)
-    ensure_default_base(sessions, SOURCES_DIR)
-    rescope_stored(sessions)
-    assistant = build_assistant(sessions, settings.var_dir / "model") if with_nlp else None
+    # Workers starting together take turns: one migrates and loads the default base (and
+    # builds the model files other workers on this host then just read), the rest wait.
+    with startup_lock(engine):
+        upgrade(url, engine)
+        ensure_default_base(sessions, SOURCES_DIR)
+        rescope_stored(sessions)
+        assistant = build_assistant(sessions, settings.var_dir / "model") if with_nlp else None
     return Services(settings=settings, engine=engine, sessions=sessions, assistant=assistant)

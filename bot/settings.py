@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -55,6 +56,15 @@ class Settings(BaseSettings):
     proposal_due_days: int = 91
     reminder_days_before: int = 7
     user_rate_per_minute: int = 20
+    # Several `serve --webhook` workers on one PostgreSQL: each needs its own stable name (a
+    # restarted worker takes its own unfinished updates back at once; another worker's only
+    # after their lease expires). Empty: the host name.
+    worker_name: str = ""
+    update_lease_seconds: float = Field(default=30.0, ge=1.0)
+    # Rate limits (per-user questions, stranger refusals, Telegram's send rate) kept in the
+    # database so every worker shares them. Unset: on for PostgreSQL, off for SQLite (one
+    # process; an in-memory limit is cheaper).
+    shared_limits: bool | None = None
 
     @field_validator("allowed_user_ids", "admin_user_ids", mode="before")
     @classmethod
@@ -99,6 +109,18 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to an SQLite file under var/."""
         return self.database_url or f"sqlite:///{self.var_dir / 'assistant.db'}"
+
+    @property
+    def resolved_worker_name(self) -> str:
+        """Return this worker's name (the host name unless WORKER_NAME is set)."""
+        return (self.worker_name.strip() or socket.gethostname())[:64]
+
+    @property
+    def limits_in_database(self) -> bool:
+        """Tell whether rate limits are shared through the database."""
+        if self.shared_limits is not None:
+            return self.shared_limits
+        return self.resolved_database_url.startswith("postgresql")
 
     @property
     def token(self) -> str | None:

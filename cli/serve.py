@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import logging
-import secrets
 import signal
 import sys
 
@@ -46,6 +47,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or one derived from the token: the same in every worker.
+
+    A random secret per process made each worker register its own, so Telegram's deliveries
+    through the shared proxy got 403 from every worker but the last to start.
+    """
+    if settings.webhook_secret:
+        return settings.webhook_secret.get_secret_value()
+    token = settings.token or ""
+    return hmac.new(token.encode(), b"webhook-secret", hashlib.sha256).hexdigest()
+
+
 async def serve(args: argparse.Namespace, settings: Settings, services) -> None:
     """Run until SIGTERM/SIGINT: re-handle what the last run left, then poll or serve a webhook."""
     from bot.telegram.delivery import DeliveryPolicy
@@ -53,11 +66,7 @@ async def serve(args: argparse.Namespace, settings: Settings, services) -> None:
 
     webhook = None
     if args.webhook:
-        secret = (
-            settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else secrets.token_urlsafe(32)
-        )
+        secret = webhook_secret(settings)
         webhook = WebhookConfig(args.webhook, args.listen, args.port, secret)
     runner = BotRunner(services, DeliveryPolicy(poll_timeout=args.poll_timeout), webhook)
     loop = asyncio.get_running_loop()

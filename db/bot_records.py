@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from db.conflict import insert_ignore_all
 from db.models import Document, Feedback, Indicator, Item, QuestionLog, ReceivedUpdate, Section
 
 
@@ -82,22 +83,94 @@ def record_feedback(session: Session, question_id: int, user_id: int, value: int
 # --- received updates (at-least-once delivery) ------------------------------------------------
 
 
-def store_received(session: Session, updates: Iterable[tuple[int, str]]) -> list[int]:
-    """Keep each (update_id, payload) not yet stored; return the ids that still need handling."""
+def store_received(
+    session: Session,
+    updates: Iterable[tuple[int, str]],
+    worker: str = "",
+    lease_until: dt.datetime | None = None,
+) -> list[int]:
+    """Keep each (update_id, payload) not yet stored and claim it; return the ids claimed.
+
+    An update is claimed when it is not handled and free: never claimed, claimed by this
+    worker, or its lease expired. Between workers the database decides (a conflicting insert
+    is skipped, the claiming UPDATE re-checks its condition on a row another one just took),
+    so an update delivered to two workers at once is handled by one.
+    """
     items = dict(updates)
     if not items:
         return []
-    # One query for the whole batch: a getUpdates answer holds up to 100 updates.
-    rows = session.execute(
-        select(ReceivedUpdate.update_id, ReceivedUpdate.handled_at).where(
-            ReceivedUpdate.update_id.in_(items)
+    now = _now()
+    rows = [
+        {"update_id": u, "payload": p, "received_at": now, "attempts": 0}
+        for u, p in items.items()
+    ]
+    insert_ignore_all(session, ReceivedUpdate, rows, ["update_id"])
+    claimed = claim(session, list(items), worker, lease_until)
+    return [u for u in items if u in claimed]
+
+
+def _free(worker: str | None, now: dt.datetime) -> ColumnElement[bool]:
+    """Unhandled and unclaimed, or its lease expired, or (unless None) claimed by `worker`."""
+    free = [ReceivedUpdate.claimed_by.is_(None), ReceivedUpdate.lease_until < now]
+    if worker is not None:
+        free.append(ReceivedUpdate.claimed_by == worker)
+    return and_(ReceivedUpdate.handled_at.is_(None), or_(*free))
+
+
+def claim(
+    session: Session, update_ids: list[int], worker: str, lease_until: dt.datetime | None
+) -> set[int]:
+    """Claim the free ones among `update_ids` for `worker` until `lease_until`."""
+    statement = (
+        update(ReceivedUpdate)
+        .where(ReceivedUpdate.update_id.in_(update_ids), _free(worker, _now()))
+        .values(claimed_by=worker, lease_until=lease_until)
+        .returning(ReceivedUpdate.update_id)
+        .execution_options(synchronize_session=False)
+    )
+    return {int(u) for u in session.scalars(statement)}
+
+
+def claim_leftovers(
+    session: Session,
+    worker: str,
+    lease_until: dt.datetime | None,
+    limit: int = 1000,
+    own: bool = True,
+) -> list[tuple[int, str, int]]:
+    """Claim stored updates left unhandled (by a crash, or a worker whose lease expired).
+
+    `own`: also those this worker claimed (at start: left by its previous run). Returns
+    (update_id, payload, failed attempts), oldest first.
+    """
+    ids = list(
+        session.scalars(
+            select(ReceivedUpdate.update_id)
+            .where(_free(worker if own else None, _now()))
+            .order_by(ReceivedUpdate.update_id)
+            .limit(limit)
         )
+    )
+    if not ids:
+        return []
+    claimed = claim(session, ids, worker, lease_until)
+    rows = session.execute(
+        select(ReceivedUpdate.update_id, ReceivedUpdate.payload, ReceivedUpdate.attempts)
+        .where(ReceivedUpdate.update_id.in_(claimed))
+        .order_by(ReceivedUpdate.update_id)
     ).all()
-    known = {int(update_id): handled_at for update_id, handled_at in rows}
-    new = [{"update_id": u, "payload": p} for u, p in items.items() if u not in known]
-    if new:  # a Core executemany: a quarter of the ORM's cost for a batch of 100
-        session.execute(insert(ReceivedUpdate), new)
-    return [u for u in items if u not in known or known[u] is None]
+    return [(int(u), p, int(a or 0)) for u, p, a in rows]
+
+
+def renew_leases(session: Session, worker: str, lease_until: dt.datetime) -> int:
+    """Extend the lease on every unfinished update this worker holds; return how many."""
+    result = session.execute(
+        update(ReceivedUpdate)
+        .where(ReceivedUpdate.claimed_by == worker, ReceivedUpdate.handled_at.is_(None))
+        .values(lease_until=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 def mark_handled(session: Session, *update_ids: int) -> None:
@@ -130,17 +203,6 @@ def is_handled(session: Session, update_id: int) -> bool:
         select(ReceivedUpdate.handled_at).where(ReceivedUpdate.update_id == update_id)
     )
     return handled is not None
-
-
-def unhandled_updates(session: Session, limit: int = 1000) -> list[tuple[int, str]]:
-    """Return stored updates not yet handled, oldest first."""
-    rows = session.execute(
-        select(ReceivedUpdate.update_id, ReceivedUpdate.payload)
-        .where(ReceivedUpdate.handled_at.is_(None))
-        .order_by(ReceivedUpdate.update_id)
-        .limit(limit)
-    ).all()
-    return [(int(u), p) for u, p in rows]
 
 
 def prune_handled(session: Session, older_than: dt.datetime) -> int:

@@ -312,10 +312,39 @@ class ReceivedUpdate(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Several workers share the table: the one whose lease runs handles the update; a lease
+    # left to expire (its worker died) lets another take the update over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class DeadLetter(Base):
+    """An update set aside: unreadable by the library, or still failing after its attempts."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    payload: Mapped[str] = mapped_column(Text)  # the JSON (or bytes) as received
+    reason: Mapped[str] = mapped_column(String(20))  # "unreadable" | "failing"
+    error: Mapped[str] = mapped_column(Text, default="")  # token masked
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class RateState(Base):
+    """One rate limit shared by every worker: a send pace or a user's token bucket."""
+
+    __tablename__ = "rate_states"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    stamp: Mapped[float] = mapped_column(Float, default=0.0)  # seconds since the epoch
+    tokens: Mapped[float] = mapped_column(Float, default=0.0)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 __all__ = [
     "Base",
+    "DeadLetter",
     "Document",
     "Entity",
     "Feedback",
@@ -324,6 +353,7 @@ __all__ = [
     "Proposal",
     "ProposalEvent",
     "QuestionLog",
+    "RateState",
     "ReceivedUpdate",
     "ReminderSent",
     "Section",

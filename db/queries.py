@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Document, Entity, Indicator, Item, Section
@@ -105,3 +105,16 @@ def current_document_rows(session: Session) -> list:
         .order_by(table.c.date.desc().nulls_last(), table.c.id.desc())
     )
     return list(session.execute(stmt))
+
+
+def base_version(session: Session) -> tuple[int, int]:
+    """Return a cheap fingerprint of the base: (highest document id, current documents).
+
+    Ingestion only adds documents and supersedes old versions, so any change moves one of the
+    two; workers poll this instead of reloading, and only reload when it moves.
+    """
+    newest = session.scalar(select(func.coalesce(func.max(Document.id), 0))) or 0
+    current = session.scalar(
+        select(func.count(Document.id)).where(Document.is_current.is_(True))
+    )
+    return int(newest), int(current or 0)

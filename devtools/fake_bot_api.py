@@ -61,7 +61,10 @@ class Call:
 
 @dataclass
 class Fault:
-    """One injected failure: kind is '429', '500', '502', 'timeout' or 'reset'."""
+    """One injected failure: kind is '429', '500', '502', 'timeout', 'reset' or 'garbage'.
+
+    'garbage' answers 200 with a body that is not JSON.
+    """
 
     kind: str
     retry_after: int = 1
@@ -71,16 +74,28 @@ class Fault:
 class FakeBotAPI:
     """The server and its state; use as a context manager or call start()/stop()."""
 
-    def __init__(self, token: str = TOKEN, bot_id: int = 123456789, light: bool = False) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        bot_id: int = 123456789,
+        light: bool = False,
+        limits: bool = False,
+    ) -> None:
         self.token = token
         self.bot_id = bot_id
         self.light = light  # keep only chat_id and a text prefix per call (load tests' memory)
+        # Enforce Telegram's flood limits with 429s: 30 messages in any second in all, one a
+        # second per private chat, 20 a minute per group.
+        self.limits = FloodLimits() if limits else None
         self.calls: list[Call] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.broken: dict[str, Fault] = {}  # methods that fail on every call
         self.hold: dict[str, float] = {}
         self.abandoned: list[Call] = []
         self.files: dict[str, tuple[str, bytes]] = {}
         self.commands: list[dict[str, Any]] = []
+        self.description = ""
+        self.short_description = ""
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
@@ -134,6 +149,12 @@ class FakeBotAPI:
             self._updates.append({"update_id": update_id, **body})
             self._cond.notify_all()
         return update_id
+
+    def add_raw(self, item: dict[str, Any]) -> None:
+        """Queue an update exactly as given (its own update_id; a redelivery, say)."""
+        with self._cond:
+            self._updates.append(dict(item))
+            self._cond.notify_all()
 
     def pending_updates(self) -> int:
         """Return how many queued updates were not yet confirmed by an offset."""
@@ -197,6 +218,10 @@ class FakeBotAPI:
     def fail(self, method: str, *faults: Fault) -> None:
         """Make the next calls of `method` fail, one fault per call."""
         self.faults[method].extend(faults)
+
+    def break_method(self, method: str, fault: Fault | None = None) -> None:
+        """Make every call of `method` fail (a 500 unless told otherwise)."""
+        self.broken[method] = fault or Fault("500")
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -311,6 +336,14 @@ class FakeBotAPI:
     def _m_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.commands
 
+    def _m_setMyDescription(self, params: dict[str, Any]) -> bool:
+        self.description = str(params.get("description", ""))
+        return True
+
+    def _m_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        self.short_description = str(params.get("short_description", ""))
+        return True
+
     def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = dict(params)
         return True
@@ -336,6 +369,50 @@ class FakeBotAPI:
     _m_logOut = _true
     _m_editMessageReplyMarkup = _true
     _m_deleteMessage = _true
+
+
+class FloodLimits:
+    """Telegram's documented message limits, counted as the messages arrive."""
+
+    def __init__(self, per_second: int = 30, chat_gap: float = 1.0, group_per_minute: int = 20):
+        self.per_second = per_second
+        self.chat_gap = chat_gap
+        self.group_per_minute = group_per_minute
+        self.rejected = 0  # 429s answered
+        self._all: deque[float] = deque()
+        self._chats: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, method: str, chat_id: object) -> int:
+        """Count a message; return 0 when allowed, else the retry_after to answer with."""
+        if chat_id is None or not _is_message(method):
+            return 0
+        now = time.monotonic()
+        key = str(chat_id)
+        with self._lock:
+            _forget(self._all, now - 1.0)
+            chat = self._chats[key]
+            group = key.startswith(("-", "@"))
+            _forget(chat, now - (60.0 if group else self.chat_gap))
+            over_chat = len(chat) >= (self.group_per_minute if group else 1)
+            if len(self._all) >= self.per_second or over_chat:
+                self.rejected += 1
+                return 1
+            self._all.append(now)
+            chat.append(now)
+        return 0
+
+
+def _is_message(method: str) -> bool:
+    return (method.startswith("send") and method != "sendChatAction") or method in (
+        "copyMessage",
+        "forwardMessage",
+    )
+
+
+def _forget(stamps: deque[float], before: float) -> None:
+    while stamps and stamps[0] <= before:
+        stamps.popleft()
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -387,7 +464,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
         method = route[len(prefix) :]
-        fault = _pop(api.faults.get(method))
+        fault = _pop(api.faults.get(method)) or api.broken.get(method)
+        if fault is None and api.limits is not None:
+            wait = api.limits.check(method, params.get("chat_id"))
+            fault = Fault("429", retry_after=wait) if wait else None
         if fault is not None and self._inject(method, params, fault):
             return
         hold = api.hold.get(method, 0.0)
@@ -409,7 +489,7 @@ class _Handler(BaseHTTPRequestHandler):
             Call(
                 method,
                 params,
-                status=-1 if fault.kind in ("timeout", "reset") else int(fault.kind),
+                status=-1 if not fault.kind.isdigit() else int(fault.kind),
             )
         )
         if fault.kind == "429":
@@ -426,6 +506,8 @@ class _Handler(BaseHTTPRequestHandler):
             code = int(fault.kind)
             text = "Internal Server Error" if code == 500 else "Bad Gateway"
             self._send_json(code, {"ok": False, "error_code": code, "description": text})
+        elif fault.kind == "garbage":
+            self._send_raw(200, b"<html>not json", "text/html")
         elif fault.kind == "timeout":
             time.sleep(fault.seconds)  # longer than the client's read timeout
             self.close_connection = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import (
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -53,8 +53,12 @@ from bot.commands import COMMANDS, menu
 from bot.incoming import Incoming
 from bot.logging_setup import SecretMaskFilter
 from bot.reminders import schedule_reminders
+from bot.shared_limits import SharedThrottle
+from bot.telegram.decorate import Decorations, start_decorating
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.telegram.durable import DurableDispatcher, FailureTracker, UpdateJournal
+from bot.telegram.pacing import LocalPacer, Pace, Pacer, SharedPacer
+from db.dead_letters import Poison
 from nlp.reply import Reply
 
 if TYPE_CHECKING:
@@ -67,6 +71,11 @@ APOLOGY = "出错了，请稍后重试。"
 TYPING_AFTER = 1.0
 TYPING_EVERY = 4.5
 INLINE_CACHE_SECONDS = 5
+DESCRIPTION = (
+    "楚雄州投资促进局工作助手：依据局内公文回答招商引资指标、措施与计划问题（附出处），"
+    "并可对政协提案、人大建议进行分拣。仅供授权人员使用。"
+)
+SHORT_DESCRIPTION = "楚雄州投资促进局工作助手：公文问答与提案分拣"
 # Loggers that print Bot API URLs, which contain the token (PTB logs them at DEBUG).
 URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
 
@@ -78,10 +87,12 @@ class BotRuntime:
     settings: Settings
     services: Services
     policy: DeliveryPolicy
-    throttle: access.Throttle
+    throttle: access.Throttle | SharedThrottle
     tracker: FailureTracker = field(default_factory=FailureTracker)
     # Strangers hear the refusal at most once a minute, however much they send.
-    refusals: access.Throttle = field(default_factory=lambda: access.Throttle(1))
+    refusals: access.Throttle | SharedThrottle = field(
+        default_factory=lambda: access.Throttle(1)
+    )
     executor: ThreadPoolExecutor | None = None  # blocking work; see DeliveryPolicy.workers
 
     def __post_init__(self) -> None:
@@ -92,6 +103,12 @@ class BotRuntime:
         """Run blocking work (NLP, SQL) on the runtime's threads, off the event loop."""
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self.executor, functools.partial(func, *args))
+
+    async def take(self, limit: access.Throttle | SharedThrottle, user_id: int) -> access.Verdict:
+        """Spend from a user's budget; a shared one is a database call, made off the loop."""
+        if isinstance(limit, SharedThrottle):
+            return await self.in_thread(limit.take, user_id)
+        return limit.take(user_id)
 
     def access_of(self, user_id: int | None) -> access.Access:
         """Return a user's access level."""
@@ -108,6 +125,9 @@ class BotData:
 
     def __init__(self) -> None:
         self.runtime: BotRuntime | None = None
+        self.callbacks: Callbacks | None = None
+        # The background task that publishes the menu and descriptions (cancelled at stop).
+        self.decorating: asyncio.Task[None] | None = None
 
 
 # The callback context and Application with our bot_data type (user and chat data stay dicts).
@@ -202,10 +222,10 @@ class Callbacks:
             raise ApplicationHandlerStop
         if self.rt.access_of(user.id) is access.Access.REFUSED:
             logger.info("refused user %s (update %s)", user.id, update.update_id)
-            tell = self.rt.refusals.take(user.id) is access.Verdict.ALLOW
+            tell = await self.rt.take(self.rt.refusals, user.id) is access.Verdict.ALLOW
             await self._deny(update, access.REFUSAL, tell)
             raise ApplicationHandlerStop
-        verdict = self.rt.throttle.take(user.id)
+        verdict = await self.rt.take(self.rt.throttle, user.id)
         if verdict is not access.Verdict.ALLOW:
             logger.info("throttled user %s (update %s)", user.id, update.update_id)
             await self._deny(update, access.THROTTLED, verdict is access.Verdict.DENY_NOTIFY)
@@ -291,22 +311,41 @@ class Callbacks:
         await self.send(message.chat_id, reply)
 
     async def on_error(self, update: object, context: BotContext) -> None:
-        """Log (never the token), retry transient delivery failures, apologise otherwise."""
+        """Log (never the token) and leave the retry, or the setting aside, to the dispatcher."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        transient = isinstance(error, NetworkError | RetryAfter) and not isinstance(
-            error, BadRequest
-        )
-        if transient and update_id is not None:
-            logger.warning("update %s: delivery failed (%s), will retry", update_id, error)
-            self.rt.tracker.fail(update_id)
+        if update_id is None or error is None:
+            logger.error("error outside an update", exc_info=error)
             return
-        logger.error("update %s failed", update_id, exc_info=error)
-        if isinstance(update, Update) and update.effective_chat:
+        if _transient(error):
+            logger.warning("update %s: delivery failed (%s), will retry", update_id, error)
+        else:
+            logger.error("update %s failed", update_id, exc_info=error)
+        self.rt.tracker.fail(update_id, error)
+
+    async def give_up(self, update: Update, error: BaseException | None) -> None:
+        """An update still failing after its attempts: apologise once, unless sending failed."""
+        if error is not None and _transient(error):
+            return
+        if update.effective_chat:
             with suppress(TelegramError):
                 if update.callback_query:
                     await update.callback_query.answer()
                 await self.bot.send_message(update.effective_chat.id, APOLOGY)
+
+    async def tell_admins(self, poisons: list[Poison]) -> None:
+        """One notice per batch of updates newly set aside."""
+        ids = "、".join(str(p.update_id) for p in poisons[:5] if p.update_id is not None)
+        text = f"有{len(poisons)}条更新无法处理，已搁置（不影响其他消息）"
+        text += f"：update_id {ids}" if ids else ""
+        text += "。详见 /stats。"
+        for admin_id in self.rt.settings.admin_user_ids:
+            with suppress(TelegramError):
+                await self.bot.send_message(admin_id, text)
+
+
+def _transient(error: BaseException) -> bool:
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 def build_application(
@@ -323,6 +362,10 @@ def build_application(
     policy = policy or DeliveryPolicy()
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # python-telegram-bot 22.2+ gives time periods (RetryAfter.retry_after and others) as ints
+    # with a deprecation warning unless this opt-in to the coming timedelta type is set; it is
+    # read at each access, so setting it before the first Bot API call is enough.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     mask_token_in_library_logs(settings.token)
     root = settings.telegram_api_base_url
     builder = ApplicationBuilder().context_types(CONTEXT_TYPES)
@@ -332,7 +375,7 @@ def build_application(
         builder.token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(RetryingRateLimiter(policy))
+        .rate_limiter(RetryingRateLimiter(policy, _pacer(settings, services, policy)))
         .read_timeout(policy.read_timeout)
         .connect_timeout(policy.connect_timeout)
         .write_timeout(policy.read_timeout)
@@ -341,13 +384,36 @@ def build_application(
         .updater(None)
         .build()
     )
-    runtime = BotRuntime(
-        settings, services, policy, access.Throttle(settings.user_rate_per_minute)
-    )
+    runtime = _runtime(settings, services, policy)
     callbacks = Callbacks(runtime, application.bot)
     register(application, callbacks)
     application.bot_data.runtime = runtime
+    application.bot_data.callbacks = callbacks
     return application
+
+
+def _pacer(settings: Settings, services: Services, policy: DeliveryPolicy) -> Pacer | None:
+    """The send pacer: none when pacing is off, shared when workers share the limits."""
+    if not policy.paced:
+        return None
+    pace = Pace.of(policy.overall_max_rate, policy.group_max_rate)
+    if settings.limits_in_database:
+        return SharedPacer(services.sessions, pace)
+    return LocalPacer(pace)
+
+
+def _runtime(settings: Settings, services: Services, policy: DeliveryPolicy) -> BotRuntime:
+    """Per-process state; the limits live in the database when workers share them."""
+    rate = settings.user_rate_per_minute
+    if not settings.limits_in_database:
+        return BotRuntime(settings, services, policy, access.Throttle(rate))
+    return BotRuntime(
+        settings,
+        services,
+        policy,
+        SharedThrottle(services.sessions, "user", rate),
+        refusals=SharedThrottle(services.sessions, "refusal", 1),
+    )
 
 
 def mask_token_in_library_logs(token: str) -> None:
@@ -389,20 +455,32 @@ def registered_commands(application: BotApplication) -> set[str]:
 def dispatcher_for(application: BotApplication, services: Services) -> DurableDispatcher:
     """Return the durable dispatcher that feeds this application."""
     runtime = runtime_of(application)
+    callbacks = application.bot_data.callbacks
+    if callbacks is None:
+        raise RuntimeError("application was not built by build_application")
     return DurableDispatcher(
-        application, UpdateJournal(services.sessions), runtime.tracker, runtime.policy
+        application,
+        UpdateJournal(
+            services.sessions,
+            services.settings.resolved_worker_name,
+            services.settings.update_lease_seconds,
+        ),
+        runtime.tracker,
+        runtime.policy,
+        on_set_aside=callbacks.tell_admins,
+        on_give_up=callbacks.give_up,
     )
 
 
 async def start(application: BotApplication, services: Services) -> None:
-    """Initialise, publish the command menu, schedule reminders."""
+    """Initialise, schedule reminders, and publish the menu and descriptions in the background.
+
+    Nothing here waits for a call that does not decide an answer.
+    """
     await _initialize(application)
     await application.start()
-    commands = [BotCommand(name, description) for name, description in menu()]
-    try:
-        await application.bot.set_my_commands(commands)
-    except TelegramError as exc:
-        logger.warning("could not publish the command menu: %s", exc)
+    decorations = Decorations(menu(), DESCRIPTION, SHORT_DESCRIPTION)
+    application.bot_data.decorating = start_decorating(application.bot, decorations)
     _schedule_reminders(application, services)
 
 
@@ -444,6 +522,10 @@ def _schedule_reminders(application: BotApplication, services: Services) -> None
 
 async def stop(application: BotApplication) -> None:
     """Stop the application and release its connections and threads."""
+    decorating = application.bot_data.decorating
+    if decorating is not None:
+        decorating.cancel()
+        await asyncio.gather(decorating, return_exceptions=True)
     with suppress(RuntimeError):
         await application.stop()
     await application.shutdown()

@@ -17,6 +17,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
+from bot.telegram.pacing import Pacer, is_paced
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,21 +49,27 @@ class DeliveryPolicy:
     # window re-sends those replies after the restart (as in the instant before any mark).
     mark_delay: float = 0.005
 
+    @property
+    def paced(self) -> bool:
+        """Tell whether sends are paced (an overall rate of 0 turns pacing off)."""
+        return self.overall_max_rate > 0
+
     def backoff(self, attempt: int) -> float:
         """Return the wait before retry number `attempt` (1-based)."""
         return min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
 
 
 class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter that also retries transient network failures with backoff."""
+    """Paces sends, waits out 429s (AIORateLimiter) and retries transient failures.
 
-    def __init__(self, policy: DeliveryPolicy) -> None:
-        super().__init__(
-            overall_max_rate=policy.overall_max_rate,
-            group_max_rate=policy.group_max_rate,
-            max_retries=policy.max_retries,
-        )
+    The pacing is ours (bot.telegram.pacing), not AIORateLimiter's: it also keeps to one
+    message a second per chat, and can share its budget with other workers.
+    """
+
+    def __init__(self, policy: DeliveryPolicy, pacer: Pacer | None = None) -> None:
+        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=policy.max_retries)
         self.policy = policy
+        self.pacer = pacer
         self._calls = asyncio.Semaphore(policy.connections)
 
     async def process_request(
@@ -73,9 +81,18 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        paced = self.pacer is not None and chat_id is not None and is_paced(endpoint)
+
         async def call(*call_args: Any, **call_kwargs: Any) -> Any:
-            # Only the HTTP call takes a slot: waits for a 429 or a backoff do not.
+            if paced:
+                assert self.pacer is not None and chat_id is not None
+                await self.pacer.chat_turn(chat_id)
+            # Only the HTTP call takes a slot: waits for a 429 or a backoff do not. The overall
+            # pace is kept inside it, so no queue for a connection bunches paced sends.
             async with self._calls:
+                if paced:
+                    await self.pacer.send_turn(chat_id)
                 return await callback(*call_args, **call_kwargs)
 
         attempt = 0

@@ -15,20 +15,22 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.telegram.delivery import DeliveryPolicy
 from bot.telegram.durable import DurableDispatcher
+from bot.telegram.poison import Parsed, parse_items
 
 logger = logging.getLogger(__name__)
 
 
 class RawUpdatesRequest(HTTPXRequest):
-    """The getUpdates request; it also keeps the last answer's updates as Telegram sent them.
+    """The getUpdates request; it keeps the last answer's updates as Telegram sent them.
 
-    The journal stores those instead of PTB's Update.to_dict(), which took about a tenth of the
-    event loop's time under load.
+    PTB then sees an empty list: the poller parses each update on its own (one the library
+    cannot read must not sink the batch), and the journal stores the raw JSON instead of
+    PTB's Update.to_dict(), which took about a tenth of the event loop's time under load.
     """
 
     def __init__(self, policy: DeliveryPolicy) -> None:
@@ -37,16 +39,14 @@ class RawUpdatesRequest(HTTPXRequest):
             connect_timeout=policy.connect_timeout,
             read_timeout=policy.read_timeout,
         )
-        self.raw: dict[int, dict[str, Any]] = {}
+        self.items: list[Any] = []
 
     def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
         data = BaseRequest.parse_json_payload(payload)
         result = data.get("result") if isinstance(data, dict) else None
-        self.raw = {
-            u["update_id"]: u
-            for u in (result if isinstance(result, list) else [])
-            if isinstance(u, dict) and isinstance(u.get("update_id"), int)
-        }
+        if isinstance(result, list):
+            self.items = result
+            data["result"] = []
         return data
 
 
@@ -70,7 +70,7 @@ class DurablePoller:
         failures = 0
         while not stop.is_set():
             try:
-                updates = await self._fetch(bot, stop)
+                batch = await self._fetch(bot, stop)
             except RetryAfter as exc:
                 await _sleep(stop, retry_after_seconds(exc))
                 continue
@@ -78,25 +78,26 @@ class DurablePoller:
                 continue
             except (InvalidToken, Conflict):
                 raise
-            except NetworkError as exc:
+            except TelegramError as exc:
+                # NetworkError, or an answer that is not JSON at all: wait and ask again.
                 failures += 1
                 wait = self.policy.backoff(failures)
                 logger.warning("getUpdates failed (%s); retrying in %.1fs", exc, wait)
                 await _sleep(stop, wait)
                 continue
             failures = 0
-            if updates is None:
+            if batch is None:
                 break
-            if updates:
-                await self._handle(updates, stop)
+            if batch.last_id is not None:
+                await self._handle(batch, stop)
         await self.dispatcher.drain(self.policy.read_timeout)
 
-    async def _handle(self, updates: list[Update], stop: asyncio.Event) -> None:
+    async def _handle(self, batch: Parsed, stop: asyncio.Event) -> None:
         """Store and start handling a batch, confirm it, and wait if too much is in flight."""
         dispatcher = self.dispatcher
-        raw = self.request.raw if self.request is not None else None
         try:
-            fresh = await dispatcher.accept(updates, raw)
+            await dispatcher.set_aside(batch.poison)
+            fresh = await dispatcher.accept(batch.updates, batch.raw)
         except SQLAlchemyError as exc:
             # Database locked or down: keep the offset so Telegram redelivers, and back off.
             logger.warning("could not store updates (%s); will fetch them again", exc)
@@ -104,11 +105,14 @@ class DurablePoller:
             return
         for update in fresh:
             dispatcher.submit(update)
-        self.offset = updates[-1].update_id + 1
+        assert batch.last_id is not None
+        self.offset = batch.last_id + 1
         # Backpressure: a backlog waits at Telegram (and in the journal), not in memory.
         await dispatcher.room(self.policy.max_in_flight, stop)
 
-    async def _fetch(self, bot, stop: asyncio.Event) -> list[Update] | None:
+    async def _fetch(self, bot, stop: asyncio.Event) -> Parsed | None:
+        if self.request is not None:
+            self.request.items = []  # an answer without a result list must not replay the last
         fetch = asyncio.ensure_future(
             bot.get_updates(
                 offset=self.offset,
@@ -123,7 +127,12 @@ class DurablePoller:
         if fetch not in done:
             fetch.cancel()
             return None
-        return list(fetch.result())
+        updates = list(fetch.result())
+        if self.request is None:  # PTB parsed the batch itself (and raises on poison)
+            parsed = Parsed(updates=updates)
+            parsed.last_id = updates[-1].update_id if updates else None
+            return parsed
+        return parse_items(self.request.items, bot)
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

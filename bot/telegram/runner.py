@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.kb_watch import watch_base
 from bot.telegram import app as telegram_app
 from bot.telegram.delivery import DeliveryPolicy
 from bot.telegram.polling import DurablePoller, RawUpdatesRequest, run_polling
@@ -51,6 +52,7 @@ class BotRunner:
         self._stop = asyncio.Event()
         self._task: asyncio.Future | None = None
         self._dispatcher: DurableDispatcher | None = None
+        self._side_tasks: list[asyncio.Future] = []
 
     async def start(self) -> BotRunner:
         """Build and start the Application, handle leftovers, then start receiving."""
@@ -76,6 +78,11 @@ class BotRunner:
             poller = DurablePoller(dispatcher, self.policy, raw_updates)
             receiving = run_polling(poller, self._stop)
         self._task = asyncio.ensure_future(receiving)
+        runtime = telegram_app.runtime_of(self.application)
+        self._side_tasks = [
+            asyncio.ensure_future(dispatcher.watch(self._stop)),
+            asyncio.ensure_future(watch_base(self.services, runtime.in_thread, self._stop)),
+        ]
         return self
 
     async def wait(self) -> None:
@@ -101,6 +108,9 @@ class BotRunner:
                 await asyncio.wait_for(self._task, timeout)
             except TimeoutError:
                 logger.warning("update loop did not stop within %.0fs", timeout)
+        for task in self._side_tasks:
+            task.cancel()
+        await asyncio.gather(*self._side_tasks, return_exceptions=True)
         if self._dispatcher is not None:
             self._dispatcher.close()
         if self.application is not None:

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 from urllib.parse import urlparse
 
 import tornado.web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from tornado.httpserver import HTTPServer
 
-from bot.telegram.app import mask_token_in_library_logs
 from bot.telegram.durable import DurableDispatcher
+from bot.telegram.poison import parse_body
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -41,16 +41,16 @@ class UpdateHandler(tornado.web.RequestHandler):
             logger.warning("webhook request without the right secret token rejected")
             self.set_status(403)
             return
+        # An update the library cannot read is set aside and still answered 200: a 4xx would
+        # make Telegram resend it for a day.
+        parsed = parse_body(self.request.body, self.dispatcher.application.bot)
         try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.dispatcher.application.bot)
-        except (ValueError, TypeError, KeyError):
-            self.set_status(400)
+            await self.dispatcher.set_aside(parsed.poison)
+            pending = await self.dispatcher.accept(parsed.updates, parsed.raw)
+        except SQLAlchemyError as exc:
+            logger.warning("could not store an update (%s); Telegram will resend it", exc)
+            self.set_status(503)
             return
-        if update is None:
-            self.set_status(400)
-            return
-        pending = await self.dispatcher.accept([update], {update.update_id: data})
         self.set_status(200)
         await self.finish()
         if pending:
@@ -104,8 +104,10 @@ async def run_webhook(
     secret: str,
     stop: asyncio.Event,
 ) -> None:
-    """Listen, register the webhook with its secret, and serve until `stop` is set."""
-    mask_token_in_library_logs(secret)  # PTB logs setWebhook's parameters at DEBUG
+    """Listen, register the webhook with its secret, and serve until `stop` is set.
+
+    The caller masks `secret` in the library's logs first (PTB logs setWebhook's parameters).
+    """
     server = WebhookServer(dispatcher, secret, urlparse(url).path or "/")
     server.start(host, port)
     try:

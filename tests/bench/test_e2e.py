@@ -23,6 +23,9 @@ def test_end_to_end_small_run(model_dir: Path) -> None:
     assert 0 < result["paced_p50_ms"] <= result["paced_p99_ms"] < 1000
     assert result["cpu_ms_per_update"] >= result["loop_cpu_ms_per_update"] > 0
     assert result["paced_rate"] == 40
+    # The minimal PTB echo bot ran the same burst in the same run, as the yardstick.
+    assert result["anchor_updates_per_s"] > 0 and result["anchor_cpu_ms_per_update"] > 0
+    assert result["ours_vs_anchor"] > 0
 
 
 def test_module_runs_in_its_own_process_and_prints_json(model_dir: Path) -> None:

@@ -74,7 +74,8 @@ async def test_recover_pages_through_every_unhandled_update(
     """More updates left unhandled than one page: all are answered, once, oldest first."""
     services = make_services(telegram_api_base_url=fake_api.url)
     ids = list(range(9001, 9008))
-    journal = UpdateJournal(services.sessions)
+    # Stored by this worker's previous run (same name): taken back at once, no lease to wait.
+    journal = UpdateJournal(services.sessions, services.settings.resolved_worker_name)
     journal.store(
         (u, json.dumps({"update_id": u, **message_update(ALLOWED, f"{QUESTION}{u}")})) for u in ids
     )

@@ -115,6 +115,7 @@ async def test_commands_table_registration_help_and_menu_agree(
 ) -> None:
     names = {n for c in COMMANDS for n in c.names}
     assert registered_commands(running_bot.application) == names
+    await until(lambda: fake_api.commands)  # published in the background after start
     assert [c["command"] for c in fake_api.commands] == [c.name for c in visible_commands(False)]
     assert all(c["description"] for c in fake_api.commands)
     fake_api.add_update(message_update(ALLOWED, "/help"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -212,3 +213,18 @@ def test_schedule_with_the_real_job_queue(sqlite_sessions, tmp_path: Path) -> No
     assert len(jobs) == 4
     assert {j.name for j in application.job_queue.jobs()} >= {f"{rm.JOB_PREFIX}-daily"}
     services.close()
+
+
+async def test_two_workers_sweeping_at_once_send_each_reminder_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    clock = lambda: DUE + dt.timedelta(days=3)  # noqa: E731
+    workers = [_services(db_url, tmp_path), _services(db_url, tmp_path)]
+    _add(workers[0], "建议加快项目落地。")
+    outbox, queues = Outbox(), [FakeJobQueue(), FakeJobQueue()]
+    for queue, services in zip(queues, workers, strict=True):
+        rm.schedule_reminders(queue, services, outbox, clock=clock)
+    await asyncio.gather(*(q.job("-start").callback(None) for q in queues))
+    assert sorted(chat for chat, _t in outbox.sent) == ADMINS
+    for services in workers:
+        services.close()

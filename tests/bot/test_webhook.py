@@ -55,7 +55,7 @@ async def test_webhook_secret_storage_and_redelivery(
             again = await client.post(url, json=body, headers={SECRET_HEADER: SECRET})
             assert again.status_code == 200
             bad = await client.post(url, content=b"{not json", headers={SECRET_HEADER: SECRET})
-            assert bad.status_code == 400
+            assert bad.status_code == 200  # set aside, so Telegram does not resend it
         await asyncio.sleep(0.5)
         assert len(fake_api.sent("sendMessage", ALLOWED)) == 1  # the redelivery was skipped
     finally:

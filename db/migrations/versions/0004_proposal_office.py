@@ -4,7 +4,7 @@ What the proposal says about itself (role, 等N名, 界别/党派, session) is k
 台账 and the reply letter read; the reply date and the proposer's satisfaction follow 已答复.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
