@@ -1,0 +1,16 @@
+"""The composition root of a bot that answers: the database, then the NLP pipeline on it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.services import Services, open_services
+from bot.settings import Settings
+from nlp.pipeline import build_assistant
+
+
+def build_services(settings: Settings) -> Services:
+    """Open the database and load (or build, the first time) the answering pipeline."""
+    services = open_services(settings)
+    assistant = build_assistant(services.sessions, settings.var_dir / "model")
+    return replace(services, assistant=assistant)
