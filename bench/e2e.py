@@ -286,7 +286,7 @@ async def _run(
     database_url: str | None,
     policy: DeliveryPolicy | None,
 ) -> dict:
-    from bot.services import build_services
+    from bot.bootstrap import build_services
     from bot.settings import Settings
     from bot.telegram.delivery import DeliveryPolicy
     from bot.telegram.runner import BotRunner

@@ -1,4 +1,9 @@
-"""The composition root: build every long-lived object once, from Settings, and pass it in."""
+"""What every handler is given: Services, opened once from Settings and passed in.
+
+open_services opens the database (migrated, the default base ingested); bot/bootstrap.py adds
+the NLP pipeline on top. The split keeps commands that never answer a question (kb, ingest,
+proposals, db) from importing the pipeline (numpy, jieba, the snapshot store) at start.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,10 +21,11 @@ from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.startup_lock import startup_lock
 from knowledge.ingest import ensure_default_base, rescope_stored
-from nlp.pipeline import build_assistant
-from nlp.reply import Reply
-from nlp.tokenizer import ChineseTokenizer
-from nlp.triage import Triager
+
+if TYPE_CHECKING:
+    from nlp.reply import Reply
+    from nlp.tokenizer import ChineseTokenizer
+    from nlp.triage import Triager
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sources"
 T = TypeVar("T")
@@ -70,7 +76,7 @@ class BaseMark:
 
 @dataclass(frozen=True)
 class Services:
-    """Everything a handler needs; built by build_services(), never at import time.
+    """Everything a handler needs; built by open_services/build_services, never at import time.
 
     Frozen: what changes while the bot runs is not a field but lives behind a synchronised
     holder (the assistant swaps its own state on refresh; the triage models are Versioned).
@@ -91,16 +97,15 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
-    """Open the database (migrated, default base ingested) and load the NLP pipeline."""
+def open_services(settings: Settings, *, assistant: Answerer | None = None) -> Services:
+    """Open the database (migrated, default base ingested); the assistant when given."""
     url = settings.resolved_database_url
     engine = make_engine(url)
     sessions = make_session_factory(engine)
-    # Workers starting together take turns: one migrates and loads the default base (and
-    # builds the model files other workers on this host then just read), the rest wait.
+    # Workers starting together take turns: one migrates and loads the default base, the rest
+    # wait and find it done (bot/bootstrap.py builds the model files under the same lock).
     with startup_lock(engine):
         upgrade(url, engine)
         ensure_default_base(sessions, SOURCES_DIR)
         rescope_stored(sessions)
-        assistant = build_assistant(sessions, settings.var_dir / "model") if with_nlp else None
     return Services(settings=settings, engine=engine, sessions=sessions, assistant=assistant)

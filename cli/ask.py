@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.question and not args.batch:
         print('请给出问题，例如：run_bot.py ask "州外到位资金增长多少"', file=sys.stderr)
         return 2
-    from bot.services import build_services  # heavy imports only when actually asking
+    from bot.bootstrap import build_services  # heavy imports only when actually asking
 
     services = build_services(settings)
     assistant = services.assistant

@@ -78,7 +78,7 @@ def _in_process(args: argparse.Namespace, settings: Settings, workdir: Path) -> 
     from bench.inproc import build_contenders, dev_accuracy, round_robin, stage_latencies
     from bench.timing import rss_mb
     from bench.workload import build_questions
-    from bot.services import build_services
+    from bot.bootstrap import build_services
 
     url = f"sqlite:///{workdir / 'bench.db'}"
     # A first start trains the intent model (scikit-learn stays loaded afterwards): do that in

@@ -14,8 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the services and chat on stdin/stdout until EOF or “exit”."""
+    from bot.bootstrap import build_services
     from bot.console import chat
-    from bot.services import build_services
 
     services = build_services(settings)
     try:

@@ -53,7 +53,7 @@ def _dev_score(assistant, path: Path) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the NLU report."""
-    from bot.services import build_services
+    from bot.bootstrap import build_services
 
     services = build_services(settings)
     try:

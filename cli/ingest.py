@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest every file; one line per file; non-zero exit when any failed."""
     from tqdm import tqdm
 
-    from bot.services import build_services
+    from bot.services import open_services
     from knowledge.errors import IngestError
     from knowledge.ingest import ingest_path
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not files:
         print("没有找到可导入的文件（支持 .txt、.docx、.pdf）。", file=sys.stderr)
         return 1
-    services = build_services(settings, with_nlp=False)
+    services = open_services(settings)
     rows: list[dict[str, Any]] = []
     # The bar goes to stderr and only to a terminal: piped output and --json stay clean.
     quiet = len(files) < PROGRESS_FROM or not sys.stderr.isatty()

@@ -30,10 +30,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if action is None:
         print("用法：run_bot.py kb list | show ID | export --json", file=sys.stderr)
         return 2
-    from bot.services import build_services
+    from bot.services import open_services
     from knowledge.export import export_base
 
-    services = build_services(settings, with_nlp=False)
+    services = open_services(settings)
     try:
         with services.sessions() as session:
             history = action == "show" or bool(getattr(args, "all", False))

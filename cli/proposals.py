@@ -157,11 +157,11 @@ def _change(session, args) -> int:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen proposals action."""
-    from bot.services import build_services
+    from bot.services import open_services
     from db.proposals import ProposalError
 
     actions = {"list": _list, "show": _show, "export": _export}
-    services = build_services(settings, with_nlp=False)
+    services = open_services(settings)
     try:
         with services.sessions.begin() as session:
             return actions.get(args.action, _change)(session, args)

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.services import build_services
+    from bot.bootstrap import build_services
     from bot.telegram.app import BotStartError
 
     services = build_services(settings)

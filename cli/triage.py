@@ -42,7 +42,7 @@ def _print_text(triaged) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Triage the text, optionally store it, and print text or JSON."""
     from bot import proposal_service
-    from bot.services import build_services
+    from bot.services import open_services
     from knowledge.errors import IngestError
     from nlp.triage import TriageError
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (IngestError, OSError, ValueError) as exc:
         print(f"无法读取提案：{exc}", file=sys.stderr)
         return 2
-    services = build_services(settings, with_nlp=False)
+    services = open_services(settings)
     try:
         if args.save:
             triaged = proposal_service.triage_and_store(

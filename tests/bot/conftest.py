@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Services, build_services
+from bot.bootstrap import build_services
+from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.delivery import DeliveryPolicy
 from bot.telegram.runner import BotRunner

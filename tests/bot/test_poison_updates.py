@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -104,18 +105,28 @@ async def test_a_handler_that_always_raises_is_tried_three_times_then_set_aside(
     services = make_services(telegram_api_base_url=fake_api.url)
     calls: list[str] = []
 
-    class Broken:
+    class Breakable:
+        """The real assistant, broken until the test mends it (Services itself is frozen)."""
+
+        def __init__(self, real: object) -> None:
+            self.real, self.broken = real, True
+
         def answer(self, question: str) -> Reply:
+            if not self.broken:
+                return self.real.answer(question)
             calls.append(question)
             raise RuntimeError("boom inside the pipeline")
 
-    real = services.assistant
-    services.assistant = Broken()
+        def refresh(self) -> None:
+            self.real.refresh()
+
+    assistant = Breakable(services.assistant)
+    services = replace(services, assistant=assistant)
     fake_api.add_update(message_update(ALLOWED, QUESTION))
     async with RunningBot(services):
         await until(lambda: set_aside_rows(services), timeout=20)
         await until(lambda: fake_api.sent("sendMessage", ALLOWED))
-        services.assistant = real
+        assistant.broken = False
         fake_api.add_update(message_update(ADMIN, "/stats"))
         await until(lambda: any("近30天" in t for t in admin_texts(fake_api)), timeout=20)
     assert len(calls) == 3

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot import proposal_handlers as ph
 from bot.incoming import Incoming
 from bot.proposal_service import TOKENIZER_KEY
-from bot.services import Services, build_services
+from bot.services import Services, open_services
 from bot.settings import Settings
 from db import proposals as store
 from db.models import Proposal, ProposalEvent
@@ -40,7 +40,7 @@ def services(db_url: str, tmp_path: Path, tokenizer: ChineseTokenizer):
         allowed_user_ids=[STAFF],
         proposal_due_days=91,
     )
-    built = build_services(settings, with_nlp=False)
+    built = open_services(settings)
     built.tokenizer.put(TOKENIZER_KEY, tokenizer)
     yield built
     built.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import reminders as rm
-from bot.services import Services, build_services
+from bot.services import Services, open_services
 from bot.settings import Settings
 from db import proposals as store
 
@@ -108,7 +108,7 @@ def _services(db_url: str, var: Path) -> Services:
     settings = Settings(
         database_url=db_url, var_dir=var, admin_user_ids=ADMINS, reminder_days_before=7
     )
-    return build_services(settings, with_nlp=False)
+    return open_services(settings)
 
 
 def _add(services: Services, text: str, received: dt.date = RECEIVED) -> int:

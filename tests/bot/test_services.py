@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Versioned, build_services
+from bot.services import Versioned, open_services
 from bot.settings import Settings
 
 
 def test_services_cannot_be_changed_after_the_build(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", var_dir=tmp_path)
-    services = build_services(settings, with_nlp=False)
+    services = open_services(settings)
     try:
         with pytest.raises(dataclasses.FrozenInstanceError):
             services.assistant = None  # type: ignore[misc]
