@@ -34,7 +34,7 @@ UNKNOWN_LABEL = "未注明地区"
 def answer_indicator(router: Router, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
     # Places choose among a label's rows; they are not part of the label asked for.
-    topic = _without_places(router, query.text)
+    topic = without_places(router, query.text)
     ranking = router.figures.ranked(topic, query.analysis.canonical, query.scope)
     if ranking.best < FIGURE_FLOOR:
         return None
@@ -58,7 +58,8 @@ def answer_indicator(router: Router, query: Query) -> Candidate | None:
     return Candidate(reply, min(1.0, best.base))
 
 
-def _without_places(router: Router, text: str) -> str:
+def without_places(router: Router, text: str) -> str:
+    """Return the question without the places it names (they choose rows, not the label)."""
     for mention in reversed(router.gazetteer.find(text)):
         text = text[: mention.start] + " " + text[mention.end :]
     return text
