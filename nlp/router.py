@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from nlp import compose
 from nlp.classifier import IntentPrediction
+from nlp.compare import answer_comparison, is_comparison
 from nlp.documents import answer_document
 from nlp.entities import EntityIndex
 from nlp.features import Analysis
@@ -84,6 +85,13 @@ class Router:
             return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
             return triage_reply(pred.confidence)
+        if is_comparison(self, query):
+            # Across places or periods: a cited table of one figure, whatever the intent model
+            # makes of words like 历年 or 谁高; no matching figure falls through to the rest.
+            compared = answer_comparison(self, query)
+            if compared is not None:
+                compared.reply.confidence = pred.confidence
+                return compared.reply
         content = [
             i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR
         ]
