@@ -108,12 +108,20 @@ def _separate_places(router: Router, text: str) -> list[str]:
     out: list[str] = []
     last_end = -1
     for mention in router.gazetteer.find(text):
-        if mention.start == last_end and out:
+        if mention.start == last_end and out and _narrows(out[-1], mention.place.name):
             out[-1] = mention.place.name
         else:
             out.append(mention.place.name)
         last_end = mention.end
     return list(dict.fromkeys(out))
+
+
+def _narrows(outer: str, inner: str) -> bool:
+    """True when `inner` may lie inside `outer`: a county after a prefecture or province."""
+    level = make_place(outer)
+    return (level.is_province or outer in _prefecture_names()) and inner not in (
+        _prefecture_names() if not level.is_province else ()
+    )
 
 
 def answer_comparison(router: Router, query: Query, forced: bool = False) -> Candidate | None:
