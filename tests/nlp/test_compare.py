@@ -103,3 +103,9 @@ def test_comparison_runs_on_every_backend(sessions, tmp_path: Path, model_cache:
     ingest_comparison_docs(sessions, tmp_path)
     reply = build_assistant(sessions, model_cache).answer("姚安和大姚谁的落地率高")
     assert _values(reply) == [75.5, 70.0]
+
+
+def test_two_counties_written_together_are_two_places(assistant) -> None:
+    # No separator between the names: neither county contains the other.
+    reply = assistant.answer("姚安大姚谁的落地率高")
+    assert [f.place for f in reply.facts] == ["大姚县", "姚安县"]
