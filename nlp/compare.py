@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -100,7 +101,8 @@ def is_comparison(router: Router, query: Query) -> bool:
         return True
     if _RANK_CUES.search(text) and not _ONE_RANK.search(text):
         return True
-    return len(_separate_places(router, text)) >= 2
+    # The scope's places are deduplicated already: fewer than two means no second place.
+    return len(query.scope.places) >= 2 and len(_separate_places(router, text)) >= 2
 
 
 def _separate_places(router: Router, text: str) -> list[str]:
@@ -256,9 +258,9 @@ def _more(*counts: tuple[str, int]) -> str:
     return "、".join(f"{what}{n}条" for what, n in counts if n > 0)
 
 
-def _prefer(rows: list[Row], keep: object) -> list[Row]:
+def _prefer(rows: list[Row], keep: Callable[[Period], bool]) -> list[Row]:
     """The rows whose period passes `keep`, when at least two do (else all)."""
-    kept = [r for r in rows if keep(r.period)]  # type: ignore[operator]
+    kept = [r for r in rows if keep(r.period)]
     return kept if len(kept) >= 2 else rows
 
 
