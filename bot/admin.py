@@ -48,17 +48,50 @@ def stats(incoming: Incoming, services: Services) -> Reply:
 
 
 def chart_reply(incoming: Incoming, services: Services) -> Reply:
-    """/chart: indicators that have a target, drawn against it, as a PNG."""
+    """/chart NAME: the figure across places or periods (the comparison table) as a PNG.
+
+    A bare /chart draws the indicators that have a target in their own unit against it.
+    """
+    name = incoming.arg_text.strip()
+    if not name:
+        return _targets_chart(services)
+    if services.assistant is None:
+        return Reply(intent="indicator", text="知识库尚未加载，暂时无法作图。")
+    table = services.assistant.compare(name)
+    bars = chart.bars_from_facts(table.facts)
+    if not table.answered or not bars:
+        return table
+    title = f"{table.facts[0].name}（{bars[0].unit}）"
+    png = chart.render_png(bars, title)
+    text = table.text
+    if chart.cjk_font() is None:
+        text += "\n" + chart.caption(bars, title)
+    photo = Attachment(filename="chart.png", kind="photo", data=png, caption=text[:1000])
+    return Reply(
+        intent="indicator", answered=True, text=text, attachments=[photo],
+        facts=table.facts, citations=table.citations,
+    )
+
+
+def _targets_chart(services: Services) -> Reply:
+    """Indicators against their targets, in one unit (a gap in 个百分点 has no % target)."""
     with services.sessions() as session:
-        bars = [
-            chart.Bar(i.name, i.value, i.target_value, i.unit)
+        rows = [
+            (i.document_id, chart.Bar(i.name, i.value, target, i.unit))
             for i in bot_records.current_indicators(session)
-            if i.target_value is not None
-        ][:MAX_BARS]
+            if (target := chart.same_unit_target(i.unit, i.target)) is not None
+        ]
+    # The newest document's figures only: one name from two reports would be two equal bars.
+    bars = chart.one_unit([bar for doc, bar in rows if doc == rows[0][0]] if rows else [])
+    bars = bars[:MAX_BARS]
     if not bars:
-        return Reply(intent="indicator", text="知识库中暂无带目标值的指标，无法作图。")
-    png = chart.render_png(bars, "指标与目标")
-    text = chart.caption(bars)
+        return Reply(
+            intent="indicator",
+            text="知识库中暂无带同单位目标值的指标。可发送“/chart 指标名称”查看各地、各期对比图。",
+        )
+    title = f"指标与目标对比（{bars[0].unit}）"
+    png = chart.render_png(bars, title)
+    text = chart.caption(bars, title)
     photo = Attachment(filename="chart.png", kind="photo", data=png, caption=text[:1000])
     return Reply(intent="indicator", answered=True, text=text, attachments=[photo])
 

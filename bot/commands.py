@@ -75,7 +75,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("jh", ("plans",), "下步计划（/jh 关键词）", browse.plans),
     Command("docs", (), "知识库中的文件（文号与标题）", browse.documents),
     Command("tian", ("proposals",), "提案办理（/tian 编号；/tian 导出 台账）", tian_reply),
-    Command("chart", (), "指标与目标对比图", admin.chart_reply),
+    Command("chart", (), "指标对比图（/chart 名称：各地、各期）", admin.chart_reply),
     Command("feedback", (), "如何反馈回答质量", feedback_help),
     Command("stats", (), "使用统计（管理员）", admin.stats, admin_only=True),
 )

@@ -31,7 +31,7 @@ UNKNOWN_LABEL = "未注明地区"
 def answer_indicator(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
     # Places choose among a label's rows; they are not part of the label asked for.
-    topic = _without_places(ctx, query.text)
+    topic = without_places(ctx, query.text)
     ranking = ctx.figures.ranked(topic, query.analysis.canonical, query.scope)
     if ranking.best < FIGURE_FLOOR:
         return None
@@ -55,7 +55,8 @@ def answer_indicator(ctx: StrategyContext, query: Query) -> Candidate | None:
     return Candidate(reply, min(1.0, best.base))
 
 
-def _without_places(ctx: StrategyContext, text: str) -> str:
+def without_places(ctx: StrategyContext, text: str) -> str:
+    """Return the question without the places it names (they choose rows, not the label)."""
     for mention in reversed(ctx.gazetteer.find(text)):
         text = text[: mention.start] + " " + text[mention.end :]
     return text

@@ -8,6 +8,7 @@ progress, "高于/提前" -> gap); the asked figure goes first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -313,9 +314,50 @@ class FigureIndex:
             for figure in figures_of(self.indicators.record(int(row)), base)
         ]
 
-    def _members(self, group: _Group, scope: Scope | None) -> np.ndarray:
-        """The group's rows in the asked scope, latest period first (a few of them)."""
-        rows = group.members
+    def label_rows(
+        self,
+        question: str,
+        canonical: list[str],
+        scope: Scope | None = None,
+        keep_place: Callable[[str], bool] | None = None,
+    ) -> LabelRows:
+        """Every row of the one best-named label that holds the asked scope (any asked place).
+
+        A comparison lists all of a label's rows (the single-figure path expands a few), and
+        only one label's: one name, qualifier and unit, so the rows compare like for like.
+        Among near-equal names, the one holding more of the asked places wins ("落地率": the
+        签约项目落地率 of 楚雄 and 大理, not 攀枝花's 项目落地率). `keep_place` narrows the
+        places further by name (各县市: county-level places only).
+        """
+        allowed = None
+        if keep_place is not None:
+            allowed = [n for n, name in enumerate(self.place_names) if keep_place(name)]
+        scored = sorted(
+            ((g, base) for g, base in self._scored_groups(question, canonical) if base > 0),
+            key=lambda pair: -pair[1],
+        )
+        if not scored:
+            return LabelRows([], [], 0.0)
+        best = scored[0][1]
+        choices = []
+        for group, base in scored:
+            if base < best - SCOPE_WINDOW:
+                break
+            rows = self._in_scope(group.members, scope)
+            if allowed is not None:
+                rows = rows[np.isin(self._row_place[rows], allowed)]
+            if len(rows):
+                asked = scope is not None and len(scope.places) > 1
+                places = len(set(self._row_place[rows].tolist())) if asked else 0
+                choices.append((base >= best - ASPECT_WINDOW, places, base, rows))
+        held = [int(r) for r in scored[0][0].members]
+        if not choices:
+            return LabelRows([], held, best)
+        _close, _places, base, rows = max(choices, key=lambda c: c[:3])
+        return LabelRows([int(r) for r in rows], held, base)
+
+    def _in_scope(self, rows: np.ndarray, scope: Scope | None) -> np.ndarray:
+        """The rows of the asked year, span and (any of the) asked places."""
         if scope is not None and len(rows):
             keep = np.ones(len(rows), dtype=bool)
             if scope.year:
@@ -330,11 +372,25 @@ class FigureIndex:
                 codes = [n for n, p in enumerate(self._places) if p and _asked(p, scope.places)]
                 keep &= np.isin(self._row_place[rows], codes)
             rows = rows[keep]
+        return rows
+
+    def _members(self, group: _Group, scope: Scope | None) -> np.ndarray:
+        """The group's rows in the asked scope, latest period first (a few of them)."""
+        rows = self._in_scope(group.members, scope)
         # Achieved before planned, then the latest year and the longest span of that year;
         # the document order breaks ties.
         recency = self._row_year[rows] * 100 + self._row_end[rows] - 10_000 * self._row_plan[rows]
         rows = rows[np.argsort(-recency, kind="stable")]
         return rows[: MEMBERS_PER_GROUP * 4]
+
+
+@dataclass(frozen=True)
+class LabelRows:
+    """One label's rows in scope (document rank order); its rows regardless of scope; score."""
+
+    rows: list[int]
+    held: list[int]
+    best: float
 
 
 @dataclass(frozen=True)

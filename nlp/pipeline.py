@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from nlp.classifier import META_FILE, FastIntentModel, IntentPrediction
+from nlp.compare import answer_comparison
 from nlp.features import Analysis, WordAnalyzer, analyze
 from nlp.kb import KnowledgeSnapshot, Unit
 from nlp.kb_store import SnapshotStore
@@ -43,6 +44,7 @@ from zhtext.proposal import looks_like_proposal
 
 logger = logging.getLogger(__name__)
 MODEL_FORMAT = 1
+CHART_USAGE = "请在 /chart 后写指标名称，如：/chart 州外到位资金"
 PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
 # The snapshot's tables and index are a function of the base and of this code.
@@ -229,6 +231,19 @@ class Assistant:
             return Reply(intent="out_of_scope", answered=False, text="请输入您的问题。")
         prediction = state.model.predict(analysis)
         return state.router.route(state.router.query(analysis.text, analysis, prediction))
+
+
+    def compare(self, name: str) -> Reply:
+        """The cross-document table of one figure (/chart NAME): its places, else its periods."""
+        state = self.state
+        analysis = analyze(normalize(name), state.words)
+        if not analysis.text or not analysis.chars:
+            return Reply(intent="indicator", text=CHART_USAGE)
+        query = state.router.query(analysis.text, analysis, state.model.predict(analysis))
+        found = answer_comparison(state.router.context, query, forced=True)
+        if found is None:
+            return Reply(intent="indicator", text=f"未找到指标“{name}”，无法作图。")
+        return found.reply
 
 
 class _UnitTexts:

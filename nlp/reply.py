@@ -43,6 +43,7 @@ class Fact(BaseModel):
     progress: str | None = None
     gap: str | None = None
     document: str | None = None
+    place: str | None = None  # the place the figure is about (a comparison table's rows)
 
 
 class Button(BaseModel):

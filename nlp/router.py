@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from nlp import compose
 from nlp.classifier import IntentPrediction
+from nlp.compare import answer_comparison, is_comparison
 from nlp.context import StrategyContext
 from nlp.documents import answer_document
 from nlp.entities import EntityIndex
@@ -89,7 +90,16 @@ class Router:
             return compose.help_reply(pred.confidence, query.text)
         if pred.intent == "triage":
             return triage_reply(pred.confidence)
-        content = [i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR]
+        if is_comparison(self.context, query):
+            # Across places or periods: a cited table of one figure, whatever the intent model
+            # makes of words like 历年 or 谁高; no matching figure falls through to the rest.
+            compared = answer_comparison(self.context, query)
+            if compared is not None:
+                compared.reply.confidence = pred.confidence
+                return compared.reply
+        content = [
+            i for i, p in pred.ranking[:3] if i in CONTENT_INTENTS and p >= RUNNER_UP_FLOOR
+        ]
         overruling = pred.intent == "out_of_scope" and sure
         if overruling:
             # Words from a newly added document are unknown to the classifier ("标准厂房"):
