@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from tornado.httpserver import HTTPServer
 
+from bot.telegram.app import mask_token_in_library_logs
 from bot.telegram.durable import DurableDispatcher
 from bot.telegram.poison import parse_body
 
@@ -104,10 +105,8 @@ async def run_webhook(
     secret: str,
     stop: asyncio.Event,
 ) -> None:
-    """Listen, register the webhook with its secret, and serve until `stop` is set.
-
-    The caller masks `secret` in the library's logs first (PTB logs setWebhook's parameters).
-    """
+    """Listen, register the webhook with its secret, and serve until `stop` is set."""
+    mask_token_in_library_logs(secret)  # PTB logs setWebhook's parameters at DEBUG
     server = WebhookServer(dispatcher, secret, urlparse(url).path or "/")
     server.start(host, port)
     try:
