@@ -33,7 +33,8 @@ _PERIOD_CUES = re.compile(r"历年|各年度?|逐年|每年|近几年|历季|各
 _YEARLY = re.compile(r"历年|各年|逐年|每年|近几年")
 _QUARTERLY = re.compile(r"季")
 _RANK_CUES = re.compile(
-    r"谁|哪个|哪家|哪里|哪些|排名|排行|高低|最高|最低|最多|最少|前几|前三|前五|(?:各|分)(?:县|州|市|区|地)"
+    r"谁|哪个|哪家|哪里|哪些|排名|排行|高低|最高|最低|最多|最少|前几(?!个?月)|前三(?!季)|前五|"
+    r"(?:各|分)(?:县|州|市|区|地)"
 )
 _COMPARE_CUES = re.compile(r"对比|比较|比一比|相比较")
 # "排名第几 / 居第几位" asks for one place's rank figure, not a ranking.

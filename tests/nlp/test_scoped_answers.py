@@ -43,6 +43,10 @@ DOCUMENTS = {
 
 1-10月，全区完成州外到位资金41.6亿元，占年度目标任务55亿元的75.6%，同比增长6.3%。
 """,
+    "mouding.txt": """牟定县2024年前三季度招商引资工作情况
+
+前三季度，全县实现州外到位资金26.9亿元，同比增长7.7%。
+""",
     "undated.txt": """当前位置：首页 > 要闻
 
 今年1至8月，大姚县新签约项目14个，实际到位州外资金15.7亿元。全县上下要对标全年任务。
@@ -119,3 +123,8 @@ def test_citations_name_the_document_never_a_number(assistant) -> None:
     reply = assistant.answer("姚安县1-5月州外到位资金多少")
     assert "来源：姚安县2023年1-5月招商引资工作简报" in reply.text
     assert "文件1" not in reply.text and "文件2" not in reply.text
+
+
+def test_前三季度_is_a_period_not_a_ranking(assistant) -> None:
+    # "前三" also means "the top three": the period must not turn the question into a table.
+    assert first_value(assistant, "牟定县前三季度州外到位资金多少") == 26.9
