@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot import chart
 from bot.incoming import Incoming
+from bot.proposal_service import refresh_triager
 from db import bot_records
 from nlp.reply import Attachment, Reply
 
@@ -87,7 +88,8 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
         logger.info("upload %s refused: %s", path.name, exc)
         return Reply(intent="document", text=f"导入失败：{exc}")
     if services.assistant is not None and result.status != "unchanged":
-        services.assistant.refresh()
+        services.assistant.refresh()  # a segment for the new document; nothing refitted
+        refresh_triager(services)  # off the request: triage keeps the previous fit meanwhile
     return Reply(intent="document", answered=True, text=result.summary())
 
 

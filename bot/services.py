@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.proposal_service import get_triager
 from bot.settings import Settings
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
@@ -48,5 +49,8 @@ def build_services(settings: Settings, *, with_nlp: bool = True) -> Services:
     if with_nlp:
         from nlp.pipeline import build_assistant
 
+        # Every built artifact (dictionary, intent model, snapshot segments and their indexes,
+        # the triager) is obtained here, before the first request.
         services.assistant = build_assistant(sessions, settings.var_dir / "model")
+        get_triager(services)
     return services

@@ -48,8 +48,8 @@ def render_table(r: dict) -> str:
             lines.append(f"  {s['docs']:>6}  failed: {s['error']}")
             continue
         lines.append(
-            f"  {s['docs']:>6}{s['units']:>9}{_f(s['ingest_ms_p50'], 1):>12}"
-            f"{_f(s['ingest_ms_p99'], 1):>12}{_f(s.get('first_build_s', '-'), 1):>9}"
+            f"  {s['docs']:>6}{s['units']:>9}{_f(s['ingest_ms_p50'] or 'reused', 1):>12}"
+            f"{_f(s['ingest_ms_p99'] or 'reused', 1):>12}{_f(s.get('first_build_s', '-'), 1):>9}"
             f"{_f(s.get('train_s', '-'), 1):>9}{_f(s['index_load_s'], 2):>8}"
             f"{_f(s['answer_p50_ms'], 3):>9}{_f(s['answer_p99_ms'], 3):>9}"
             f"{_f(s.get('uss_mb', '-'), 0):>8}{_f(s['rss_mb'], 0):>8}"
