@@ -4,8 +4,8 @@ Built from the database in segments (nlp/kb_store.py: the first build holds ever
 each upload adds a segment of its own) and memory-mapped after that; answering never touches
 SQL. Units are sentences of each section (and of the text outside numbered sections, e.g. the
 preamble), tagged with the kind of the item their section holds (measure / action). Only
-document metadata and small vocabularies are Python objects; units, sections, items and figures live in column tables (nlp/kb_tables.py) and a record is
-built when a reply reads it.
+document metadata and small vocabularies are Python objects; units, sections, items and
+figures live in column tables (nlp/kb_tables.py) and a record is built when a reply reads it.
 """
 
 from __future__ import annotations
