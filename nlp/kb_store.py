@@ -321,25 +321,31 @@ def compose(head: BaseHead, segments: list[Segment]) -> KnowledgeSnapshot:
     alive = np.zeros(0, dtype=bool)
     for name in RECORD_TABLES:
         parts = [seg.tables[name] for seg in segments]
-        spans, keep, offset, kept = {}, [], 0, 0
+        total = sum(len(t) for t, _b in parts)
+        mask = np.zeros(total, dtype=bool)  # rows of current documents
+        spans, offset = {}, 0
         for n, (seg, (table, bounds)) in enumerate(zip(segments, parts, strict=True)):
-            for doc, rows in spans_of(seg.documents, bounds, offset).items():
-                if doc in current and owner[doc] == n:
-                    keep.append(np.arange(rows.start, rows.stop))
-                    if name == "units":
+            own = spans_of(seg.documents, bounds, offset)
+            if all(doc in current and owner[doc] == n for doc in own):
+                mask[offset : offset + len(table)] = True  # the usual case: no document gone
+                spans.update(own)
+            else:
+                for doc, rows in own.items():
+                    if doc in current and owner[doc] == n:
+                        mask[rows.start : rows.stop] = True
                         spans[doc] = rows
-                    else:
-                        spans[doc] = range(kept, kept + len(rows))
-                    kept += len(rows)
             offset += len(table)
-        rows = np.concatenate(keep) if keep else np.zeros(0, dtype=np.int64)
-        if name == "units":
-            alive = np.zeros(offset, dtype=bool)
-            alive[rows] = True
+        if name == "units" or mask.all():
+            # Units keep their ids (the indexes'): a gone document's are masked, not dropped.
             tables[name] = (concat([t for t, _b in parts]), spans)
-        else:
-            whole = kept == offset  # every row current: no copy of a single segment
-            tables[name] = (concat([t for t, _b in parts], None if whole else rows), spans)
+            if name == "units":
+                alive = mask
+            continue
+        # Other tables keep only current rows: a document's rows move to their kept places.
+        place = np.cumsum(mask) - 1
+        spans = {doc: range(int(place[r.start]), int(place[r.start]) + len(r))
+                 for doc, r in spans.items() if r}
+        tables[name] = (concat([t for t, _b in parts], np.flatnonzero(mask)), spans)
     return KnowledgeSnapshot(
         documents=head.documents,
         units=UnitTable(*tables["units"]),
