@@ -31,15 +31,20 @@ SCHEMA_FILE = "schema.json"
 
 
 def map_array(path: Path) -> np.ndarray:
-    """Map a .npy file read-only."""
-    return np.load(path, mmap_mode="r")
+    """Map a .npy file read-only.
+
+    Returned as a plain ndarray view of numpy's memmap (which it keeps alive as its base): a
+    memmap's slices and results are memmaps too, each paying a Python-level finalizer, and
+    answering slices postings and offsets many times per question.
+    """
+    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
 def map_bytes(path: Path) -> np.ndarray:
     """Map a raw file read-only as uint8 (np.memmap refuses empty files: they need none)."""
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=np.uint8)
-    return np.memmap(path, dtype=np.uint8, mode="r")
+    return np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray)
 
 
 class TextColumn:

@@ -70,7 +70,7 @@ def test_units_read_from_the_saved_store_are_the_databases_sentences(
     for unit in snapshot.units:
         assert _flat(unit.text) in _flat(texts[unit.document_id])
     # The text is read from numpy's own file mapping, not from strings held by the snapshot.
-    assert isinstance(snapshot.units.table["text"].blob, np.memmap)
+    assert isinstance(snapshot.units.table["text"].blob.base, np.memmap)
 
 
 def test_opening_a_saved_snapshot_allocates_a_small_fraction_of_its_text(
