@@ -98,7 +98,16 @@ def run_scale(docs: int, workdir: Path, questions: int = 1000) -> dict:
     first = Assistant(sessions, workdir / "model").load()
     first_load = time.perf_counter() - start
     engine.dispose()
-    serve = _serve_in_child(docs, workdir, questions)
+    # The child's upload changes the base: keep the generated one for the next run.
+    database = workdir / f"scale_{docs}.db"
+    pristine = database.with_suffix(".pristine")
+    shutil.copyfile(database, pristine)
+    try:
+        serve = _serve_in_child(docs, workdir, questions)
+    finally:
+        pristine.replace(database)
+        for journal in workdir.glob(f"scale_{docs}.db-*"):
+            journal.unlink()
     return {
         "docs": docs,
         "base_reused": reuse,  # ingestion not measured this run
