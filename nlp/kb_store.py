@@ -216,12 +216,12 @@ class SnapshotStore:
             if held.get(d.id) != head.stamps[d.id] or touched is None or d.id in touched
         ]
         live = set(head.stamps)
+        if fresh:
+            segments = [*segments, self._build(sessions, head, fresh)]
         # A segment whose documents are all gone (or rebuilt in a later one) is dropped.
         owners = _owners(segments)
         segments = [s for n, s in enumerate(segments) if any(
             int(doc) in live and owners[int(doc)] == n for doc in s["docs"])]
-        if fresh:
-            segments.append(self._build(sessions, head, fresh))
         self._save_manifest(code_key, segments, head.highest)
         self._remove_others({s["name"] for s in segments})
         opened = [self._segment(s["name"]) for s in segments]
