@@ -39,22 +39,21 @@ def render_table(r: dict) -> str:
             f"ours {_f(core['p50_ms'], 3)} ms vs naive {_f(naive['p50_ms'], 3)} ms p50 = "
             f"{_f(naive['p50_ms'] / core['p50_ms'], 1)}× faster"
         )
-    lines += [
-        "",
-        "Scale (generated documents):",
-        f"  {'docs':>6}{'units':>9}{'ingest p50':>12}{'ingest p99':>12}{'build s':>9}"
-        f"{'load s':>8}"
-        f"{'ans p50':>9}{'ans p99':>9}{'RSS MB':>8}",
-    ]
+    lines += ["", "Scale (generated documents):",
+              f"  {'docs':>6}{'units':>9}{'ingest p50':>12}{'ingest p99':>12}{'build s':>9}"
+              f"{'train s':>9}{'load s':>8}"
+              f"{'ans p50':>9}{'ans p99':>9}{'USS MB':>8}{'RSS MB':>8}{'upload s':>10}"]
     for s in r.get("scales", []):
         if "error" in s:
             lines.append(f"  {s['docs']:>6}  failed: {s['error']}")
             continue
         lines.append(
-            f"  {s['docs']:>6}{s['units']:>9}{_f(s['ingest_ms_p50'], 1):>12}"
-            f"{_f(s['ingest_ms_p99'], 1):>12}{_f(s.get('first_load_s', '-'), 1):>9}"
-            f"{_f(s['index_load_s'], 2):>8}"
-            f"{_f(s['answer_p50_ms'], 3):>9}{_f(s['answer_p99_ms'], 3):>9}{_f(s['rss_mb'], 0):>8}"
+            f"  {s['docs']:>6}{s['units']:>9}{_f(s['ingest_ms_p50'] or 'reused', 1):>12}"
+            f"{_f(s['ingest_ms_p99'] or 'reused', 1):>12}{_f(s.get('first_build_s', '-'), 1):>9}"
+            f"{_f(s.get('train_s', '-'), 1):>9}{_f(s['index_load_s'], 2):>8}"
+            f"{_f(s['answer_p50_ms'], 3):>9}{_f(s['answer_p99_ms'], 3):>9}"
+            f"{_f(s.get('uss_mb', '-'), 0):>8}{_f(s['rss_mb'], 0):>8}"
+            f"{_f(s.get('upload_to_answer_s', '-'), 2):>10}"
         )
     if "process" in r:
         p = r["process"]

@@ -8,6 +8,8 @@ import resource
 import time
 from collections.abc import Callable, Sequence
 
+import psutil
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """Return the q-th percentile (0-100) by nearest rank."""
@@ -54,6 +56,12 @@ def rss_mb() -> float:
         return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
     except OSError:
         return peak_rss_mb()
+
+
+def uss_mb() -> float:
+    """Return this process's private memory (USS) in MB: what it alone holds, not counting
+    file pages it maps (the OS's cache, shared and reclaimable)."""
+    return psutil.Process().memory_full_info().uss / 1e6
 
 
 def peak_rss_mb() -> float:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot import chart, kb_watch
 from bot.incoming import Incoming
+from bot.proposal_service import refresh_triager
 from bot.questions import triage
 from db import bot_records, dead_letters
 from knowledge.errors import IngestError
@@ -125,6 +126,7 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
         return Reply(intent="document", text=f"导入失败：{exc}")
     if result.status != "unchanged":
         kb_watch.reload_if_changed(services, unknown_is_stale=True)
+        refresh_triager(services)  # off the request: triage keeps the previous fit meanwhile
     return Reply(intent="document", answered=True, text=result.summary())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.proposal_service import get_triager
 from bot.services import Services, open_services
 from bot.settings import Settings
 from db.startup_lock import startup_lock
@@ -16,4 +17,8 @@ def build_services(settings: Settings) -> Services:
     # One worker builds the model files a fresh host lacks; the others then just read them.
     with startup_lock(services.engine):
         assistant = build_assistant(services.sessions, settings.var_dir / "model")
-    return replace(services, assistant=assistant)
+        services = replace(services, assistant=assistant)
+        # Every built artifact (dictionary, intent model, snapshot segments and their indexes,
+        # the triager) is obtained here, before the first request.
+        get_triager(services)
+    return services

@@ -1,13 +1,17 @@
 """Proposal use cases shared by Telegram, the console and the CLI: triage, draft, store.
 
-The fitted Triager is kept in `services.triager` under the knowledge-base fingerprint it was
-fitted on, so it is refitted only after a document is added or superseded.
+The fitted Triager is an artifact like the assistant's (nlp/artifacts.py): fitted for a
+knowledge-base fingerprint, saved, and loaded by the next start. The composition root builds it
+at start-up (bot/bootstrap.py) and an upload has it rebuilt in the background, so a triage
+request only reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import proposals as store
+from nlp.artifacts import obtain
 from nlp.draft import DraftReply, build_draft, render_text
 from nlp.kb import load_snapshot as load_kb
 from nlp.synonyms import Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
+from nlp.training_data import file_hash
 from nlp.triage import EarlierProposal, Triager, TriageResult
 from nlp.triage_kb import fingerprint, load_snapshot
 
@@ -29,6 +35,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 # The tokenizer is built once per process: its words change only with a restart.
 TOKENIZER_KEY = "jieba"
+TRIAGER_FILE = "triager.pickle"
+_NLP = Path(__file__).resolve().parent.parent / "nlp"
+TRIAGE_CODE = tuple(_NLP / n for n in ("triage.py", "triage_kb.py", "triage_text.py", "topics.py"))
 
 
 def build_tokenizer(sessions: sessionmaker[Session], model_dir: Path) -> ChineseTokenizer:
@@ -46,22 +55,66 @@ def _tokenizer(services: Services) -> ChineseTokenizer:
     return services.tokenizer.get(TOKENIZER_KEY, build)
 
 
+class TriagerArtifact:
+    """The triager fitted on the base's sections, items and figures (see nlp/artifacts.py)."""
+
+    name = "triager"
+
+    def __init__(
+        self, sessions: sessionmaker[Session], tokenizer: ChineseTokenizer, max_chars: int
+    ) -> None:
+        self.sessions = sessions
+        self.tokenizer = tokenizer
+        self.max_chars = max_chars
+        with sessions() as session:
+            count, highest = fingerprint(session)
+        code = file_hash(*TRIAGE_CODE)[:12]
+        self._key = f"{count}-{highest}-{max_chars}-{code}-{tokenizer.dictionary_key()}"
+
+    def fingerprint(self) -> str:
+        """The base's documents, the triage code and the dictionary."""
+        return self._key
+
+    def build(self, directory: Path) -> None:
+        """Fit on the base as it is now and pickle the result."""
+        with self.sessions() as session:
+            snapshot = load_snapshot(session)
+        triager = Triager(self.tokenizer, max_chars=self.max_chars).fit(snapshot)
+        with (directory / TRIAGER_FILE).open("wb") as handle:
+            pickle.dump(triager, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        logger.info(
+            "triager fitted on %d items, %d indicators",
+            len(snapshot.items), len(snapshot.indicators),
+        )
+
+    def load(self, directory: Path) -> Triager:
+        """Unpickle (a file this program wrote) and attach the live tokenizer."""
+        with (directory / TRIAGER_FILE).open("rb") as handle:
+            triager: Triager = pickle.load(handle)
+        triager.tokenizer = self.tokenizer
+        return triager
+
+
 def get_triager(services: Services) -> Triager:
-    """Return a Triager fitted on the current knowledge base (refitted when it changed)."""
-    with services.sessions() as session:
-        key = fingerprint(session)
-    return services.triager.get(key, lambda: _fit(services))
-
-
-def _fit(services: Services) -> Triager:
-    with services.sessions() as session:
-        snapshot = load_snapshot(session)
-    triager = Triager(_tokenizer(services), max_chars=services.settings.max_triage_chars)
-    triager.fit(snapshot)
-    logger.info(
-        "triager fitted on %d items, %d indicators", len(snapshot.items), len(snapshot.indicators)
+    """Return the Triager of the current knowledge base (built at start-up; after an upload,
+    rebuilt in the background by `refresh_triager`)."""
+    artifact = TriagerArtifact(
+        services.sessions, _tokenizer(services), services.settings.max_triage_chars
     )
-    return triager
+    # Versioned builds once per fingerprint under its lock: start-up, an upload's background
+    # rebuild and a request may meet.
+    return services.triager.get(
+        artifact.fingerprint(), lambda: obtain(artifact, services.settings.var_dir / "model")
+    )
+
+
+def refresh_triager(services: Services) -> threading.Thread:
+    """Rebuild the triager for the changed base off the request's path."""
+    thread = threading.Thread(
+        target=get_triager, args=(services,), daemon=True, name="triager-refresh"
+    )
+    thread.start()
+    return thread
 
 
 def earlier_proposals(session: Session) -> list[EarlierProposal]:

@@ -59,6 +59,11 @@ class Versioned(Generic[T]):
                 self._entry = (key, build())
             return self._entry[1]
 
+    def current(self) -> T | None:
+        """The value built last, if any (without building)."""
+        with self._lock:
+            return self._entry[1] if self._entry is not None else None
+
     def put(self, key: Hashable, value: T) -> None:
         """Install a value built elsewhere (a warm tokenizer a test shares, for one)."""
         with self._lock:

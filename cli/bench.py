@@ -111,8 +111,6 @@ def _in_process(args: argparse.Namespace, settings: Settings, workdir: Path) -> 
 def _scale(docs: int, workdir: Path) -> dict:
     print(f"scale {docs} documents ...", file=sys.stderr, flush=True)
     target = workdir / f"scale_{docs}"
-    for old in target.glob("*.db*"):
-        old.unlink()
     proc = subprocess.run(
         [sys.executable, "-m", "bench.scale", "--docs", str(docs), "--workdir", str(target)],
         capture_output=True, text=True, check=False,

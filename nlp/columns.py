@@ -1,81 +1,61 @@
-"""Column tables for the knowledge snapshot: numbers in numpy arrays, text in one UTF-8 blob.
+"""Column tables for the knowledge snapshot: numpy .npy files opened with np.load(mmap_mode="r").
 
 As Python objects, a large base costs several times its text (an object header per string, a
 tuple or dataclass per row). Here a table is a few arrays per column: numbers as typed arrays,
-free text as one blob plus offsets, repeated short strings (section ids, units, periods) as codes
-into a small vocabulary. Saved tables are memory-mapped, so a row costs RAM only when read.
+free text as one UTF-8 byte file plus offsets, repeated short strings (section ids, units,
+periods) as codes into a small vocabulary. Saved columns are memory-mapped by numpy itself:
+their pages are the OS's file cache (clean, dropped under memory pressure without swapping),
+so nothing here counts or hands back pages. psutil's USS still counts a mapped page while no
+other process maps it: read it next to the anonymous memory. numpy was chosen over Arrow IPC
+files by measurement: pyarrow is 170 MB installed and adds 27 MB of private memory on import
+alone; numpy is already needed.
+
+A snapshot made of segments (nlp/kb_store.py) joins its segments' tables with `concat`:
+numbers and codes are copied into one array per column (a few bytes per row), texts stay in
+their segments' files.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import mmap
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from nlp.pages import PAGE, PageBudget
-
-# Column kinds: numpy dtypes, "text" (blob + offsets) and "code" (vocabulary codes).
-NUMBER_KINDS = {
-    "i1": ("b", np.int8),
-    "i4": ("i", np.int32),
-    "i8": ("q", np.int64),
-    "f8": ("d", np.float64),
-}
+# Column kinds: numpy dtypes, "text" (bytes + offsets) and "code" (vocabulary codes).
+NUMBER_KINDS = {"i1": ("b", np.int8), "i4": ("i", np.int32), "i8": ("q", np.int64),
+                "f8": ("d", np.float64)}
 SCHEMA_FILE = "schema.json"
 
 
-def map_array(path: Path, pages: PageBudget | None = None) -> np.ndarray:
-    """Map a .npy file read-only (like np.load(mmap_mode="r")), tracked by `pages`."""
-    with path.open("rb") as handle:
-        version = np.lib.format.read_magic(handle)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
-        else:
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
-        offset = handle.tell()
-        count = int(np.prod(shape))
-        if fortran or dtype.hasobject:
-            raise ValueError(f"{path.name}: not a plain C-ordered array")
-        if count == 0:
-            return np.zeros(shape, dtype=dtype)
-        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if pages is not None:
-        pages.track(mapping)
-    return np.frombuffer(mapping, dtype=dtype, count=count, offset=offset).reshape(shape)
+def map_array(path: Path) -> np.ndarray:
+    """Map a .npy file read-only.
+
+    Returned as a plain ndarray view of numpy's memmap (which it keeps alive as its base): a
+    memmap's slices and results are memmaps too, each paying a Python-level finalizer, and
+    answering slices postings and offsets many times per question.
+    """
+    return np.load(path, mmap_mode="r").view(np.ndarray)
 
 
-def map_bytes(path: Path, pages: PageBudget | None = None) -> np.ndarray:
-    """Map a raw file read-only as uint8, tracked by `pages`."""
-    # mmap refuses empty files; an empty column needs no mapping.
+def map_bytes(path: Path) -> np.ndarray:
+    """Map a raw file read-only as uint8 (np.memmap refuses empty files: they need none)."""
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=np.uint8)
-    with path.open("rb") as handle:
-        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if pages is not None:
-        pages.track(mapping)
-    return np.frombuffer(mapping, dtype=np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray)
 
 
 class TextColumn:
-    """Strings (or None) stored as one UTF-8 blob and an offsets array."""
+    """Strings (or None) stored as one UTF-8 byte array and an offsets array."""
 
-    def __init__(
-        self,
-        blob: np.ndarray,
-        offsets: np.ndarray,
-        nulls: np.ndarray,
-        pages: PageBudget | None = None,
-    ) -> None:
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray, nulls: np.ndarray) -> None:
         self.blob = blob
         self.offsets = offsets
         self.nulls = nulls
-        self.pages = pages
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -84,9 +64,24 @@ class TextColumn:
         if self.nulls[row]:
             return None
         start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        if self.pages is not None:
-            self.pages.charge(max(PAGE, end - start))
         return self.blob[start:end].tobytes().decode("utf-8")
+
+
+class JoinedText:
+    """Several text columns read as one; `rows` (optional) picks and orders the rows."""
+
+    def __init__(self, parts: Sequence[TextColumn], rows: np.ndarray | None = None) -> None:
+        self.parts = list(parts)
+        self.starts = np.cumsum([0, *(len(p) for p in self.parts)])
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.rows is not None else int(self.starts[-1])
+
+    def __getitem__(self, row: int) -> str | None:
+        row = int(self.rows[row]) if self.rows is not None else int(row)
+        part = int(np.searchsorted(self.starts, row, side="right")) - 1
+        return self.parts[part][row - int(self.starts[part])]
 
 
 class CodeColumn:
@@ -108,18 +103,15 @@ class CodeColumn:
         return self._lookup.get(value, -1)
 
 
-Column = np.ndarray | TextColumn | CodeColumn
+Column = np.ndarray | TextColumn | JoinedText | CodeColumn
 
 
 class Table:
     """Named columns of equal length."""
 
-    def __init__(
-        self, columns: Mapping[str, Column], length: int, pages: PageBudget | None = None
-    ) -> None:
+    def __init__(self, columns: Mapping[str, Column], length: int) -> None:
         self.columns = dict(columns)
         self.length = length
-        self.pages = pages
 
     def __len__(self) -> int:
         return self.length
@@ -128,31 +120,65 @@ class Table:
         return self.columns[name]
 
     @classmethod
-    def load(cls, directory: Path, pages: PageBudget | None = None) -> Table:
+    def load(cls, directory: Path) -> Table:
         """Map a table saved by TableWriter (arrays stay on disk until read)."""
         schema = json.loads((directory / SCHEMA_FILE).read_text(encoding="utf-8"))
         columns: dict[str, Column] = {}
         for name, kind in schema["kinds"].items():
             if kind == "text":
                 columns[name] = TextColumn(
-                    map_bytes(directory / f"{name}.bin", pages),
-                    map_array(directory / f"{name}.offsets.npy", pages),
-                    map_array(directory / f"{name}.nulls.npy", pages),
-                    pages,
+                    map_bytes(directory / f"{name}.bin"),
+                    map_array(directory / f"{name}.offsets.npy"),
+                    map_array(directory / f"{name}.nulls.npy"),
                 )
             elif kind == "code":
                 columns[name] = CodeColumn(
-                    map_array(directory / f"{name}.npy", pages), schema["vocabularies"][name]
+                    map_array(directory / f"{name}.npy"), schema["vocabularies"][name]
                 )
             else:
-                columns[name] = map_array(directory / f"{name}.npy", pages)
-        return cls(columns, schema["length"], pages)
+                columns[name] = map_array(directory / f"{name}.npy")
+        return cls(columns, schema["length"])
+
+
+def concat(tables: Sequence[Table], keep: np.ndarray | None = None) -> Table:
+    """Join tables of the same columns row-wise; `keep` (row numbers) drops or reorders rows.
+
+    One table and no `keep` is returned as it is (still mapped). The first table's codes keep
+    their values (its vocabulary is the head of the joined one): only later parts are recoded.
+    """
+    if len(tables) == 1 and keep is None:
+        return tables[0]
+    first = tables[0]
+    columns: dict[str, Column] = {}
+    for name, column in first.columns.items():
+        parts = [t[name] for t in tables]
+        if isinstance(column, CodeColumn):
+            vocabulary: dict[str | None, int] = dict(column._lookup)
+            recoded = []
+            for part in parts:
+                lookup = np.asarray(
+                    [vocabulary.setdefault(v, len(vocabulary)) for v in part.vocabulary]
+                    or [0],
+                    dtype=np.int32,
+                )
+                recoded.append(lookup[np.asarray(part.codes)] if len(part.codes) else
+                               np.zeros(0, dtype=np.int32))
+            codes = np.concatenate(recoded)
+            columns[name] = CodeColumn(codes[keep] if keep is not None else codes,
+                                       list(vocabulary))
+        elif isinstance(column, TextColumn):
+            columns[name] = JoinedText(parts, keep)
+        else:
+            values = np.concatenate(parts)
+            columns[name] = values[keep] if keep is not None else values
+    length = len(keep) if keep is not None else sum(len(t) for t in tables)
+    return Table(columns, length)
 
 
 class TableWriter:
     """Append rows column by column; write them to `directory`, or keep them in memory.
 
-    Text goes straight to its blob file as rows arrive, so building a large table never holds
+    Text goes straight to its byte file as rows arrive, so building a large table never holds
     its text in RAM.
     """
 
@@ -220,7 +246,7 @@ class TableWriter:
         for row in rows:
             self.add(**row)
 
-    def finish(self, pages: PageBudget | None = None) -> Table:
+    def finish(self) -> Table:
         """Close the files and return the table (memory-mapped when written to a directory)."""
         columns: dict[str, Column] = {}
         for name, kind in self.kinds.items():
@@ -254,7 +280,7 @@ class TableWriter:
         (self.directory / SCHEMA_FILE).write_text(
             json.dumps(schema, ensure_ascii=False), encoding="utf-8"
         )
-        return Table.load(self.directory, pages)
+        return Table.load(self.directory)
 
     def _save(self, name: str, values: np.ndarray) -> None:
         if self.directory is not None:

@@ -1,11 +1,11 @@
 """A read-only snapshot of the current knowledge base, split into answerable units.
 
-Built once per knowledge-base version from the database (nlp/kb_store.py) and memory-mapped
-after that; answering never touches SQL. Units are sentences of each section (and of the text
-outside numbered sections, e.g. the preamble), tagged with the kind of the item their section
-holds (measure / action). Only document metadata and small vocabularies are Python objects;
-units, sections, items and figures live in column tables (nlp/kb_tables.py) and a record is
-built when a reply reads it.
+Built from the database in segments (nlp/kb_store.py: the first build holds every document,
+each upload adds a segment of its own) and memory-mapped after that; answering never touches
+SQL. Units are sentences of each section (and of the text outside numbered sections, e.g. the
+preamble), tagged with the kind of the item their section holds (measure / action). Only
+document metadata and small vocabularies are Python objects; units, sections, items and
+figures live in column tables (nlp/kb_tables.py) and a record is built when a reply reads it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from zhtext.sentences import split_points, split_sentences
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from nlp.kb_tables import IndicatorTable, ItemTable, SectionTable, UnitTable
-    from nlp.pages import PageBudget
 
 _HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 
@@ -144,6 +145,7 @@ class KnowledgeSnapshot:
         items: ItemTable,
         entities: list[EntityInfo],
         fingerprint: str = "",
+        alive: np.ndarray | None = None,
     ) -> None:
         self.documents = documents  # newest first; every table follows this order
         self.units = units
@@ -152,51 +154,53 @@ class KnowledgeSnapshot:
         self.items = items
         self.entities = entities  # one per distinct (name, type)
         self.fingerprint = fingerprint
-        # Set when the tables are mapped from files: bounds the mapped pages kept resident.
-        self.pages: PageBudget | None = None
+        # Which units belong to current documents: a superseded document's units stay in their
+        # segment (unit ids are the index's) and are masked instead.
+        self.alive = alive if alive is not None else np.ones(len(units), dtype=bool)
         self._documents = {d.id: d for d in documents}
-        self._positions = {d.id: p for p, d in enumerate(documents)}
 
     def document(self, document_id: int) -> DocumentInfo | None:
         """Return the document with this id, if current."""
         return self._documents.get(document_id)
 
-    def _position(self, document_id: int) -> int:
-        return self._positions.get(document_id, -1)
-
     def section(self, document_id: int, sid: str | None) -> SectionInfo | None:
         """Return one section by document and sid."""
         if sid is None:
             return None
-        return self.sections.find(self.sections.rows_of(self._position(document_id)), sid)
+        return self.sections.find(self.sections.rows_of(document_id), sid)
 
     def sections_of(self, document_id: int) -> list[SectionInfo]:
         """Return the sections of one document in reading order."""
-        rows = self.sections.rows_of(self._position(document_id))
+        rows = self.sections.rows_of(document_id)
         return [self.sections.record(row) for row in rows]
 
     def units_of_section(self, document_id: int, sid: str | None) -> list[Unit]:
         """Return the units of one section in reading order."""
-        return self.units.in_section(self.units.rows_of(self._position(document_id)), sid)
+        return self.units.in_section(self.units.rows_of(document_id), sid)
 
-    def unit_range(self, document_ids: list[int]) -> tuple[int, int] | None:
-        """Return the unit id span covering these documents (contiguous when adjacent)."""
-        spans = [self.units.rows_of(self._position(d)) for d in document_ids]
-        spans = [s for s in spans if s]
-        if not spans:
-            return None
-        return min(s.start for s in spans), max(s.stop for s in spans)
+    def unit_spans(self, document_ids: list[int]) -> list[tuple[int, int]]:
+        """Return the unit id ranges of these documents, adjacent ones merged."""
+        ranges = sorted(
+            (r.start, r.stop) for d in document_ids if (r := self.units.rows_of(d))
+        )
+        merged: list[tuple[int, int]] = []
+        for start, stop in ranges:
+            if merged and merged[-1][1] == start:
+                merged[-1] = (merged[-1][0], stop)
+            else:
+                merged.append((start, stop))
+        return merged
 
     def items_of(self, document_id: int) -> list[ItemInfo]:
         """Return the measures and planned actions of one document."""
-        rows = self.items.rows_of(self._position(document_id))
+        rows = self.items.rows_of(document_id)
         return [self.items.record(row) for row in rows]
 
     def first_indicators(self, count: int) -> list[IndicatorInfo]:
         """Return the first figures in storage order of the database (lowest document id)."""
         out: list[IndicatorInfo] = []
-        for doc in sorted(self._positions):
-            rows = self.indicators.rows_of(self._positions[doc])
+        for doc in sorted(self._documents):
+            rows = self.indicators.rows_of(doc)
             out += [self.indicators.record(row) for row in rows[: count - len(out)]]
             if len(out) >= count:
                 break

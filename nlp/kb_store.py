@@ -1,9 +1,10 @@
-"""Build the snapshot's tables from the database once per base version; map them afterwards.
+"""Build the snapshot's tables from the database in segments; map them afterwards.
 
-A start reads only the current documents' metadata and a fingerprint from SQL. When a store
-saved for that fingerprint (and this code) exists, its tables are memory-mapped; else they are
-built by reading the base a chunk of documents at a time (plain rows, no ORM identity map), so
-neither building nor answering holds the base's text as Python objects.
+A start reads only the current documents' metadata and a stamp per document from SQL. The
+documents the saved segments already hold (with the same stamp) are memory-mapped; the others
+are built into one new segment by reading the base a chunk of documents at a time (plain rows,
+no ORM identity map), so neither building nor answering holds the base's text as Python objects,
+and an upload writes only the uploaded document's rows.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import queries
 from db.models import Document, Entity, Indicator, Item, Section
-from nlp.columns import Table, TableWriter
+from nlp.columns import Table, TableWriter, concat, map_array
 from nlp.kb import (
     DocumentInfo,
     EntityInfo,
@@ -34,6 +34,7 @@ from nlp.kb import (
     section_kinds,
 )
 from nlp.kb_tables import (
+    BOUNDS_FILE,
     INDICATOR_KINDS,
     ITEM_KINDS,
     SECTION_KINDS,
@@ -44,15 +45,18 @@ from nlp.kb_tables import (
     TableBuilder,
     UnitTable,
     indicator_row,
+    spans_of,
 )
-from nlp.pages import PageBudget
 
 logger = logging.getLogger(__name__)
 
-STORE_FORMAT = 2  # 2: figures carry place, year, months and kind
+STORE_FORMAT = 3  # 3: segments listed in a manifest
 CHUNK_DOCUMENTS = 200  # documents read per query while building: bounds the build's memory
-META_FILE = "meta.json"
+MANIFEST_FILE = "manifest.json"
 DOC_IDS_FILE = "documents.npy"
+RECORD_TABLES = ("units", "sections", "indicators", "items")
+MAX_SEGMENTS = 64  # past this many segments a start compacts them into one
+MAX_MASKED_SHARE = 0.25  # ... or once this share of the held documents is masked
 ENTITY_KINDS = {"doc": "i4", "name": "text", "type": "code"}
 _DOCUMENT_COLUMNS = (
     "id", "number", "title", "issuer", "addressee", "date", "year", "contact", "contact_phone",
@@ -62,94 +66,241 @@ _DOCUMENT_COLUMNS = (
 
 
 class BaseHead:
-    """The current documents' metadata and a fingerprint of everything extracted from them."""
+    """The current documents' metadata, a stamp per document and a fingerprint of them all."""
 
-    def __init__(self, documents: list[DocumentInfo], fingerprint: str) -> None:
+    def __init__(
+        self,
+        documents: list[DocumentInfo],
+        stamps: dict[int, str],
+        highest: list[int],
+        touched: set[int] | None,
+    ) -> None:
         self.documents = documents
-        self.fingerprint = fingerprint
+        self.stamps = stamps  # content hash and display name
+        self.highest = highest  # the highest extracted row id per table
+        self.touched = touched  # documents with rows past the `since` ids (None: all)
+        digest = hashlib.sha256("\n".join(f"{d}={stamps[d]}" for d in sorted(stamps)).encode())
+        digest.update(str(highest).encode())
+        self.fingerprint = digest.hexdigest()[:20]
 
 
-def read_head(sessions: sessionmaker[Session]) -> BaseHead:
-    """Read document metadata (not texts) and the base's fingerprint in one session."""
+def read_head(
+    sessions: sessionmaker[Session],
+    since: list[int] | None = None,
+    known: dict[tuple, DocumentInfo] | None = None,
+) -> BaseHead:
+    """Read document metadata (not texts) and which documents have rows newer than `since`.
+
+    Extracted rows are written once per document with growing ids; a re-extraction adds rows,
+    so the documents holding rows past the ids of the last build are the re-extracted ones
+    (besides new documents). `known` caches DocumentInfo by row between calls.
+    """
     table = Document.__table__
     stmt = (
-        select(*(table.c[name] for name in _DOCUMENT_COLUMNS))
+        select(*(table.c[name] for name in _DOCUMENT_COLUMNS), table.c.content_hash)
         .where(table.c.is_current.is_(True))
         .order_by(table.c.date.desc().nulls_last(), table.c.id.desc())
     )
+    tables = [m.__table__ for m in (Section, Indicator, Item, Entity)]
     with sessions() as session:
-        documents = [_document(row) for row in session.execute(stmt)]
-        content = queries.knowledge_fingerprint(session)
-        # Extracted rows are written once per document; a re-extraction would add rows, so the
-        # highest ids change with it even when the documents' content hashes do not.
-        tables = (Section, Indicator, Item, Entity)
-        highest = session.execute(
-            select(*(select(func.max(m.id)).scalar_subquery() for m in tables))
-        ).one()
+        rows = session.execute(stmt).all()
         # Two databases holding the same documents (fresh bases built by different code) have
-        # the same ids and hashes: the database itself is part of what the snapshot mirrors.
+        # the same ids and hashes: the database itself is part of what a segment mirrors.
         database = str(session.get_bind().url)
-    return BaseHead(documents, f"{database}:{content}:{':'.join(str(h) for h in highest)}")
+        highest = [
+            int(h or 0)
+            for h in session.execute(select(*(select(func.max(t.c.id)).scalar_subquery()
+                                              for t in tables))).one()
+        ]
+        touched: set[int] | None = None
+        if since is not None and all(h >= s for h, s in zip(highest, since, strict=True)):
+            touched = set()
+            for t, h, old in zip(tables, highest, since, strict=True):
+                if h > old:
+                    newer = select(t.c.document_id).where(t.c.id > old).distinct()
+                    touched.update(session.execute(newer).scalars())
+    cache = known if known is not None else {}
+    documents = []
+    for row in rows:
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in row)  # JSON lists
+        info = cache.get(key)
+        if info is None:
+            info = cache[key] = _document(row)
+        documents.append(info)
+    stamps = {row.id: f"{database}:{row.content_hash}:{row.display_name}" for row in rows}
+    return BaseHead(documents, stamps, highest, touched)
+
+
+class Segment:
+    """One build's documents: their record tables (rows document by document) and entities."""
+
+    def __init__(
+        self,
+        path: Path | None,
+        documents: list[int],
+        tables: dict[str, tuple[Table, np.ndarray]],
+        entities: Table,
+    ) -> None:
+        self.path = path
+        self.documents = documents
+        self.tables = tables  # units, sections, indicators, items: (table, bounds)
+        self.entities = entities
+        self.units = UnitTable(tables["units"][0], spans_of(documents, tables["units"][1]))
+
+    @classmethod
+    def open(cls, path: Path) -> Segment:
+        """Map a segment saved by build_segment."""
+        documents = [int(d) for d in np.load(path / DOC_IDS_FILE)]
+        tables = {
+            name: (Table.load(path / name), map_array(path / name / BOUNDS_FILE))
+            for name in RECORD_TABLES
+        }
+        return cls(path, documents, tables, Table.load(path / "entities"))
+
+    def snapshot(self) -> KnowledgeSnapshot:
+        """This segment alone (all its rows, no document metadata): what its names come from."""
+
+        def spans(name: str) -> dict[int, range]:
+            return spans_of(self.documents, self.tables[name][1])
+
+        table = self.entities
+        names, kinds, docs = table["name"], table["type"], table["doc"]
+        return KnowledgeSnapshot(
+            documents=[],
+            units=self.units,
+            sections=SectionTable(self.tables["sections"][0], spans("sections")),
+            indicators=IndicatorTable(self.tables["indicators"][0], spans("indicators")),
+            items=ItemTable(self.tables["items"][0], spans("items")),
+            entities=[
+                EntityInfo(int(docs[row]), names[row] or "", kinds[row] or "", None)
+                for row in range(len(table))
+            ],
+        )
+
+    def user_words(self) -> list[str]:
+        """Names the tokenizer should keep whole (see KnowledgeSnapshot.user_words)."""
+        names = self.tables["indicators"][0]["name"].vocabulary
+        words = [n for n in names if n and len(n) <= 6]
+        entity_names = self.entities["name"]
+        words += [entity_names[row] or "" for row in range(len(self.entities))]
+        return [w for w in words if w and len(w) <= 12]
 
 
 class SnapshotStore:
-    """Snapshots saved under `root`, one directory per base version and code version."""
+    """The snapshot saved under `root` as segments listed in a manifest.
+
+    The first build writes one segment with every document. Later, a document that is new
+    (or re-extracted) gets a segment of its own and a removed or superseded one is masked, so
+    an upload writes only the new document's rows. `compact` (start-up) rebuilds everything
+    into one segment once segments pile up or masked rows pass a share.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._open: dict[str, Segment] = {}  # segments already mapped by this process
+        self._known: dict[tuple, DocumentInfo] = {}  # document rows already converted
 
     def load(
-        self, sessions: sessionmaker[Session], code_key: str
-    ) -> tuple[KnowledgeSnapshot, Path]:
-        """Return the snapshot (mapped, built first when missing) and its directory."""
-        head = read_head(sessions)
-        digest = hashlib.sha256(f"{STORE_FORMAT}:{head.fingerprint}:{code_key}".encode())
-        path = self.root / f"kb_{digest.hexdigest()[:20]}"
-        snapshot = self._open(path, head)
-        if snapshot is not None:
-            return snapshot, path
-        logger.info("knowledge snapshot %s missing: building it", path.name)
-        tmp = self.root / f".{path.name}.{os.getpid()}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        build_snapshot(sessions, head, tmp)
-        (tmp / META_FILE).write_text(
-            json.dumps({"format": STORE_FORMAT, "fingerprint": head.fingerprint}),
-            encoding="utf-8",
-        )
-        shutil.rmtree(path, ignore_errors=True)  # a torn or unreadable copy
-        try:
-            tmp.rename(path)  # the directory appears complete or not at all
-        except OSError:  # another process finished the same snapshot first
+        self, sessions: sessionmaker[Session], code_key: str, *, compact: bool = True
+    ) -> tuple[KnowledgeSnapshot, list[Segment]]:
+        """Return the snapshot over the saved segments (adding a segment for new documents)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        manifest = self._manifest(code_key)
+        segments = manifest["segments"] if manifest is not None else []
+        head = read_head(sessions, manifest["highest"] if manifest else None, self._known)
+        if compact and _needs_compaction(segments, head):
+            segments = []
+        if not segments:
+            logger.info("knowledge snapshot missing or compacted: building it")
+        held = {int(doc): stamp for seg in segments for doc, stamp in seg["docs"].items()}
+        touched = head.touched
+        fresh = [
+            d for d in head.documents
+            if held.get(d.id) != head.stamps[d.id] or touched is None or d.id in touched
+        ]
+        live = set(head.stamps)
+        if fresh:
+            segments = [*segments, self._build(sessions, head, fresh)]
+        # A segment whose documents are all gone (or rebuilt in a later one) is dropped.
+        owners = _owners(segments)
+        segments = [s for n, s in enumerate(segments) if any(
+            int(doc) in live and owners[int(doc)] == n for doc in s["docs"])]
+        self._save_manifest(code_key, segments, head.highest)
+        self._remove_others({s["name"] for s in segments})
+        opened = [self._segment(s["name"]) for s in segments]
+        return compose(head, opened), opened
+
+    def _build(
+        self, sessions: sessionmaker[Session], head: BaseHead, documents: list[DocumentInfo]
+    ) -> dict:
+        stamps = {str(d.id): head.stamps[d.id] for d in documents}
+        digest = hashlib.sha256(json.dumps(stamps, sort_keys=True).encode()).hexdigest()[:20]
+        path = self.root / f"seg_{digest}"
+        if not (path / DOC_IDS_FILE).is_file():
+            tmp = self.root / f".{path.name}.{os.getpid()}.tmp"
             shutil.rmtree(tmp, ignore_errors=True)
-        self._remove_others(path)
-        snapshot = self._open(path, head)
-        if snapshot is None:
-            raise RuntimeError(f"knowledge snapshot {path} unreadable right after building it")
-        return snapshot, path
+            build_segment(sessions, documents, tmp, whole=len(documents) == len(head.documents))
+            shutil.rmtree(path, ignore_errors=True)  # a torn copy
+            try:
+                tmp.rename(path)  # the directory appears complete or not at all
+            except OSError:  # another process finished the same segment first
+                shutil.rmtree(tmp, ignore_errors=True)
+        return {"name": path.name, "docs": stamps}
 
-    def _open(self, path: Path, head: BaseHead) -> KnowledgeSnapshot | None:
-        if not (path / META_FILE).is_file():
-            return None
+    def _segment(self, name: str) -> Segment:
+        segment = self._open.get(name)
+        if segment is None:
+            segment = self._open[name] = Segment.open(self.root / name)
+        return segment
+
+    def _manifest(self, code_key: str) -> dict | None:
         try:
-            return open_snapshot(path, head)
-        except (OSError, ValueError, KeyError) as exc:  # a torn or old copy: rebuild
-            logger.warning("knowledge snapshot %s unreadable (%s): rebuilding", path.name, exc)
+            manifest = json.loads((self.root / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
+        if manifest.get("format") != STORE_FORMAT or manifest.get("code") != code_key:
+            return None
+        if not all((self.root / s["name"] / DOC_IDS_FILE).is_file() for s in manifest["segments"]):
+            return None  # a segment went missing: rebuild
+        return manifest
 
-    def _remove_others(self, keep: Path) -> None:
-        # Earlier versions (and the old per-unit index folders): a process still using one
-        # keeps its mapped files until it reloads. Half-built copies of processes that died.
+    def _save_manifest(self, code_key: str, segments: list[dict], highest: list[int]) -> None:
+        manifest = {
+            "format": STORE_FORMAT, "code": code_key, "segments": segments, "highest": highest,
+        }
+        tmp = self.root / f".{MANIFEST_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        tmp.replace(self.root / MANIFEST_FILE)
+
+    def _remove_others(self, keep: set[str]) -> None:
+        # Segments no manifest lists (a process still using one keeps its mapped files until
+        # it reloads), earlier layouts, and half-built copies of processes that died.
         for old in self.root.glob("*"):
-            if old == keep or not old.is_dir():
+            if old.name in keep or not old.is_dir():
                 continue
-            if old.name.startswith(("kb_", "units_")) or _abandoned(old):
+            if old.name.startswith(("kb_", "units_", "seg_")) or _abandoned(old):
+                self._open.pop(old.name, None)
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _owners(segments: list[dict]) -> dict[int, int]:
+    """Return which segment holds each document (the latest one that built it)."""
+    return {int(doc): n for n, seg in enumerate(segments) for doc in seg["docs"]}
+
+
+def _needs_compaction(segments: list[dict], head: BaseHead) -> bool:
+    if len(segments) > MAX_SEGMENTS:
+        return True
+    held = sum(len(s["docs"]) for s in segments)
+    return held > 0 and held - len(set(head.stamps) & set(_owners(segments))) > (
+        MAX_MASKED_SHARE * held
+    )
+
+
 def _abandoned(path: Path) -> bool:
-    """Tell whether `path` is a build folder (.kb_<key>.<pid>.tmp) of a process now gone."""
+    """Tell whether `path` is a build folder (.seg_<key>.<pid>.tmp) of a process now gone."""
     parts = path.name.split(".")
-    if not (path.name.startswith(".kb_") and len(parts) == 4 and parts[3] == "tmp"):
+    if not (path.name.startswith((".kb_", ".seg_")) and len(parts) == 4 and parts[3] == "tmp"):
         return False
     try:
         os.kill(int(parts[2]), 0)
@@ -160,60 +311,100 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def open_snapshot(path: Path, head: BaseHead) -> KnowledgeSnapshot:
-    """Map a saved snapshot; it must hold exactly the head's documents, in the same order."""
-    ids = np.load(path / DOC_IDS_FILE)
-    if ids.tolist() != [d.id for d in head.documents]:
-        raise ValueError("saved documents differ from the database's")
-    pages = PageBudget()
-    snapshot = KnowledgeSnapshot(
+def compose(head: BaseHead, segments: list[Segment]) -> KnowledgeSnapshot:
+    """Join the segments' tables into one snapshot of the head's documents.
+
+    Unit rows are never dropped (their ids are the indexes'): a document no longer current
+    has its units masked. The other tables keep only current documents' rows.
+    """
+    live = set(head.stamps)
+    owner = {doc: n for n, seg in enumerate(segments) for doc in seg.documents}
+    current = {doc for doc in live if doc in owner}
+    tables: dict[str, tuple[Table, dict[int, range]]] = {}
+    alive = np.zeros(0, dtype=bool)
+    for name in RECORD_TABLES:
+        parts = [seg.tables[name] for seg in segments]
+        total = sum(len(t) for t, _b in parts)
+        mask = np.zeros(total, dtype=bool)  # rows of current documents
+        spans, offset = {}, 0
+        for n, (seg, (table, bounds)) in enumerate(zip(segments, parts, strict=True)):
+            own = spans_of(seg.documents, bounds, offset)
+            if all(doc in current and owner[doc] == n for doc in own):
+                mask[offset : offset + len(table)] = True  # the usual case: no document gone
+                spans.update(own)
+            else:
+                for doc, rows in own.items():
+                    if doc in current and owner[doc] == n:
+                        mask[rows.start : rows.stop] = True
+                        spans[doc] = rows
+            offset += len(table)
+        if name == "units" or mask.all():
+            # Units keep their ids (the indexes'): a gone document's are masked, not dropped.
+            tables[name] = (concat([t for t, _b in parts]), spans)
+            if name == "units":
+                alive = mask
+            continue
+        # Other tables keep only current rows: a document's rows move to their kept places.
+        place = np.cumsum(mask) - 1
+        spans = {doc: range(int(place[r.start]), int(place[r.start]) + len(r))
+                 for doc, r in spans.items() if r}
+        tables[name] = (concat([t for t, _b in parts], np.flatnonzero(mask)), spans)
+    return KnowledgeSnapshot(
         documents=head.documents,
-        units=UnitTable.open(path / "units", pages),
-        sections=SectionTable.open(path / "sections", pages),
-        indicators=IndicatorTable.open(path / "indicators", pages),
-        items=ItemTable.open(path / "items", pages),
-        entities=_entities(Table.load(path / "entities")),
+        units=UnitTable(*tables["units"]),
+        sections=SectionTable(*tables["sections"]),
+        indicators=IndicatorTable(*tables["indicators"]),
+        items=ItemTable(*tables["items"]),
+        entities=_entities(segments, current),
         fingerprint=head.fingerprint,
+        alive=alive,
     )
-    snapshot.pages = pages
-    return snapshot
 
 
-def build_snapshot(
-    sessions: sessionmaker[Session], head: BaseHead, directory: Path | None
-) -> KnowledgeSnapshot:
-    """Read the base a chunk of documents at a time and write the tables (to `directory`)."""
+def build_segment(
+    sessions: sessionmaker[Session],
+    documents: list[DocumentInfo],
+    directory: Path | None,
+    *,
+    whole: bool = False,
+) -> Segment:
+    """Read `documents` a chunk at a time and write their tables (to `directory`).
+
+    `whole`: the documents are all current ones (their entities are read with one join).
+    """
 
     def sub(name: str) -> Path | None:
         return directory / name if directory is not None else None
 
-    units = TableBuilder(UNIT_KINDS, sub("units"))
-    sections = TableBuilder(SECTION_KINDS, sub("sections"))
-    indicators = TableBuilder(INDICATOR_KINDS, sub("indicators"))
-    items = TableBuilder(ITEM_KINDS, sub("items"))
-    documents = head.documents
+    builders = {
+        "units": TableBuilder(UNIT_KINDS, sub("units")),
+        "sections": TableBuilder(SECTION_KINDS, sub("sections")),
+        "indicators": TableBuilder(INDICATOR_KINDS, sub("indicators")),
+        "items": TableBuilder(ITEM_KINDS, sub("items")),
+    }
+    ids = [d.id for d in documents]
     with sessions() as session:
         for start in range(0, len(documents), CHUNK_DOCUMENTS):
             chunk = documents[start : start + CHUNK_DOCUMENTS]
             rows = _read_chunk(session, [d.id for d in chunk])
             for document in chunk:
-                _write_document(document, rows, units, sections, indicators, items)
-        entity_rows = list(session.execute(_entity_query()))
+                _write_document(document, rows, builders)
+        entity_rows = list(session.execute(_entity_query(None if whole else ids)))
     entities = TableWriter(ENTITY_KINDS, sub("entities"))
     for name, kind, doc in entity_rows:
         entities.add(doc=doc, name=name, type=kind)
     entity_table = entities.finish()
+    tables = {name: builder.finish() for name, builder in builders.items()}
     if directory is not None:
-        np.save(directory / DOC_IDS_FILE, np.asarray([d.id for d in documents], dtype=np.int64))
-    return KnowledgeSnapshot(
-        documents=documents,
-        units=UnitTable(*units.finish()),
-        sections=SectionTable(*sections.finish()),
-        indicators=IndicatorTable(*indicators.finish()),
-        items=ItemTable(*items.finish()),
-        entities=_entities(entity_table),
-        fingerprint=head.fingerprint,
-    )
+        np.save(directory / DOC_IDS_FILE, np.asarray(ids, dtype=np.int64))
+    return Segment(directory, ids, tables, entity_table)
+
+
+def build_snapshot(
+    sessions: sessionmaker[Session], head: BaseHead, directory: Path | None = None
+) -> KnowledgeSnapshot:
+    """Build one segment of all the head's documents and return it as a snapshot."""
+    return compose(head, [build_segment(sessions, head.documents, directory, whole=True)])
 
 
 class _Chunk:
@@ -248,13 +439,10 @@ def _read_chunk(session: Session, ids: list[int]) -> _Chunk:
 
 
 def _write_document(
-    document: DocumentInfo,
-    chunk: _Chunk,
-    units: TableBuilder,
-    sections: TableBuilder,
-    indicators: TableBuilder,
-    items: TableBuilder,
+    document: DocumentInfo, chunk: _Chunk, builders: dict[str, TableBuilder]
 ) -> None:
+    units, sections = builders["units"], builders["sections"]
+    indicators, items = builders["indicators"], builders["items"]
     doc = document.id
     own_sections, own_items = chunk.sections.pop(doc, []), chunk.items.pop(doc, [])
     kinds = section_kinds(own_sections, own_items)
@@ -283,25 +471,39 @@ def _write_document(
         table.end_document()
 
 
-def _entity_query() -> Select:
-    """Distinct (name, type) of current documents' entities, with the first document naming it."""
+def _entity_query(ids: list[int] | None) -> Select:
+    """Distinct (name, type) of these (else all current) documents' entities, first naming it."""
     entity, document = Entity.__table__, Document.__table__
     first = func.min(entity.c.document_id)
-    return (
-        select(entity.c.name, entity.c.type, first)
-        .join(document, document.c.id == entity.c.document_id)
-        .where(document.c.is_current.is_(True))
-        .group_by(entity.c.name, entity.c.type)
-        .order_by(first, entity.c.name, entity.c.type)
+    stmt = select(entity.c.name, entity.c.type, first)
+    if ids is None:
+        stmt = stmt.join(document, document.c.id == entity.c.document_id).where(
+            document.c.is_current.is_(True)
+        )
+    else:
+        stmt = stmt.where(entity.c.document_id.in_(ids))
+    return stmt.group_by(entity.c.name, entity.c.type).order_by(
+        first, entity.c.name, entity.c.type
     )
 
 
-def _entities(table: Table) -> list[EntityInfo]:
-    names, kinds, docs = table["name"], table["type"], table["doc"]
-    return [
-        EntityInfo(int(docs[row]), names[row] or "", kinds[row] or "", None)
-        for row in range(len(table))
-    ]
+def _entities(segments: list[Segment], current: set[int]) -> list[EntityInfo]:
+    """Distinct (name, type) over the segments, each with the first current document naming it.
+
+    A segment holds its own first document per name; a name whose first document there is no
+    longer current is kept only if another segment names it from a current one.
+    """
+    first: dict[tuple[str, str], int] = {}
+    for segment in segments:
+        table = segment.entities
+        names, kinds, docs = table["name"], table["type"], np.asarray(table["doc"])
+        for row in np.flatnonzero(np.isin(docs, list(current))):
+            key = (names[int(row)] or "", kinds[int(row)] or "")
+            doc = int(docs[row])
+            if doc < first.get(key, doc + 1):
+                first[key] = doc
+    ordered = sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
+    return [EntityInfo(doc, name, kind, None) for (name, kind), doc in ordered]
 
 
 def _document(d) -> DocumentInfo:

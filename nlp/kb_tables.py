@@ -1,8 +1,9 @@
 """The snapshot's record tables: column storage that hands out one record at a time.
 
-Each table keeps its rows document by document, in the snapshot's document order (newest
-first), with `bounds[p]:bounds[p + 1]` the rows of the p-th document. Only arrays and small
-vocabularies stay in RAM; a record (a Unit, a SectionInfo, ...) is built when a reply reads it.
+Each table keeps a document's rows together; `spans` maps a document id to its rows. A saved
+table (one segment's) has `bounds[p]:bounds[p + 1]` the rows of its p-th document. Only arrays
+and small vocabularies stay in RAM; a record (a Unit, a SectionInfo, ...) is built when a reply
+reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import numpy as np
 
 from nlp.columns import Table, TableWriter, map_array
 from nlp.kb import IndicatorInfo, ItemInfo, SectionInfo, Unit
-from nlp.pages import PageBudget
 
 R = TypeVar("R")
 BOUNDS_FILE = "bounds.npy"
@@ -43,9 +43,9 @@ ITEM_KINDS = {
 class RecordTable(Generic[R]):
     """Rows of one record type, grouped by document (see the module docstring)."""
 
-    def __init__(self, table: Table, bounds: np.ndarray) -> None:
+    def __init__(self, table: Table, spans: dict[int, range]) -> None:
         self.table = table
-        self.bounds = bounds
+        self.spans = spans
         self.doc = table["doc"]
 
     def __len__(self) -> int:
@@ -61,16 +61,31 @@ class RecordTable(Generic[R]):
         """Build the record of one row."""
         raise NotImplementedError
 
-    def rows_of(self, position: int) -> range:
-        """Return the rows of the document at this position of the document order."""
-        if position < 0 or position + 1 >= len(self.bounds):
-            return range(0)
-        return range(int(self.bounds[position]), int(self.bounds[position + 1]))
+    def rows_of(self, document_id: int) -> range:
+        """Return the rows of one document (empty when it has none)."""
+        return self.spans.get(document_id, range(0))
 
     @classmethod
-    def open(cls, directory: Path, pages: PageBudget | None = None) -> Self:
-        """Map a table saved by TableBuilder."""
-        return cls(Table.load(directory, pages), map_array(directory / BOUNDS_FILE, pages))
+    def open(cls, directory: Path, documents: list[int]) -> Self:
+        """Map a table saved by TableBuilder for `documents` (in its row order)."""
+        return cls(Table.load(directory), spans_of(documents, map_array(directory / BOUNDS_FILE)))
+
+
+def spans_of(documents: list[int], bounds: np.ndarray, offset: int = 0) -> dict[int, range]:
+    """Return each document's rows from a table's bounds (rows start at `offset`)."""
+    edges = (np.asarray(bounds, dtype=np.int64) + offset).tolist()
+    return {doc: range(edges[p], edges[p + 1]) for p, doc in enumerate(documents)}
+
+
+def spans_of_column(docs: np.ndarray) -> dict[int, range]:
+    """Return each document's rows from a doc column whose documents' rows are contiguous."""
+    docs = np.asarray(docs)
+    if not len(docs):
+        return {}
+    cuts = np.flatnonzero(np.diff(docs)) + 1
+    starts = [0, *cuts.tolist()]
+    stops = [*cuts.tolist(), len(docs)]
+    return {int(docs[a]): range(a, b) for a, b in zip(starts, stops, strict=True)}
 
 
 class UnitTable(RecordTable[Unit]):
@@ -108,7 +123,8 @@ class UnitTable(RecordTable[Unit]):
         writer = TableBuilder(UNIT_KINDS)
         for unit in units:
             writer.add(doc=unit.document_id, section=unit.section, kind=unit.kind, text=unit.text)
-        return cls(*writer.finish())
+        table, _bounds = writer.finish()
+        return cls(table, spans_of_column(table["doc"]))
 
 
 class SectionTable(RecordTable[SectionInfo]):
@@ -142,11 +158,19 @@ class ItemTable(RecordTable[ItemInfo]):
         )
 
 
+    def titles(self, kind: str) -> list[str]:
+        """Return the titles of the items of one kind, in row order."""
+        code = self.table["kind"].code(kind)
+        rows = np.flatnonzero(np.asarray(self.table["kind"].codes) == code)
+        column = self.table["title"]
+        return [column[int(row)] or "" for row in rows]
+
+
 class IndicatorTable(RecordTable[IndicatorInfo]):
     """Extracted figures; recently read ones are kept built (figure questions repeat)."""
 
-    def __init__(self, table: Table, bounds: np.ndarray) -> None:
-        super().__init__(table, bounds)
+    def __init__(self, table: Table, spans: dict[int, range]) -> None:
+        super().__init__(table, spans)
         self._cached = lru_cache(maxsize=INDICATOR_CACHE)(self._build)
 
     def record(self, row: int) -> IndicatorInfo:
@@ -172,7 +196,8 @@ class IndicatorTable(RecordTable[IndicatorInfo]):
         builder = TableBuilder(INDICATOR_KINDS)
         for indicator in indicators:
             builder.add(**indicator_row(indicator))
-        return cls(*builder.finish())
+        table, _bounds = builder.finish()
+        return cls(table, spans_of_column(table["doc"]))
 
     def names(self) -> list[str]:
         """Return the distinct indicator names."""

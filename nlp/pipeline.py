@@ -1,8 +1,9 @@
 """The assistant: normalise -> analyse once -> classify -> route -> compose a cited Reply.
 
-`build_assistant(sessions, cache_dir)` loads everything once (trimmed jieba dictionary, the
-exported intent model — trained only when missing or stale — the knowledge snapshot and its
-retrieval index, both built once per base version and memory-mapped after that).
+`build_assistant(sessions, cache_dir)` loads everything once through the artifact contract
+(nlp/artifacts.py): trimmed jieba dictionary, the exported intent model — trained only when
+missing or stale — the knowledge snapshot's segments and one retrieval index per segment, built
+once and memory-mapped after that. An upload adds a segment (`refresh`), nothing else.
 `Assistant.answer` is pure: it reads the snapshot and writes nothing.
 """
 
@@ -11,21 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from nlp.artifacts import obtain
 from nlp.classifier import META_FILE, FastIntentModel, IntentPrediction
 from nlp.compare import answer_comparison
 from nlp.features import Analysis, WordAnalyzer, analyze
 from nlp.kb import KnowledgeSnapshot, Unit
-from nlp.kb_store import SnapshotStore
+from nlp.kb_store import Segment, SnapshotStore
 from nlp.normalize import normalize
 from nlp.reply import Reply
-from nlp.retrieval import TfidfIndex, unit_terms
+from nlp.retrieval import SearchIndex, TfidfIndex, unit_terms
 from nlp.router import Router, triage_reply
 from nlp.synonyms import DOMAIN_TERMS_FILE, SYNONYMS_FILE, Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
@@ -67,6 +69,86 @@ class _State:
     model: FastIntentModel
     snapshot: KnowledgeSnapshot
     router: Router
+    segments: tuple[str, ...]  # the snapshot's segment names, first (base) first
+    indexes: tuple[TfidfIndex, ...]  # one per segment
+
+
+class IntentModelArtifact:
+    """The intent model: trained on the examples plus names from the base segment."""
+
+    name = "intent"
+
+    def __init__(self, words: WordAnalyzer, extra: tuple[list[str], list[str]]) -> None:
+        self.words = words
+        self.extra = extra
+        self._fingerprint = ""
+        self.train_s = 0.0
+
+    def fingerprint(self) -> str:
+        """Hash of everything the model depends on: training data, code, dictionary."""
+        if not self._fingerprint:
+            digest = hashlib.sha256()
+            digest.update(file_hash(INTENTS_FILE, SYNONYMS_FILE, DOMAIN_TERMS_FILE).encode())
+            digest.update(examples_hash(*self.extra).encode())
+            # The feature code is part of the model too: a change there must retrain.
+            digest.update(file_hash(*FEATURE_CODE).encode())
+            key = self.words.tokenizer.dictionary_key()
+            digest.update(f"{key}:{MODEL_FORMAT}".encode())
+            self._fingerprint = digest.hexdigest()[:24]
+        return self._fingerprint
+
+    def build(self, directory: Path) -> None:
+        """Train (scikit-learn is imported only here) and export the arrays."""
+
+        started = time.perf_counter()
+        texts, labels = load_examples()
+        train_and_save(
+            texts + self.extra[0], labels + self.extra[1], self.words, directory,
+            self.fingerprint(),
+        )
+        self.train_s = time.perf_counter() - started
+
+    def load(self, directory: Path) -> FastIntentModel:
+        """Load the exported arrays; a model whose meta names other data is stale."""
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("data_hash") != self.fingerprint():
+            raise ValueError("intent model trained on other data")
+        return FastIntentModel.load(directory)
+
+
+class SegmentIndexArtifact:
+    """One segment's retrieval index, weighed with the first segment's idf (`reference`)."""
+
+    name = "index"
+
+    def __init__(
+        self,
+        segment: Segment,
+        snapshot: KnowledgeSnapshot,
+        words: WordAnalyzer,
+        reference: TfidfIndex | None,
+    ) -> None:
+        self.segment = segment
+        self.snapshot = snapshot
+        self.words = words
+        self.reference = reference
+
+    def fingerprint(self) -> str:
+        """The segment is named by its documents and the code; the dictionary by its words."""
+        return self.words.tokenizer.dictionary_key()
+
+    def build(self, directory: Path) -> None:
+        """Tokenise the segment's units and write the postings."""
+        logger.info("retrieval index: building it over %d units", len(self.segment.units))
+        index = TfidfIndex(PIVOT_SLOPE).build(
+            self.segment.units, _unit_terms(self.words), _UnitTexts(self.snapshot),
+            self.reference,
+        )
+        index.save(directory / "postings")
+
+    def load(self, directory: Path) -> TfidfIndex:
+        """Map the postings."""
+        return TfidfIndex.load(directory / "postings", self.segment.units, PIVOT_SLOPE)
 
 
 class Assistant:
@@ -75,106 +157,90 @@ class Assistant:
     def __init__(self, sessions: sessionmaker[Session], cache_dir: Path | str) -> None:
         self.sessions = sessions
         self.cache_dir = Path(cache_dir)
+        self.store = SnapshotStore(self.cache_dir / "index")
         self._state: _State | None = None
+        self._model_key = ""
+        # Seconds the last load spent training the intent model (0.0 when it was loaded):
+        # the bench tells a first build of the snapshot apart from a first training.
+        self.train_s = 0.0
 
     # -- loading -----------------------------------------------------------------------------
 
     @property
     def model_dir(self) -> Path:
         """Where the intent model and its exported arrays live."""
-        return self.cache_dir / "intent"
+        return self.cache_dir / f"{IntentModelArtifact.name}_{self._model_key}"
 
     def load(self) -> Assistant:
-        """Read the knowledge base, warm the tokenizer, load (or train) the model, index."""
-        synonyms = Synonyms.load()
-        snapshot, snapshot_dir = SnapshotStore(self.cache_dir / "index").load(
-            self.sessions, self.code_key()
-        )
-        user_words = load_domain_terms() + synonyms.all_terms() + snapshot.user_words()
-        tokenizer = ChineseTokenizer(user_words, self.cache_dir / "jieba")
+        """Start-up: map (or build) the snapshot, warm the tokenizer, load (or train) the
+        model and the indexes; segments that piled up are compacted into one first."""
+        return self._load(compact=True)
+
+    def refresh(self) -> Assistant:
+        """After the knowledge base changed (an admin upload): add a segment for the new
+        documents and mask the removed ones. The dictionary and the intent model stay: the
+        new documents' names are added to the tokenizer's words, and the model keeps its
+        vocabulary (a word it has not seen is covered by the router's near-verbatim rule)."""
+        return self._load(compact=False)
+
+    def _load(self, compact: bool) -> Assistant:
+        self.train_s = 0.0
+        snapshot, segments = self.store.load(self.sessions, self.code_key(), compact=compact)
+        names = tuple(str(s.path.name) for s in segments if s.path is not None)
         old = self._state
-        if old is not None and old.tokenizer.dictionary_key() == tokenizer.dictionary_key():
-            tokenizer = old.tokenizer
+        if old is not None and old.segments[:1] == names[:1]:
+            # The base segment is the same: so are the dictionary and the model.
+            tokenizer, words, model = old.tokenizer, old.words, old.model
         else:
-            tokenizer.initialize()  # warm jieba so no user pays for it
-        words = WordAnalyzer(tokenizer, synonyms)
-        extra = kb_examples(snapshot)
-        model = self._load_or_train(words, self.data_hash(tokenizer, extra), extra)
-        index = self._load_or_build_index(snapshot, snapshot_dir, words, tokenizer)
+            tokenizer, words, model = self._base_artifacts(segments[0] if segments else None)
+        for segment in segments[1:]:
+            tokenizer.add_words(segment.user_words())
+        indexes: list[TfidfIndex] = []
+        for n, segment in enumerate(segments):
+            reused = old is not None and n < len(old.segments) and old.segments[n] == names[n]
+            if reused and old is not None:
+                indexes.append(old.indexes[n])
+                continue
+            artifact = SegmentIndexArtifact(
+                segment, snapshot, words, indexes[0] if indexes else None
+            )
+            assert segment.path is not None
+            indexes.append(obtain(artifact, segment.path))
+        index = SearchIndex(indexes, snapshot.units, snapshot.alive)
         router = Router(snapshot, index, model.threshold, model.margin)
-        if snapshot.pages is not None:
-            snapshot.pages.release()  # loading read whole columns; answers need few pages
-        self._state = _State(tokenizer, words, model, snapshot, router)
+        self._state = _State(tokenizer, words, model, snapshot, router, names, tuple(indexes))
         logger.info(
-            "assistant ready: %d documents, %d indicators, %d units",
-            len(snapshot.documents),
-            len(snapshot.indicators),
-            len(snapshot.units),
+            "assistant ready: %d documents, %d indicators, %d units, %d segments",
+            len(snapshot.documents), len(snapshot.indicators), len(snapshot.units),
+            len(segments),
         )
         return self
 
-    def refresh(self) -> Assistant:
-        """Reload after the knowledge base changed (e.g. an admin upload)."""
-        return self.load()
+    def _base_artifacts(
+        self, base: Segment | None
+    ) -> tuple[ChineseTokenizer, WordAnalyzer, FastIntentModel]:
+        """The dictionary and the intent model, both functions of the base segment's names."""
+        synonyms = Synonyms.load()
+        base_words = base.user_words() if base is not None else []
+        user_words = load_domain_terms() + synonyms.all_terms() + base_words
+        tokenizer = ChineseTokenizer(user_words, self.cache_dir / "jieba").initialize()
+        words = WordAnalyzer(tokenizer, synonyms)
+        extra = kb_examples(base.snapshot()) if base is not None else ([], [])
+        artifact = IntentModelArtifact(words, extra)
+        self._model_key = artifact.fingerprint()
+        model = obtain(artifact, self.cache_dir)
+        self.train_s = artifact.train_s
+        return tokenizer, words, model
 
-    def data_hash(
-        self,
-        tokenizer: ChineseTokenizer | None = None,
-        extra: tuple[list[str], list[str]] | None = None,
-    ) -> str:
-        """Hash of everything the model depends on: training data, code, dictionary."""
-        tokenizer = tokenizer or self.state.tokenizer
-        digest = hashlib.sha256()
-        digest.update(file_hash(INTENTS_FILE, SYNONYMS_FILE, DOMAIN_TERMS_FILE).encode())
-        extra = extra if extra is not None else kb_examples(self.state.snapshot)
-        digest.update(examples_hash(*extra).encode())
-        # The feature code is part of the model too: a change there must retrain.
-        digest.update(file_hash(*FEATURE_CODE).encode())
-        digest.update(f"{tokenizer.dictionary_key()}:{MODEL_FORMAT}".encode())
-        return digest.hexdigest()[:24]
-
-    def _load_or_train(
-        self, words: WordAnalyzer, wanted: str, extra: tuple[list[str], list[str]]
-    ) -> FastIntentModel:
-        meta_path = self.model_dir / META_FILE
-        if meta_path.exists():
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("data_hash") == wanted:
-                return FastIntentModel.load(self.model_dir)
-        logger.info("intent model missing or stale: training")
-        texts, labels = load_examples()
-        return train_and_save(texts + extra[0], labels + extra[1], words, self.model_dir, wanted)
+    def data_hash(self) -> str:
+        """The fingerprint of the loaded intent model (its data, code and dictionary)."""
+        return self._model_key
 
     @staticmethod
     def code_key() -> str:
         """Hash of the code and data files the snapshot and its index are built with."""
         files = file_hash(*FEATURE_CODE, *INDEX_CODE, SYNONYMS_FILE, DOMAIN_TERMS_FILE)
         return f"{files}:{PIVOT_SLOPE}"
-
-    def _load_or_build_index(
-        self,
-        snapshot: KnowledgeSnapshot,
-        snapshot_dir: Path,
-        words: WordAnalyzer,
-        tokenizer: ChineseTokenizer,
-    ) -> TfidfIndex:
-        """Map the retrieval index saved with this snapshot, else build and save it."""
-        # The snapshot's key covers the base and the code; the dictionary follows from both,
-        # but naming it keeps an index from ever meeting another dictionary's words.
-        path = snapshot_dir / f"index_{tokenizer.dictionary_key()}"
-        if path.is_dir():
-            try:
-                return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE, snapshot.pages)
-            except (OSError, ValueError, KeyError) as exc:  # a torn or old file: rebuild
-                logger.warning("retrieval index %s unreadable (%s): rebuilding", path.name, exc)
-        logger.info("retrieval index missing: building it over %d units", len(snapshot.units))
-        index = TfidfIndex(PIVOT_SLOPE).build(
-            snapshot.units, _unit_terms(words), _UnitTexts(snapshot)
-        )
-        for old in snapshot_dir.glob("index_*"):
-            shutil.rmtree(old, ignore_errors=True)
-        index.save(path)
-        return TfidfIndex.load(path, snapshot.units, PIVOT_SLOPE, snapshot.pages)  # mapped
 
     # -- state -------------------------------------------------------------------------------
 

@@ -5,6 +5,11 @@ survive segmentation differences between a terse question and formal document pr
 are CSR arrays (term -> unit ids, weights), so a search touches only the question's terms,
 memory stays compact at tens of thousands of documents, and the built index is saved and
 loaded instead of re-tokenising every unit at start.
+
+A snapshot made of segments has one TfidfIndex per segment; `SearchIndex` searches them as one.
+A later segment is weighed with the first segment's idf and length pivot (its own terms get an
+idf on the first segment's unit count), so adding a document leaves every other unit's weights,
+and so the other documents' answers, as they were.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import numpy as np
 from nlp.columns import map_array
 from nlp.kb import Unit
 from nlp.kb_tables import UnitTable
-from nlp.pages import PAGE, PageBudget
 
 # Bigrams of question words that say nothing about the topic.
 _NOISE = frozenset(
@@ -83,21 +87,20 @@ class Hit:
 
 
 class TfidfIndex:
-    """Inverted index of length-normalised tf-idf unit vectors."""
+    """Inverted index of length-normalised tf-idf unit vectors (one segment's units)."""
 
     def __init__(self, slope: float = 1.0) -> None:
         # slope < 1 is pivoted length normalisation: long points are penalised less than
         # by plain cosine (a long preamble sentence can hold the one answer).
         self.slope = slope
         self.units: UnitTable = UnitTable.from_units([])
+        self.size = 0  # units indexed
+        self.pivot = 1.0  # mean unit norm the length normalisation pivots on
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0)
         self.offsets = np.zeros(1, dtype=np.int64)
         self.unit_ids = np.zeros(0, dtype=np.int32)
         self.weights = np.zeros(0, dtype=np.float32)
-        self.kind_codes: dict[str, int] = {}
-        self.unit_kinds = np.zeros(0, dtype=np.int8)
-        self.pages: PageBudget | None = None
 
     # -- building ----------------------------------------------------------------------------
 
@@ -106,8 +109,12 @@ class TfidfIndex:
         units: UnitTable | Sequence[Unit],
         terms_of: Callable[[str], list[str]],
         text_of: Callable[[Unit], str] | None = None,
+        reference: TfidfIndex | None = None,
     ) -> TfidfIndex:
-        """Index `units`: `text_of` gives the text to index, `terms_of` that text's terms."""
+        """Index `units`: `text_of` gives the text to index, `terms_of` that text's terms.
+
+        With a `reference` (the first segment's index), its idf and pivot are used.
+        """
         self._set_units(units)
         text_of = text_of or (lambda unit: unit.text)
         vocabulary: dict[str, int] = {}
@@ -142,10 +149,27 @@ class TfidfIndex:
             np.frombuffer(term_ids, dtype=np.int32),
             np.frombuffer(counts, dtype=np.uint16 if counts.typecode == "H" else np.uint32),
             np.frombuffer(lengths, dtype=np.int32),
+            reference,
         )
         return self
 
-    def _postings(self, term_ids: np.ndarray, counts: np.ndarray, lengths: np.ndarray) -> None:
+    def _idf(self, df: np.ndarray, reference: TfidfIndex | None) -> np.ndarray:
+        if reference is None:
+            return np.log((1 + self.size) / (1 + df)) + 1.0
+        idf = np.log((1 + reference.size) / (1 + df)) + 1.0
+        for term, local in self.vocabulary.items():
+            known = reference.vocabulary.get(term)
+            if known is not None:
+                idf[local] = reference.idf[known]
+        return idf
+
+    def _postings(
+        self,
+        term_ids: np.ndarray,
+        counts: np.ndarray,
+        lengths: np.ndarray,
+        reference: TfidfIndex | None = None,
+    ) -> None:
         """Weigh the postings and sort them by term, a slice of units at a time.
 
         Whole-array temporaries (weights, an argsort) would cost several times the index;
@@ -153,8 +177,9 @@ class TfidfIndex:
         as one whole-array pass.
         """
         n, size = len(lengths), len(self.vocabulary)
+        self.size = n
         df = np.bincount(term_ids, minlength=size)
-        self.idf = np.log((1 + n) / (1 + df)) + 1.0
+        self.idf = self._idf(df, reference)
         tf = np.asarray(
             [0.0] + [1.0 + math.log(k) for k in range(1, int(counts.max(initial=0)) + 1)]
         )
@@ -173,8 +198,11 @@ class TfidfIndex:
             squares[a:b] = np.bincount(local, w * w, minlength=b - a)
         norms = np.sqrt(squares)
         norms[norms == 0] = 1.0
-        pivot = norms.mean() if n else 1.0
-        scale = (1.0 - self.slope) * pivot + self.slope * norms
+        if reference is not None:
+            self.pivot = reference.pivot
+        else:
+            self.pivot = float(norms.mean()) if n else 1.0
+        scale = (1.0 - self.slope) * self.pivot + self.slope * norms
         self.offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(df, out=self.offsets[1:])
         self.unit_ids = np.empty(len(term_ids), dtype=np.int32)
@@ -205,38 +233,34 @@ class TfidfIndex:
             np.save(tmp / f"{name}.npy", getattr(self, name))
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         (tmp / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+        meta = {"size": self.size, "pivot": self.pivot}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.replace(directory)  # the directory appears complete or not at all
 
     @classmethod
     def load(
-        cls,
-        directory: Path,
-        units: UnitTable | Sequence[Unit],
-        slope: float,
-        pages: PageBudget | None = None,
+        cls, directory: Path, units: UnitTable | Sequence[Unit], slope: float
     ) -> TfidfIndex:
         """Map an index saved for exactly these units (postings stay on disk until read)."""
         index = cls(slope)
-        index.pages = pages
         for name in cls._ARRAYS:
-            # Memory-mapped: a large base's postings cost RSS only for the pages questions
-            # touch, and `pages` hands those back past its limit.
-            setattr(index, name, map_array(directory / f"{name}.npy", pages))
+            # Memory-mapped: a large base's postings are the OS's file cache, not private
+            # memory of this process.
+            setattr(index, name, map_array(directory / f"{name}.npy"))
         terms = json.loads((directory / "terms.json").read_text(encoding="utf-8"))
         index.vocabulary = {t: i for i, t in enumerate(terms)}
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        index.size, index.pivot = int(meta["size"]), float(meta["pivot"])
         index._set_units(units)
+        if len(index.units) != index.size:
+            raise ValueError(f"index of {index.size} units, {len(index.units)} given")
         return index
 
     def _set_units(self, units: UnitTable | Sequence[Unit]) -> None:
         # A table builds a unit only when a search returns it; a list (tests) is wrapped.
         self.units = units if isinstance(units, UnitTable) else UnitTable.from_units(list(units))
-        # Item kinds as small codes, so a kind filter is one vectorised mask, not a loop.
-        self.kind_codes = {kind: code for code, kind in enumerate(self.units.kind_vocabulary)}
-        # A byte per unit, in RAM: every kind-filtered search reads all of it (0.4 MB at
-        # 380,000 units), so it should not be paged out and in with the postings.
-        small = len(self.kind_codes) <= np.iinfo(np.int8).max
-        self.unit_kinds = np.asarray(self.units.kind_codes, dtype=np.int8 if small else np.int32)
+        self.size = len(self.units)
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -245,23 +269,58 @@ class TfidfIndex:
         terms: Sequence[str],
         k: int = 10,
         accept: Callable[[Unit], bool] | None = None,
-        span: tuple[int, int] | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Search this index alone (see SearchIndex.search)."""
+        return SearchIndex([self], self.units).search(terms, k, accept, None, kinds)
+
+
+class SearchIndex:
+    """The segments' indexes searched as one; unit ids run on from segment to segment."""
+
+    def __init__(
+        self,
+        parts: Sequence[TfidfIndex],
+        units: UnitTable,
+        alive: np.ndarray | None = None,
+    ) -> None:
+        self.parts = list(parts)
+        self.starts = np.cumsum([0, *(p.size for p in self.parts)]).tolist()
+        self.units = units
+        if self.starts[-1] != len(units):
+            raise ValueError(f"indexes of {self.starts[-1]} units, {len(units)} units given")
+        self.alive = alive
+        # Item kinds as small codes, so a kind filter is one vectorised mask, not a loop.
+        self.kind_codes = {kind: code for code, kind in enumerate(units.kind_vocabulary)}
+        # A byte per unit, in RAM: every kind-filtered search reads all of it (0.4 MB at
+        # 380,000 units).
+        small = len(self.kind_codes) <= np.iinfo(np.int8).max
+        self.unit_kinds = np.asarray(units.kind_codes, dtype=np.int8 if small else np.int32)
+
+    def search(
+        self,
+        terms: Sequence[str],
+        k: int = 10,
+        accept: Callable[[Unit], bool] | None = None,
+        spans: Sequence[tuple[int, int]] | None = None,
         kinds: Sequence[str] | None = None,
     ) -> list[Hit]:
         """Return the `k` best units for the query terms (cosine), optionally filtered.
 
-        `span` limits the search to unit ids [start, end): one document range (units are
-        stored document by document, newest first). `kinds` keeps only units of those kinds.
+        `spans` limits the search to unit id ranges [start, end) (documents' units; see
+        KnowledgeSnapshot.unit_spans). `kinds` keeps only units of those kinds.
         """
-        start = span[0] if span else 0
-        scores = self.scores(terms, span)
-        if scores is None:
+        found = self.scores(terms, spans)
+        if found is None:
             return []
+        start, scores = found
+        stop = start + len(scores)
         if kinds is not None:
             wanted = np.zeros(max(len(self.kind_codes), 1), dtype=bool)
             wanted[[self.kind_codes[k] for k in kinds if k in self.kind_codes]] = True
-            lo, hi = span if span else (0, len(self.units))
-            scores[~wanted[self.unit_kinds[lo:hi]]] = 0.0
+            scores[~wanted[self.unit_kinds[start:stop]]] = 0.0
+        if self.alive is not None:
+            scores[~self.alive[start:stop]] = 0.0
         nonzero = int(np.count_nonzero(scores))
         want = min(nonzero, max(4 * k, 64))
         while True:
@@ -278,39 +337,52 @@ class TfidfIndex:
                 return hits
             want = min(nonzero, want * 4)  # the filter rejected too many: look further
 
+    def _term(self, term: str) -> list[tuple[int, int]]:
+        """Return (part, term id) of every part holding the term, first part first."""
+        return [(p, part.vocabulary[term]) for p, part in enumerate(self.parts)
+                if term in part.vocabulary]
+
     def scores(
-        self, terms: Sequence[str], span: tuple[int, int] | None = None
-    ) -> np.ndarray | None:
-        """Return the units' scores (within `span`) for the query terms; None if none known."""
-        counts = Counter(t for t in terms if t in self.vocabulary)
+        self, terms: Sequence[str], spans: Sequence[tuple[int, int]] | None = None
+    ) -> tuple[int, np.ndarray] | None:
+        """Return (first unit id, scores) over the spans' envelope; None if no term is known."""
+        holders = {t: h for t in dict.fromkeys(terms) if (h := self._term(t))}
+        counts = Counter(t for t in terms if t in holders)
         if not counts:
             return None
+        # A term's idf is the first segment's that holds it (later ones were weighed with it).
+        idf = {t: float(self.parts[h[0][0]].idf[h[0][1]]) for t, h in holders.items()}
         if len(counts) > MAX_QUERY_TERMS:
             # A pasted paragraph: its rarest terms carry the topic and bound the cost.
-            rarest = sorted(counts, key=lambda t: -self.idf[self.vocabulary[t]])
+            rarest = sorted(counts, key=lambda t: -idf[t])
             counts = Counter({t: counts[t] for t in rarest[:MAX_QUERY_TERMS]})
-        ids = np.asarray([self.vocabulary[t] for t in counts])
-        df = self.offsets[ids + 1] - self.offsets[ids]
+        df = {
+            t: sum(int(self.parts[p].offsets[i + 1] - self.parts[p].offsets[i])
+                   for p, i in holders[t])
+            for t in counts
+        }
         limit = max(COMMON_TERM_SHARE * len(self.units), PRUNE_MIN_POSTINGS)
-        keep = [i for i, d in enumerate(df) if d <= limit] or list(range(len(ids)))
-        weights = np.asarray(
-            [(1.0 + math.log(c)) * self.idf[i] for c, i in zip(counts.values(), ids, strict=True)]
-        )
-        norm = float(np.sqrt((weights * weights).sum()))
-        lo, hi = span if span else (0, len(self.units))
+        keep = [t for t in counts if df[t] <= limit] or list(counts)
+        weights = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items()}
+        norm = float(np.sqrt(sum(w * w for w in weights.values())))
+        ranges = list(spans) if spans else [(0, len(self.units))]
+        lo, hi = min(a for a, _ in ranges), max(b for _, b in ranges)
         scores = np.zeros(hi - lo, dtype=np.float32)
-        touched = 0
-        for i in keep:
-            start, end = int(self.offsets[ids[i]]), int(self.offsets[ids[i] + 1])
-            units = self.unit_ids[start:end]
-            if span:
-                # Postings are sorted by unit id: cut the document range out by bisection.
-                a, b = np.searchsorted(units, (lo, hi))
-                units, start, end = units[a:b], start + a, start + b
-            # An int32 unit id and a float32 weight per posting, and at least a page of each
-            # array (more with a bisection, roughly as much).
-            touched += 8 * (end - start) + 4 * PAGE
-            scores[units - lo] += np.float32(weights[i] / norm) * self.weights[start:end]
-        if self.pages is not None:
-            self.pages.charge(touched)
-        return scores
+        for term in keep:
+            factor = np.float32(weights[term] / norm)
+            for p, i in holders[term]:
+                part, base = self.parts[p], self.starts[p]
+                start, end = int(part.offsets[i]), int(part.offsets[i + 1])
+                units = part.unit_ids[start:end]
+                for a, b in ranges:
+                    if spans is None:
+                        cut = units
+                        weight = part.weights[start:end]
+                    else:
+                        # Postings are sorted by unit id: cut each range out by bisection.
+                        x, y = np.searchsorted(units, (a - base, b - base))
+                        if x == y:
+                            continue
+                        cut, weight = units[x:y], part.weights[start + x : start + y]
+                    scores[cut + (base - lo)] += factor * weight
+        return lo, scores

@@ -24,7 +24,7 @@ from nlp.passages import answer_entity, answer_measure, answer_plan
 from nlp.periods import question_scope
 from nlp.query import Candidate, Query, content_words
 from nlp.reply import Reply
-from nlp.retrieval import Hit, TfidfIndex, unit_terms
+from nlp.retrieval import Hit, SearchIndex, unit_terms
 from scope.places import Gazetteer
 from zhtext.proposal import looks_like_proposal
 
@@ -46,7 +46,7 @@ class Router:
     """Answer questions from one knowledge snapshot and its retrieval index."""
 
     def __init__(
-        self, snapshot: KnowledgeSnapshot, index: TfidfIndex, threshold: float, margin: float
+        self, snapshot: KnowledgeSnapshot, index: SearchIndex, threshold: float, margin: float
     ) -> None:
         self.snapshot = snapshot
         self.index = index
@@ -174,8 +174,8 @@ class Router:
         words = content_words(query)
         canonical = set(query.analysis.canonical)
         terms = unit_terms(words, " ".join(w for w in words if w not in canonical))
-        span = self._preferred_span(query)
-        hits = self.index.search(terms, k=k, span=span, kinds=kinds) if span else []
+        spans = self._preferred_spans(query)
+        hits = self.index.search(terms, k=k, spans=spans, kinds=kinds) if spans else []
         if not hits or hits[0].score < PREFERRED_MIN_SCORE:
             hits = self.index.search(terms, k=k, kinds=kinds)
         phrases = [c for c in canonical if len(c) >= 4]
@@ -189,8 +189,9 @@ class Router:
             hits.sort(key=lambda h: -h.score)
         return hits
 
-    def _preferred_span(self, query: Query) -> tuple[int, int] | None:
-        """Return the unit range of the asked year's documents, else of the latest ones."""
+
+    def _preferred_spans(self, query: Query) -> list[tuple[int, int]] | None:
+        """Return the unit ranges of the asked year's documents, else of the latest ones."""
         docs = self.snapshot.documents
         if query.scope.year:
             chosen = self.documents_by_year.get(query.scope.year, [])
@@ -198,7 +199,7 @@ class Router:
             chosen = [d.id for d in docs[:RECENT_DOCUMENTS]]
         else:
             return None  # a small base: one search over everything
-        return self.snapshot.unit_range(chosen) if chosen else None
+        return self.snapshot.unit_spans(chosen) if chosen else None
 
 
 # -- strategies ------------------------------------------------------------------------------

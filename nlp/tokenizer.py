@@ -79,6 +79,9 @@ class ChineseTokenizer:
         self.main_words = main_words
         self.hmm = hmm
         self._jieba: Any = None
+        # Words added after the dictionary was written (documents uploaded since): not part
+        # of dictionary_key(), so the dictionary and what was built with it stay valid.
+        self.added_words: set[str] = set()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -138,6 +141,14 @@ class ChineseTokenizer:
         for old in cache_dir.glob("jieba_dict_*"):
             if old.stem != keep.stem:
                 old.unlink(missing_ok=True)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Keep these names whole from now on, without rewriting the dictionary."""
+        known = set(self.user_words)
+        for word in _clean_user_words(words):
+            if word not in known and word not in self.added_words:
+                self._instance().add_word(word, USER_WORD_FREQ)
+                self.added_words.add(word)
 
     # -- segmentation ------------------------------------------------------------------------
 

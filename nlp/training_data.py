@@ -71,9 +71,10 @@ def kb_examples(snapshot: KnowledgeSnapshot) -> tuple[list[str], list[str]]:
     examples, and a large base does not make training slower than a bounded amount.
     """
     names = {
-        "indicator": {i.name for i in snapshot.indicators if len(i.name) >= 2},
-        "measure": {_short_title(i.title) for i in snapshot.items if i.kind == "measure"},
-        "plan": {_short_title(i.title) for i in snapshot.items if i.kind == "action"},
+        # Read from the columns: a large base has hundreds of thousands of figures.
+        "indicator": {n for n in snapshot.indicators.names() if len(n) >= 2},
+        "measure": {_short_title(t) for t in snapshot.items.titles("measure")},
+        "plan": {_short_title(t) for t in snapshot.items.titles("action")},
         "entity": {e.name for e in snapshot.entities if e.type == "org" and len(e.name) >= 3},
     }
     texts: list[str] = []

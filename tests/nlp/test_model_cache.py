@@ -21,7 +21,7 @@ def test_stale_model_is_retrained_with_thresholds_from_heldout_folds(
 ) -> None:
     cache = tmp_path / "cache"
     shutil.copytree(seeded_assistant.cache_dir, cache)
-    meta_path = cache / "intent" / META_FILE
+    meta_path = cache / seeded_assistant.model_dir.name / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta_path.write_text(json.dumps({**meta, "data_hash": "stale"}), encoding="utf-8")
     fresh = Assistant(seeded_assistant.sessions, cache).load()

@@ -45,7 +45,7 @@ def test_saved_index_loads_with_identical_scores(tmp_path) -> None:
 def test_restart_loads_the_saved_index_instead_of_rebuilding(seeded_assistant) -> None:
     from nlp.pipeline import Assistant
 
-    saved = list((seeded_assistant.cache_dir / "index").glob("kb_*/index_*/weights.npy"))
+    saved = list((seeded_assistant.cache_dir / "index").glob("seg_*/index_*/postings/weights.npy"))
     assert len(saved) == 1
     before = saved[0].stat().st_mtime_ns
     Assistant(seeded_assistant.sessions, seeded_assistant.cache_dir).load()
