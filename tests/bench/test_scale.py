@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.bench.scale import run_scale
+from bench.scale import run_scale
 
 
 def test_scale_point_reports_upload_to_answer_and_private_memory(tmp_path: Path) -> None:
