@@ -352,7 +352,8 @@ def _verdict(table: Table, periods: set[Period]) -> str:
 
 def _not_held(ctx: StrategyContext, query: Query, held_rows: list[int]) -> Reply:
     """Decline a comparison no document holds for the asked places or period."""
-    held = _rows(ctx, held_rows)
+    # Records only for the distinct places/periods listed: a label may have thousands of rows.
+    held = _rows(ctx, ctx.figures.distinct_scopes(held_rows, 2 * MAX_HELD))
     name = held[0].indicator.name if held else "该指标"
     asked = " ".join(
         x for x in (query.scope.place_names, _period_text(query.scope.period)) if x

@@ -25,6 +25,7 @@ FIGURE_FLOOR = 0.3  # name match of the best figure's indicator
 NEAR_EQUAL_FIGURES = 0.05  # same name in several documents: within this, the latest wins
 MAX_HELD = 6  # places/periods named in a decline
 MAX_OTHERS = 3  # other places/periods named under an answer
+MAX_DISTINCT = 12  # distinct places/periods read for those (records are built only for these)
 UNKNOWN_LABEL = "未注明地区"
 
 
@@ -92,9 +93,9 @@ def _place(ctx: StrategyContext, figure: Figure) -> str:
 
 
 def _held(ctx: StrategyContext, rows: list[int]) -> list[tuple[str, Period, IndicatorInfo]]:
-    """Distinct (place, period) of some rows of one label, latest first."""
+    """Distinct (place, period) of some rows of one label, latest first (a dozen at most)."""
     seen: dict[tuple[str, str], tuple[str, Period, IndicatorInfo]] = {}
-    for row in rows:
+    for row in ctx.figures.distinct_scopes(rows, MAX_DISTINCT):
         ind = ctx.figures.indicators.record(row)
         place, period = figure_scope(ind, ctx.snapshot.document(ind.document_id))
         seen.setdefault((place, period.label()), (place, period, ind))

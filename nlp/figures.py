@@ -356,6 +356,26 @@ class FigureIndex:
         _close, _places, base, rows = max(choices, key=lambda c: c[:3])
         return LabelRows([int(r) for r in rows], held, base)
 
+    def distinct_scopes(self, rows: list[int], limit: int) -> list[int]:
+        """One row per distinct (place, year, months) among `rows`, latest first, at most
+        `limit` (arrays only: a label of a large base has thousands of rows)."""
+        if not rows:
+            return []
+        picked = np.asarray(rows, dtype=np.int64)
+        keys = np.stack(
+            (
+                self._row_place[picked],
+                self._row_year[picked],
+                self._row_start[picked],
+                self._row_end[picked],
+            ),
+            axis=1,
+        )
+        _unique, first = np.unique(keys, axis=0, return_index=True)
+        heads = picked[first]
+        recency = self._row_year[heads] * 100 + self._row_end[heads]
+        return [int(r) for r in heads[np.argsort(-recency, kind="stable")][:limit]]
+
     def _in_scope(self, rows: np.ndarray, scope: Scope | None) -> np.ndarray:
         """The rows of the asked year, span and (any of the) asked places."""
         if scope is not None and len(rows):

@@ -47,6 +47,7 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
         )
         process = psutil.Process()
         async with RunningBot(services, policy):
+            bucket_started = time.monotonic()
             warm = allowed[:20]
             for user in warm:
                 api.add_update(message_update(user, QUESTIONS[0]))
@@ -60,6 +61,9 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
             expected_msgs = len(allowed) * (RATE + 1) + len(refused)
             await until(lambda: len(api.sent("sendMessage")) >= expected_msgs, timeout=600)
             elapsed = time.monotonic() - started
+            # The bucket refills one question every 60/RATE s: a run slowed by a busy machine
+            # may fairly answer a user once more than RATE.
+            refills = int((time.monotonic() - bucket_started) // (60 / RATE))
             rss_end = process.memory_info().rss
         by_user: dict[int, list[str]] = {}
         for call in api.sent("sendMessage"):
@@ -71,8 +75,8 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
         answers = [t for t in texts if throttled not in t]
         notices = [t for t in texts if throttled in t]
         # The bucket holds RATE tokens in all (warm-up users spent one before their burst).
-        assert len(answers) == RATE, (user, texts)
-        assert len(notices) == 1, (user, texts)
+        assert RATE <= len(answers) <= RATE + refills, (user, refills, texts)
+        assert 1 <= len(notices) <= 1 + refills, (user, refills, texts)
     for user in refused:  # one polite refusal per stranger, however much they send
         assert [t for t in by_user.get(user, []) if "授权" in t] == by_user[user]
         assert len(by_user[user]) == 1
@@ -86,7 +90,7 @@ async def run_load(make_services, users: int, strangers: int, figures, label: st
                 .subquery()
             )
         )
-    assert logged == len(allowed) * RATE
+    assert len(allowed) * RATE <= logged <= len(allowed) * (RATE + refills)
     assert duplicated == 0
     assert rss_end <= 1.2 * rss_warm, (rss_warm, rss_end)
     figures(
