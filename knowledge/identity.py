@@ -14,11 +14,13 @@ from collections import Counter
 from knowledge.records import Indicator, ParsedDocument
 from scope.periods import FULL_YEAR, Period, document_period, find_span, find_year
 from scope.places import (
+    BARE_ZONE_RE,
     HOME_PREFECTURE,
     SCOPE_RE,
     SCOPE_WORDS,
     Gazetteer,
     Place,
+    bare_zone,
     make_place,
     province_of,
 )
@@ -136,7 +138,8 @@ def _leading_place(title: str) -> Place | None:
     found = [m for m in GAZETTEER.find(head) if not m.place.is_group]
     if found and found[0].start <= 4:
         return found[0].place
-    return None
+    bare = BARE_ZONE_RE.match(head)
+    return bare_zone(bare.group()) if bare else None  # "开发区招商局…": a zone, unnamed
 
 
 _LEAD_FILLER = re.compile(

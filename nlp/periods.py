@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from scope.periods import Period, find_span, find_year
-from scope.places import HOME_PREFECTURE, HOME_PROVINCE, Gazetteer, Place, make_place
+from scope.places import (
+    BARE_ZONE_RE,
+    HOME_PREFECTURE,
+    HOME_PROVINCE,
+    Gazetteer,
+    Place,
+    bare_zone,
+    make_place,
+)
 
 # "全年目标" / "年度任务" name the target's horizon, not the period asked about.
 _TARGET_WORDS = re.compile(r"目标|任务|计划|进度")
@@ -40,7 +48,12 @@ def question_scope(text: str, latest_year: int | None, gazetteer: Gazetteer) -> 
     if span == (1, 12) and _TARGET_WORDS.search(text):
         span = find_span(re.sub(r"全年|年度", "", text))
     year = find_year(text, latest_year, short=True)
-    places = [m.place for m in gazetteer.find(text)]
+    mentions = gazetteer.find(text)
+    places = [m.place for m in mentions]
+    for match in BARE_ZONE_RE.finditer(text):
+        covered = any(m.start <= match.start() < m.end for m in mentions)
+        if not covered:
+            places.append(bare_zone(match.group()))
     for word, name in _HOME_WORDS.items():
         # "安徽全省", "淮北…全省第几": with a place named, 全省/全州 is that place's, not ours.
         if word in text and not places:

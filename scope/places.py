@@ -178,11 +178,22 @@ def same_place(a: Place, b: Place) -> bool:
         short, long = sorted((a.name, b.name), key=len)
         # 楚雄高新区 / 高新区 / 楚雄高新技术产业开发区: the same zone written short or long.
         stem = short.removesuffix(_zone(short))
+        if not stem:  # a bare 开发区 / 高新区: any zone of that kind
+            return long.endswith(short)
         return long.endswith(short) or long.endswith(stem + _zone(long))
     if a.base != b.base:
         return False
     loose = ("", "地区", "盟")  # 许昌地区 is the older name of 许昌市
     return a.suffix in loose or b.suffix in loose or a.suffix == b.suffix
+
+
+# A development zone named only by its kind: "开发区…", "高新区…" with no name before it.
+BARE_ZONE_RE = re.compile(r"开发区|高新区|经开区|工业园区|产业园区")
+
+
+def bare_zone(word: str) -> Place:
+    """A zone named only by its kind ("开发区省外到位资金"): any zone of that kind, no other."""
+    return Place(word, word, word)
 
 
 def _suffix_of(name: str) -> str:

@@ -128,3 +128,9 @@ def test_citations_name_the_document_never_a_number(assistant) -> None:
 def test_前三季度_is_a_period_not_a_ranking(assistant) -> None:
     # "前三" also means "the top three": the period must not turn the question into a table.
     assert first_value(assistant, "牟定县前三季度州外到位资金多少") == 26.9
+
+
+def test_a_bare_开发区_is_a_zone_never_another_place(assistant) -> None:
+    # No document is about an unnamed 开发区: decline rather than answer 姚安县's or 楚雄州's.
+    reply = assistant.answer("开发区1-5月州外到位资金多少")
+    assert not reply.answered and "9.42" not in reply.text
