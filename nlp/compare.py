@@ -113,6 +113,11 @@ def _separate_places(ctx: StrategyContext, text: str) -> list[str]:
         else:
             out.append(mention.place.name)
         last_end = mention.end
+    # "云南前三季度红河…": a province named with a place inside it only says where that is.
+    provinces = {p.name for p in (province_of(make_place(n)) for n in out) if p is not None}
+    inner = [n for n in out if n not in provinces or not make_place(n).is_province]
+    if len(inner) < len(out) and any(province_of(make_place(n)) for n in inner):
+        out = inner
     return list(dict.fromkeys(out))
 
 

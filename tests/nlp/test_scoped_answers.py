@@ -134,3 +134,8 @@ def test_a_bare_开发区_is_a_zone_never_another_place(assistant) -> None:
     # No document is about an unnamed 开发区: decline rather than answer 姚安县's or 楚雄州's.
     reply = assistant.answer("开发区1-5月州外到位资金多少")
     assert not reply.answered and "9.42" not in reply.text
+
+
+def test_a_province_with_a_place_inside_it_asks_for_that_place(assistant) -> None:
+    # "云南…曲靖": where 曲靖 is, not a comparison of the two; 曲靖 holds its own figure.
+    assert first_value(assistant, "云南上半年曲靖省外到位资金多少") == 356.4
