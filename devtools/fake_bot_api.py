@@ -374,10 +374,20 @@ class FakeBotAPI:
 class FloodLimits:
     """Telegram's documented message limits, counted as the messages arrive."""
 
-    def __init__(self, per_second: int = 30, chat_gap: float = 1.0, group_per_minute: int = 20):
+    def __init__(
+        self,
+        per_second: int = 30,
+        chat_gap: float = 1.0,
+        group_per_minute: int = 20,
+        jitter: float = 0.1,
+    ):
         self.per_second = per_second
         self.chat_gap = chat_gap
         self.group_per_minute = group_per_minute
+        # Messages are stamped when this server's thread gets to them, not when they were
+        # sent: two sends a full second apart can be stamped 0.95 s apart on a busy machine.
+        # Telegram's own limits are not that exact either; the windows shrink by this much.
+        self.jitter = jitter
         self.rejected = 0  # 429s answered
         self._all: deque[float] = deque()
         self._chats: dict[str, deque[float]] = defaultdict(deque)
@@ -390,10 +400,10 @@ class FloodLimits:
         now = time.monotonic()
         key = str(chat_id)
         with self._lock:
-            _forget(self._all, now - 1.0)
+            _forget(self._all, now - (1.0 - self.jitter))
             chat = self._chats[key]
             group = key.startswith(("-", "@"))
-            _forget(chat, now - (60.0 if group else self.chat_gap))
+            _forget(chat, now - (60.0 if group else self.chat_gap - self.jitter))
             over_chat = len(chat) >= (self.group_per_minute if group else 1)
             if len(self._all) >= self.per_second or over_chat:
                 self.rejected += 1
