@@ -122,11 +122,6 @@ def document_period(title: str, opening: str, date: dt.date | None) -> Period:
     return Period(year, *(span or (None, None)))
 
 
-def same_span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
-    """True when both spans are known and equal."""
-    return a is not None and b is not None and a == b
-
-
 # Every way a text writes a year or a span: removed from a question before its topic is matched.
 PERIOD_WORDS = re.compile(
     "|".join([p.pattern for p, _ in _SPANS] + [r"(?<!\d)(?:20)?\d\d\s*年", "今年|去年|上年|本年"])
