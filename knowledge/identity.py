@@ -21,6 +21,7 @@ from scope.places import (
     Gazetteer,
     Place,
     bare_zone,
+    host_province,
     make_place,
     province_of,
 )
@@ -73,7 +74,7 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
     title_place = _leading_place(doc.title) or _opening_place(opening)
     if title_place:
         return title_place
-    level = _scope_word(doc.title) or _dominant_level(doc.text)
+    level = _scope_word(doc.title) or _organ_level(doc.title) or _dominant_level(doc.text)
     if level == "省":
         return _province(doc) or issuer_place
     if issuer_place:
@@ -172,6 +173,19 @@ def leading_place(head: str) -> str | None:
     return place.name
 
 
+# "区投促局2022年工作总结", "县人民政府关于…": an office named by its level alone speaks for
+# the place of that level its body names most.
+_ORGAN = re.compile(
+    r"^([省州市县区])(?:委|人民政府|政府|人大|政协|投促局|投资促进局|招商局|商务局|发改委|"
+    r"招商合作局|合作办|经合局)"
+)
+
+
+def _organ_level(title: str) -> str | None:
+    match = _ORGAN.match(title or "")
+    return match.group(1) if match else None
+
+
 def _scope_word(text: str) -> str | None:
     for word, level in SCOPE_WORDS.items():
         if word in (text or "")[:60]:
@@ -181,6 +195,9 @@ def _scope_word(text: str) -> str | None:
 
 def _province(doc: ParsedDocument) -> Place | None:
     """The province a 全省 report is about: named outright, or the province its places are in."""
+    host = host_province(doc.title) or host_province(doc.text[:1000])
+    if host is not None:
+        return host  # "苏浙粤三省来皖投资": 安徽 hosts; the others are where the money came from
     for mention in GAZETTEER.find(doc.text[:3000]):
         province = province_of(mention.place)
         if province is not None:
@@ -192,6 +209,8 @@ def genre_of(title: str, head: str, doc_type: str) -> str:
     """Return reply | news | brief | summary | plan | other."""
     if doc_type == "reply":
         return "reply"
+    if _SUMMARY.search(title[-4:]):
+        return "summary"  # a summary published on a website is still a summary
     if _NEWS.search(head):
         return "news"
     if _SUMMARY.search(title) and (not _BRIEF.search(title) or _SUMMARY.search(title[-4:])):

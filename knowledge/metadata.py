@@ -81,6 +81,17 @@ ATTACHMENT_RE = re.compile(r"^附\s*件\s*(?:[:：]|\d)")
 CLOSING_RE = re.compile(
     r"(?:特此(?:函复|答复|报告|复函|说明|致谢)|此复|专此(?:函复|报告))[。！!.]?"
 )
+# A web page's navigation and furniture above its headline ("当前位置:", "注册", "转自:中工网",
+# "(资料图片仅供参考)", a column name like "本市要闻"): never the title, never an addressee.
+PAGE_CHROME_RE = re.compile(
+    r"^(?:当前位置|内容导航|您的位置|来源|转自|发布时间|发布日期|作者|编辑|责任编辑|浏览次数|字号)"
+    r"[:：]|^(?:注册|登录|首页|打印|关闭|分享|收藏|返回|\?+)$|^[（(]资料图片.*[)）]$"
+    r"|^[\u4e00-\u9fff]{0,4}(?:要闻|动态|新闻|资讯|快讯|公告)$"
+)
+# "原标题:…": a reposted article names its real headline (cut where the body runs on).
+ORIGINAL_TITLE_RE = re.compile(
+    r"原标题[:：]\s*(.{4,60}?)(?:[（(](?:主题|副题)[)）]|记者|本报|[，,。]|$)"
+)
 PROPOSAL_TITLE_RE = re.compile(r"(?:您|你)[^《]{0,8}《([^》]{4,200})》")
 
 
@@ -118,6 +129,7 @@ def _is_addressee(line: str) -> bool:
         bool(re.search(r"[:：]$", line))
         and len(line) <= 60
         and not re.match(r"^(?:联系人|抄送|附件|现|特此|答复如下|报告如下)", line)
+        and not PAGE_CHROME_RE.match(line)
         and not HEADING_RE.match(line)
         and not re.search(r"如下[:：]$", line)
     )
@@ -196,6 +208,7 @@ def find_title(header: list[str]) -> str:
         and not NUMBER_RE.search(line)
         and not _is_addressee(line)
         and not CLASS_LINE_RE.match(line)
+        and not PAGE_CHROME_RE.match(line)
     ]
     for line in candidates:
         if TITLE_HINT_RE.match(line):

@@ -12,6 +12,7 @@ from knowledge.repair import repair_text
 from knowledge.sections import build_sections, paragraph_sections
 
 PREAMBLE_ID = "引言"
+HEADLINE_SEARCH = 6  # lines of page furniture tolerated above a headline
 NO_STRUCTURE = "未识别到章节编号，已按自然段保存。"
 
 
@@ -51,11 +52,21 @@ def _metadata(layout: meta.Layout) -> ParsedDocument:
 
 
 def _headline_as_title(layout: meta.Layout) -> None:
-    """A brief or news page has no 公文 header: its first short line is the title."""
+    """A brief or news page has no 公文 header: its first short line (past the page's
+    navigation, which moves to the header) or its "原标题:" is the title."""
     if meta.find_title(layout.header) or not layout.body:
         return
+    while layout.body and meta.PAGE_CHROME_RE.match(layout.body[0].strip()):
+        if len(layout.header) >= HEADLINE_SEARCH:
+            return
+        layout.header.append(layout.body.pop(0).strip())
+    if not layout.body:
+        return
     first = layout.body[0].strip()
-    if len(first) <= 50 and not re.search(r"[。；，,：:]$|[。；]", first):
+    original = meta.ORIGINAL_TITLE_RE.search(first)
+    if original:
+        layout.header.append(original.group(1).strip())
+    elif len(first) <= 50 and not re.search(r"[。；，,：:]$|[。；]", first):
         layout.header.append(first)
         layout.body.pop(0)
 

@@ -33,6 +33,7 @@ _SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | str | None], ...] = (
 )
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)\s*年(?!度?目标)")
+_ANNUAL = re.compile(r"\d{4}\s*年(?:度)?[\u4e00-\u9fff]{0,16}(?:总结|年报)")
 _RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 # "比去年同期增长" defines a growth rate; it does not ask about last year.
 _BASELINE = re.compile(
@@ -119,6 +120,8 @@ def document_period(title: str, opening: str, date: dt.date | None) -> Period:
         year = date.year - 1 if span and span[1] > date.month else date.year
     if span is None and year is not None and date is not None and date.year > year:
         span = FULL_YEAR  # "2022年全州招商引资工作情况" written in 2023: the whole year
+    if span is None and year is not None and _ANNUAL.search(title):
+        span = FULL_YEAR  # "区投促局2022年工作总结", even when published on 31 December
     return Period(year, *(span or (None, None)))
 
 

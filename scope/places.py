@@ -45,6 +45,7 @@ _ETHNIC_REGION = re.compile(r"^([\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,3}?族
 # Words that end like a place but are not one, or that start a non-place phrase.
 _NOT_PLACE = re.compile(
     r"^(?:全|我|本|各|该|外|内|和|与|及|省外|州外|市外|县外|城|地|辖|所在|周边|相关|有关|其他|其它|"
+    r"根据|按照|依据|依照|通过|经过|围绕|结合|组织|参加|视察|调研|深入|走进|来到|前往|"
     r"同|所|市场|上|下|半年|季度|年|月)|[^\u4e00-\u9fff]|[年月日季度个家项亿万元的和与及对在向从为是有全我本各该占一二两三四五六七八九十]"
 )
 _NOT_BEFORE = re.compile(
@@ -359,6 +360,27 @@ def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(mention)
     return out
+
+
+# One-character names of provinces; "来皖投资" / "入滇" / "在黔投资" say which province hosts the
+# investment a report is about (while "赴粤招商" names where the bureau went, not its home).
+PROVINCE_ABBREVIATIONS = {
+    "滇": "云南省", "川": "四川省", "蜀": "四川省", "黔": "贵州省", "桂": "广西", "粤": "广东省",
+    "闽": "福建省", "赣": "江西省", "湘": "湖南省", "鄂": "湖北省", "豫": "河南省", "皖": "安徽省",
+    "苏": "江苏省", "浙": "浙江省", "鲁": "山东省", "冀": "河北省", "晋": "山西省", "陕": "陕西省",
+    "秦": "陕西省", "陇": "甘肃省", "琼": "海南省", "辽": "辽宁省", "渝": "重庆市", "沪": "上海市",
+    "藏": "西藏",
+}  # fmt: skip
+_LETTERS = "".join(PROVINCE_ABBREVIATIONS)
+_HOST = re.compile(rf"(?:来|入)([{_LETTERS}])|在([{_LETTERS}])(?:投资|兴业|发展|落户)")
+
+
+def host_province(text: str) -> Place | None:
+    """The province a text says investment comes into ("来皖投资" -> 安徽省), if it says so."""
+    match = _HOST.search(text or "")
+    if match is None:
+        return None
+    return make_place(PROVINCE_ABBREVIATIONS[match.group(1) or match.group(2)])
 
 
 def province_of(place: Place | None) -> Place | None:

@@ -120,3 +120,38 @@ def test_growth_written_as_增() -> None:
     doc = parse_text(text)
     growth = next(i for i in doc.indicators if i.value == 12.4)
     assert growth.kind == "growth" and growth.name.endswith("同比增长")
+
+
+def test_page_furniture_is_not_the_title_and_原标题_is() -> None:
+    text = (
+        "登录\n来源:某某在线\n原标题:前5月全省招商引资到位资金稳步增长记者从省商务厅获悉,"
+        "2024年1-5月,全省实现省外到位资金812.6亿元。\n"
+    )
+    doc = parse_text(text)
+    assert doc.title == "前5月全省招商引资到位资金稳步增长"
+    assert (doc.period_year, doc.period_start, doc.period_end) == (2024, 1, 5)
+    navigation = "当前位置:\n本市要闻\n开竣工率创新高\n今年1至7月，全市新开工项目58个。\n"
+    assert parse_text(navigation).title == "开竣工率创新高"
+
+
+def test_来皖_names_the_host_province_not_the_sending_ones() -> None:
+    text = (
+        "一季度苏浙两省来皖投资居前列\n\n记者从省合作办获悉，2024年1-3月，全省实际到位省外资金"
+        "1820.4亿元。其中，江苏省来皖投资项目到位资金402.1亿元，浙江省381.7亿元。\n"
+    )
+    doc = parse_text(text)
+    assert doc.subject == "安徽省"
+    whole = next(i for i in doc.indicators if i.value == 1820.4)
+    assert whole.place == "安徽省"
+
+
+def test_an_office_named_by_its_level_reports_on_the_place_its_body_names() -> None:
+    text = (
+        "区投促局2023年工作总结\n\n发布时间:2023-12-30\n\n今年以来，南谯第一时间召开全区招商"
+        "动员会，印发《南谯区招商引资攻坚方案》。全年新签约亿元以上项目41个。\n"
+    )
+    doc = parse_text(text)
+    assert doc.subject == "南谯区" and doc.genre == "summary"
+    assert (doc.period_year, doc.period_start, doc.period_end) == (2023, 1, 12)
+    signed = next(i for i in doc.indicators if i.value == 41)
+    assert (signed.place, signed.year) == ("南谯区", 2023)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scope.places import Gazetteer, make_place, province_of, same_place
+from scope.places import Gazetteer, host_province, make_place, province_of, same_place
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,11 @@ def test_names_known_only_by_their_suffix(gazetteer: Gazetteer) -> None:
 
 
 def test_phrases_that_end_like_a_place_are_not_places(gazetteer: Gazetteer) -> None:
-    for phrase in ("完成省外到位资金", "实现了省级目标", "到位资金州政府下达任务数", "全县引进"):
+    phrases = (
+        "完成省外到位资金", "实现了省级目标", "到位资金州政府下达任务数", "全县引进",
+        "根据区人大常委会安排", "视察区投资促进局",
+    )  # fmt: skip
+    for phrase in phrases:
         assert names(gazetteer, phrase) == [], phrase
 
 
@@ -78,3 +82,11 @@ def test_every_division_knows_its_province() -> None:
     assert province_of(make_place("兰州市")).name == "甘肃省"
     assert province_of(make_place("南华县")).name == "云南省"
     assert province_of(make_place("东区")) is None or province_of(make_place("东区")).is_province
+
+
+def test_a_province_hosting_investment_by_its_one_letter_name() -> None:
+    assert host_province("苏浙粤三省来皖投资排前三") == make_place("安徽省")
+    assert host_province("吸引客商在滇投资兴业") == make_place("云南省")
+    # Going out to invite investors names where the bureau went, not its home.
+    assert host_province("赴粤招商推介") is None
+    assert host_province("全省招商引资到位资金") is None
