@@ -8,14 +8,12 @@ question about one county never gets another's figure. When the question does no
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from nlp import compose
 from nlp.compose import figure_scope
 from nlp.context import StrategyContext
 from nlp.figures import Figure, Ranking
 from nlp.kb import DocumentInfo, IndicatorInfo
-from nlp.periods import Scope
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period
@@ -29,47 +27,33 @@ MAX_HELD = 6  # places/periods named in a decline
 MAX_OTHERS = 3  # other places/periods named under an answer
 MAX_DISTINCT = 12  # distinct places/periods read for those (records are built only for these)
 UNKNOWN_LABEL = "未注明地区"
-UNDATED_NOTE = "注意：该文件未写明年份，无法确认是否为{year}年的数据。"
 
 
 def answer_indicator(ctx: StrategyContext, query: Query) -> Candidate | None:
     """Look the figure up by name/synonym/qualifier within the asked scope; the asked one first."""
     # Places choose among a label's rows; they are not part of the label asked for.
     topic = without_places(ctx, query.text)
-    canonical = query.analysis.canonical
-    ranking = ctx.figures.ranked(topic, canonical, query.scope)
+    ranking = ctx.figures.ranked(topic, query.analysis.canonical, query.scope)
     if ranking.best < FIGURE_FLOOR:
         return None
-    figures = _in_asked_place(ctx, query.scope, ranking.figures)
-    undated = not figures and bool(query.scope.year and query.scope.places)
-    if undated:
-        # Many county pages never state their year ("今年1至9月"): the asked place's figure of
-        # the asked months is still worth giving, flagged, rather than a flat no.
-        loose = replace(query.scope, undated=True)
-        figures = _in_asked_place(ctx, loose, ctx.figures.rank(topic, canonical, loose))
+    figures = [f for f in ranking.figures if f.base >= FIGURE_FLOOR]
     if not figures:
         return Candidate(_not_held(ctx, query, ranking), 1.0)
+    asked = query.scope.places
+    if len(asked) > 1:
+        # "攀枝花仁和区": the place named last is the most specific one asked.
+        figures = [f for f in figures if _is_place(_place(ctx, f), asked[-1])]
+        if not figures:
+            return Candidate(_not_held(ctx, query, ranking), 1.0)
     best = _choose(ctx, query, figures)
     reply = compose.figure_reply(best, ctx.snapshot, query.prediction.confidence)
-    notes = [UNDATED_NOTE.format(year=query.scope.year)] if undated else []
     others = _others(ctx, query, ranking, best)
     if others:
-        notes.append("库中另有：" + "；".join(others))
-    if notes:
         lines = reply.text.split("\n")
-        lines[-1:-1] = notes
+        lines.insert(len(lines) - 1, "库中另有：" + "；".join(others))
         reply.text = "\n".join(lines)
     # Evidence is the name match alone; the aspect bonus only chose among this row's figures.
     return Candidate(reply, min(1.0, best.base))
-
-
-def _in_asked_place(ctx: StrategyContext, scope: Scope, figures: list[Figure]) -> list[Figure]:
-    """Figures named well enough; of several asked places, the one named last."""
-    figures = [f for f in figures if f.base >= FIGURE_FLOOR]
-    if len(scope.places) > 1:
-        # "攀枝花仁和区": the place named last is the most specific one asked.
-        figures = [f for f in figures if _is_place(_place(ctx, f), scope.places[-1])]
-    return figures
 
 
 def without_places(ctx: StrategyContext, text: str) -> str:

@@ -381,9 +381,9 @@ class FigureIndex:
         if scope is not None and len(rows):
             keep = np.ones(len(rows), dtype=bool)
             if scope.year:
-                # A page that never says its year is not taken for the asked year; only the
-                # explicit `undated` fallback reads such pages (and its reply says so).
-                keep &= self._row_year[rows] == (0 if scope.undated else scope.year)
+                # A page that never says its year is not taken for the asked year: the decline
+                # lists it ("许昌市 1-10月") for the reader to judge.
+                keep &= self._row_year[rows] == scope.year
             if scope.span:
                 keep &= (self._row_start[rows] == scope.span[0]) & (
                     self._row_end[rows] == scope.span[1]

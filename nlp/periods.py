@@ -30,9 +30,6 @@ class Scope:
     year: int | None = None
     span: tuple[int, int] | None = None
     places: tuple[Place, ...] = ()
-    # Match pages that never state their year instead of the asked year (a fallback the
-    # reply must flag: the figure may be another year's).
-    undated: bool = False
 
     @property
     def period(self) -> Period:
