@@ -41,7 +41,10 @@ def identify(doc: ParsedDocument) -> None:
     opening = "\n".join(body)[:300]
     subject = document_subject(doc, opening)
     # A reply's opening talks about many periods; its own period is its date's year.
-    period = document_period(doc.title, "" if doc.doc_type == "reply" else opening, doc.date)
+    reply = doc.doc_type == "reply"
+    period = document_period(
+        doc.title, "" if reply else opening, doc.date, "" if reply else doc.text
+    )
     doc.subject = subject.name if subject else None
     doc.period_year, doc.period_start, doc.period_end = period.year, period.start, period.end
     doc.genre = genre_of(doc.title, doc.text[:400], doc.doc_type)

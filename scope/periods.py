@@ -34,6 +34,8 @@ _SPANS: tuple[tuple[re.Pattern[str], tuple[int, int] | str | None], ...] = (
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)\s*年(?!度?目标)")
 _ANNUAL = re.compile(r"\d{4}\s*年(?:度)?[\u4e00-\u9fff]{0,16}(?:总结|年报)")
+_HORIZON_BEFORE = re.compile(r"(?:到|至|截至|力争|预计|计划|争取|于)\s*$")
+_HORIZON_AFTER = re.compile(r"\s*(?:前|底|末|以前|目标|计划|规划|远景)")
 _RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 # "比去年同期增长" defines a growth rate; it does not ask about last year.
 _BASELINE = re.compile(
@@ -108,7 +110,23 @@ def find_year(text: str, reference: int | None = None, *, short: bool = False) -
     return None
 
 
-def document_period(title: str, opening: str, date: dt.date | None) -> Period:
+def only_year(text: str) -> int | None:
+    """The one year a text states, when it states exactly one ("2017年累计到位资金…").
+
+    Baselines (比2016年) and horizons (到2025年, 2025年目标) are not the text's own year.
+    """
+    years = {
+        int(m.group(1))
+        for m in _YEAR.finditer(_BASELINE.sub("", text or ""))
+        if not _HORIZON_BEFORE.search(text[max(0, m.start() - 4) : m.start()])
+        and not _HORIZON_AFTER.match(text, m.end())
+    }
+    return years.pop() if len(years) == 1 else None
+
+
+def document_period(
+    title: str, opening: str, date: dt.date | None, body: str = ""
+) -> Period:
     """Return the period a document reports on, from its title, first lines and date line.
 
     A year only in the date line ("2023年4月12日" under "全州一季度…") is the report's year,
@@ -118,6 +136,8 @@ def document_period(title: str, opening: str, date: dt.date | None) -> Period:
     year = find_year(title) or find_year(opening, date.year if date else None)
     if year is None and date is not None:
         year = date.year - 1 if span and span[1] > date.month else date.year
+    if year is None:
+        year = only_year(body)  # "今年前10个月…" and, further down, "2017年累计…"
     if span is None and year is not None and date is not None and date.year > year:
         span = FULL_YEAR  # "2022年全州招商引资工作情况" written in 2023: the whole year
     if span is None and year is not None and _ANNUAL.search(title):

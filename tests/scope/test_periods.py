@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scope.periods import Period, document_period, find_span, find_year
+from scope.periods import Period, document_period, find_span, find_year, only_year
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,11 @@ def test_labels() -> None:
     assert Period(2022, 1, 3).label() == "2022年1-3月"
     assert Period(2022, 1, 12).label() == "2022年全年"
     assert Period(None, 1, 4).label() == "1-4月"
+
+
+def test_the_one_year_a_body_states_is_its_year() -> None:
+    assert only_year("今年前10个月……2017年累计到位资金544亿元，比2016年增长9%") == 2017
+    # A horizon or a target year is not the report's year; two years say nothing.
+    assert only_year("今年以来……力争到2025年引进项目100个") is None
+    assert only_year("2023年签约41个，2024年签约52个") is None
+    assert only_year("今年1至9月完成州外到位资金12亿元") is None
