@@ -133,6 +133,9 @@ def _dominant_place(text: str, level: str) -> Place | None:
     return next(p for p in fitting if counts[p] == best)  # ties: the first named
 
 
+_JOINED = re.compile(r"\s*[和与及、]\s*")
+
+
 def _leading_place(title: str) -> Place | None:
     """The place a title opens with (after its period), or its issuer part names before 关于."""
     head = title.split("关于", 1)[0] if "关于" in title[:30] else title
@@ -140,6 +143,8 @@ def _leading_place(title: str) -> Place | None:
         head = title[2:]  # "关于淮北市政协…提案的答复": the place right after 关于
     head = _LEAD_FILLER.sub("", head)
     found = [m for m in GAZETTEER.find(head) if not m.place.is_group]
+    if len(found) > 1 and _JOINED.fullmatch(head[found[0].end : found[1].start]):
+        return None  # "昆明和曲靖引进…": a title comparing places is about neither alone
     if found and found[0].start <= 4:
         return found[0].place
     bare = BARE_ZONE_RE.match(head)

@@ -121,6 +121,9 @@ def make_place(name: str) -> Place:
     for suffix in _ZONE_SUFFIX:
         if name.endswith(suffix) and len(name) > len(suffix):
             return Place(name, name, suffix)
+    group = _GROUP_RE.fullmatch(name)
+    if group:  # a stored figure's place "滇中经济圈4州市" is the group, not a city
+        return make_group(*group.groups())
     for suffix in _ADMIN_SUFFIX:
         if name.endswith(suffix) and len(name) > len(suffix):
             return Place(name, name[: -len(suffix)], suffix)

@@ -155,3 +155,15 @@ def test_an_office_named_by_its_level_reports_on_the_place_its_body_names() -> N
     assert (doc.period_year, doc.period_start, doc.period_end) == (2023, 1, 12)
     signed = next(i for i in doc.indicators if i.value == 41)
     assert (signed.place, signed.year) == ("南谯区", 2023)
+
+
+def test_a_title_comparing_two_places_is_about_the_province_its_body_speaks_for() -> None:
+    text = (
+        "前5个月大理和保山引进省外到位资金居前\n\n今年1-5月，大理、保山引进省外到位资金分别为"
+        "120.5亿元、98.2亿元。\n今年1-5月，全省引进省外到位资金1650.3亿元，全省新签约项目420个。\n"
+        "2024年6月20日\n"
+    )
+    doc = parse_text(text)
+    assert doc.subject == "云南省"
+    whole = next(i for i in doc.indicators if i.value == 1650.3)
+    assert whole.place == "云南省"

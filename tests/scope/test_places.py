@@ -90,3 +90,11 @@ def test_a_province_hosting_investment_by_its_one_letter_name() -> None:
     # Going out to invite investors names where the bureau went, not its home.
     assert host_province("赴粤招商推介") is None
     assert host_province("全省招商引资到位资金") is None
+
+
+def test_a_stored_group_name_folds_back_to_the_group() -> None:
+    # Figures store their place by name; read back, a group must still be a group.
+    stored = make_place("滇中经济圈4州市")
+    assert stored.is_group and same_place(stored, make_place("滇中4州市"))
+    assert make_place("皖北六市").name == "皖北6市"
+    assert not make_place("六盘水市").is_group and not make_place("十堰市").is_group
