@@ -119,7 +119,7 @@ def make_place(name: str) -> Place:
     if region:
         return Place(region.group(1), region.group(1), "自治区")  # 广西壮族自治区 -> 广西
     for suffix in _ZONE_SUFFIX:
-        if name.endswith(suffix) and len(name) > len(suffix):
+        if name.endswith(suffix):  # a bare "开发区" too: a zone of that kind, not a district
             return Place(name, name, suffix)
     group = _GROUP_RE.fullmatch(name)
     if group:  # a stored figure's place "滇中经济圈4州市" is the group, not a city
@@ -183,7 +183,7 @@ def same_place(a: Place, b: Place) -> bool:
         # 楚雄高新区 / 高新区 / 楚雄高新技术产业开发区: the same zone written short or long.
         stem = short.removesuffix(_zone(short))
         if not stem:  # a bare 开发区 / 高新区: any zone of that kind
-            return long.endswith(short)
+            return long.endswith(short) or _DEVELOPMENT_ZONE.issuperset((short, _zone(long)))
         return long.endswith(short) or long.endswith(stem + _zone(long))
     if a.base != b.base:
         return False
@@ -191,6 +191,8 @@ def same_place(a: Place, b: Place) -> bool:
     return a.suffix in loose or b.suffix in loose or a.suffix == b.suffix
 
 
+# 经开区 is the short form of 经济技术开发区, which pages also call just 开发区.
+_DEVELOPMENT_ZONE = frozenset({"开发区", "经开区", "经济技术开发区"})
 # A development zone named only by its kind: "开发区…", "高新区…" with no name before it.
 BARE_ZONE_RE = re.compile(r"开发区|高新区|经开区|工业园区|产业园区")
 

@@ -167,3 +167,16 @@ def test_a_title_comparing_two_places_is_about_the_province_its_body_speaks_for(
     assert doc.subject == "云南省"
     whole = next(i for i in doc.indicators if i.value == 1650.3)
     assert whole.place == "云南省"
+
+
+def test_a_task_handed_down_is_a_target_and_its_share_is_progress() -> None:
+    doc = parse_text(
+        "武定县2024年1-9月招商引资情况\n\n1-9月，全县完成州外到位资金48.2亿元，完成州政府下达"
+        "任务数60亿元的80.3%；省外到位资金31.5亿元，完成州下达任务的75.1%。\n"
+    )
+    amount = next(i for i in doc.indicators if i.value == 48.2)
+    assert (amount.target, amount.target_value) == ("60亿元", 60.0)
+    progress = next(i for i in doc.indicators if i.value == 80.3)
+    assert progress.kind == "progress" and "60" not in progress.name
+    assert not any(i.value == 60 for i in doc.indicators)  # the task is not a figure of its own
+    assert next(i for i in doc.indicators if i.value == 75.1).kind == "progress"

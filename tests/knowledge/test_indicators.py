@@ -161,3 +161,4 @@ def test_a_comparison_year_is_not_the_period() -> None:
 def test_at_least_is_not_part_of_the_name() -> None:
     found = _by_name(_extract("盘活闲置厂房2000平方米以上。"))
     assert "盘活闲置厂房" in found
+

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scope.places import Gazetteer, host_province, make_place, province_of, same_place
+from scope.places import (
+    Gazetteer,
+    bare_zone,
+    host_province,
+    make_place,
+    province_of,
+    same_place,
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +105,11 @@ def test_a_stored_group_name_folds_back_to_the_group() -> None:
     assert stored.is_group and same_place(stored, make_place("滇中4州市"))
     assert make_place("皖北六市").name == "皖北6市"
     assert not make_place("六盘水市").is_group and not make_place("十堰市").is_group
+
+
+def test_经开区_is_the_development_zone_a_page_calls_开发区_but_not_a_高新区() -> None:
+    assert make_place("开发区").is_zone  # a bare zone word is never a district named 开发
+    assert same_place(bare_zone("经开区"), make_place("开发区"))
+    assert same_place(bare_zone("经开区"), make_place("楚雄经济技术开发区"))
+    assert not same_place(bare_zone("高新区"), make_place("开发区"))
+    assert not same_place(bare_zone("经开区"), make_place("楚雄高新区"))
