@@ -266,7 +266,10 @@ def _scope_figure(
 
 
 _RANK = re.compile(r"排名|排位|位次|第\d+位|居.{0,6}第")
-_GAP = re.compile(r"时序|高于目标|低于目标|超目标|欠目标")
+# "超出计划进度目标1.68亿元" / "超出计划进度9.23%": how far ahead of schedule, not a target.
+_GAP = re.compile(
+    r"时序|高于目标|低于目标|超目标|欠目标|(?:超出|超过|高于|低于|欠|落后)(?:计划|序时)?进度"
+)
 _PROGRESS = re.compile(r"完成.{0,8}(?:目标|任务|进度)|目标.{0,4}进度|完成率")
 _GROWTH = re.compile(r"(?:增长|增速|增幅|下降|增长率|减少)$")
 _SHARE = re.compile(r"占比|比重|占.{0,10}的?$")

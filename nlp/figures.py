@@ -90,10 +90,11 @@ def first_number(text: str | None) -> float | None:
 
 
 def _name_aspect(name: str) -> str:
-    if ("进度" in name or re.search(r"(?:完成|占).*(?:目标|任务)", name)) and "时序" not in name:
-        return "progress"
-    if re.search(r"高于|超过|提前|时序", name):
+    # "完成州下达任务超出计划进度目标" is how far ahead, whatever else the name says.
+    if re.search(r"高于|超过|超出|提前|时序|欠进度|落后", name):
         return "gap"
+    if "进度" in name or re.search(r"(?:完成|占).*(?:目标|任务)", name):
+        return "progress"
     if "目标" in name:
         return "target"
     return "value"
@@ -450,6 +451,9 @@ def _unit_fit(question: str, unit: str) -> float:
 
     A count noun the figure cannot answer ("多少企业" vs a figure in 场) costs as much.
     """
+    if asked_aspect(question) == "progress":
+        # "到位资金完成州下达任务的多少": a share of the task, though the words say 资金.
+        return 0.1 if unit == "%" else 0.0
     for pattern, wanted in _UNIT_CUES:
         if pattern.search(question):
             if any(w in unit for w in wanted):

@@ -180,3 +180,12 @@ def test_a_task_handed_down_is_a_target_and_its_share_is_progress() -> None:
     assert progress.kind == "progress" and "60" not in progress.name
     assert not any(i.value == 60 for i in doc.indicators)  # the task is not a figure of its own
     assert next(i for i in doc.indicators if i.value == 75.1).kind == "progress"
+
+
+def test_ahead_of_schedule_is_a_gap_not_a_target() -> None:
+    doc = parse_text(
+        "姚安县2024年1-9月招商引资情况\n\n1-9月，全县完成省外到位资金18.2亿元，完成州下达任务的"
+        "82.6%，超出计划进度目标1.7亿元，超出计划进度9.2%。\n"
+    )
+    kinds = {i.value: i.kind for i in doc.indicators}
+    assert (kinds[82.6], kinds[1.7], kinds[9.2]) == ("progress", "gap", "gap")

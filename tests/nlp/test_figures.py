@@ -103,3 +103,14 @@ def test_a_growth_baseline_is_not_a_question_about_last_year() -> None:
     for question in baselines:
         assert question_scope(question, 2021, GAZETTEER).year is None, question
     assert question_scope("去年到位资金增长多少", 2021, GAZETTEER).year == 2020
+
+
+def test_a_share_of_the_task_is_asked_though_the_words_say_资金() -> None:
+    rows = [
+        _indicator(1, "省外到位资金完成州下达任务", 82.6),
+        _indicator(2, "省外到位资金完成州下达任务超出计划进度目标", 1.68, unit="亿元"),
+    ]
+    index = FigureIndex(rows)
+    assert index.rank("省外到位资金完成州下达任务的多少", [])[0].value == 82.6
+    # Ahead of schedule is a gap, whatever else its name says.
+    assert index.rank("省外到位资金超出计划进度多少", [])[0].value == 1.68
