@@ -35,6 +35,7 @@ from knowledge.naming import (
     PEOPLE_VERB_RE,
     PROGRESS_OF_TARGET_RE,
     PROGRESS_RE,
+    PROJECT_MONEY_RE,
     SCOPE_RE,
     TRAIL_RE,
     VERB_END_RE,
@@ -64,6 +65,23 @@ class _State:
     actor: str = ""
     sentence_topic: str = ""
     place: str | None = None  # the sentence's own place or scope word (全县), if it names one
+    classes: bool = False  # the sentence counts several classes of projects, each with money
+
+
+_CLASS_COUNT = re.compile(r"([\u4e00-\u9fff]{1,12}项目)\d+个")
+_CLASS_MONEY = re.compile(r"(?:到位资金|协议资金|协议引资)\d")
+
+
+def _counts_classes(sentence: str) -> bool:
+    """"一产项目4个…到位资金0.3亿元；二产项目22个…到位资金4.1亿元": parts (split at ；/其中) that
+    each count a different class of projects and give its money. "其中续建项目85个、新建项目54个，
+    累计到位资金162亿元" is one part: the money is the whole's."""
+    classes = set()
+    for part in re.split(r"[；;]|其中", sentence):
+        counted = _CLASS_COUNT.findall(part)
+        if counted and _CLASS_MONEY.search(part):
+            classes.add(counted[-1])
+    return len(classes) >= 2
 
 
 CAPITAL_RE = re.compile(r"资金|资本|投资|外资")
@@ -86,6 +104,7 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
             state.actor = ""
             state.sentence_topic = ""
             state.place = None
+            state.classes = _counts_classes(sentence)
             listed = list_figures(sentence, section.id, state.period)
             found.extend(listed.indicators)
             for clause in clauses(listed.rest):
@@ -245,6 +264,9 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
     name = MID_VERB_RE.sub(r"\1", name)  # "园区实现工业增加值" -> "园区工业增加值"
     if DEPENDENT_NAME_RE.match(clean_name(name)) and state.sentence_topic:
         return state.sentence_topic + clean_name(name)
+    topic = state.sentence_topic or ""
+    if state.classes and PROJECT_MONEY_RE.match(clean_name(name)) and topic.endswith("项目"):
+        return topic + clean_name(name)
     _remember(clean_name(name), state)
     return name
 

@@ -65,6 +65,9 @@ PROGRESS_OF_TARGET_RE = re.compile(r"进度|目标|任务|计划")
 DEPENDENT_NAME_RE = re.compile(
     r"^(?:计划|协议|合同)?(?:总投资额?|投资总?额|签约金额|合同金额|总?金额|总额|总规模)$"
 )
+# Money said right after a class of projects is that class's money ("二产项目22个，到位资金4.1亿；
+# 三产项目45个，到位资金4.8亿"): the name recurs for each class, only the class tells them apart.
+PROJECT_MONEY_RE = re.compile(r"^(?:实际)?(?:到位资金|资金到位|协议资金|协议引资)$")
 YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
 MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
 MODIFIER_SPLIT_RE = re.compile(

@@ -162,3 +162,15 @@ def test_at_least_is_not_part_of_the_name() -> None:
     found = _by_name(_extract("盘活闲置厂房2000平方米以上。"))
     assert "盘活闲置厂房" in found
 
+
+
+def test_money_of_each_class_of_projects_is_named_by_its_class() -> None:
+    found = _extract(
+        "新签项目中，二产项目18个，协议资金30.2亿元，到位资金3.6亿元；"
+        "三产项目27个，协议资金12.5亿元，到位资金2.9亿元。"
+    )
+    names = {i.value: i.name for i in found}
+    assert names[3.6] == "二产项目到位资金" and names[2.9] == "三产项目到位资金"
+    # A breakdown listed before the money does not claim the whole's money.
+    whole = _extract("全县项目共计96个，其中续建项目60个、新建项目36个，累计到位资金88.5亿元。")
+    assert next(i for i in whole if i.value == 88.5).name == "到位资金"
