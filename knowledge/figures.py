@@ -90,6 +90,8 @@ def figures_in(clause: str) -> list[Figure]:
         if re.match(r"(?:以上|以下|及以上|以内|左右的)", after) and _threshold(after):
             continue
         value = float(number.replace(",", ""))
+        # A bare 亿 is money in this genre ("到位资金9.2亿"): one label with the 亿元 figures.
+        unit = "亿元" if unit == "亿" else unit
         found.append(Figure(value, unit, match.start(), match.end(), bool(approx)))
     return found
 

@@ -52,17 +52,66 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
             verb = _VERB_NAMES.get(mark.group(1) or "", "")
             own_topic = f"{topic}{head.strip(' ，,')}{verb}"
         own_topic = f"{own_topic}{lead}"
+        if not named and not places:
+            # "入园项目的履约率、落地率和开工率分别为82%、32%和41%": one figure per named rate.
+            names = _topic_names(head)
+            if names and len(names) == len(values):
+                found.extend(
+                    _listed(name, value, sentence, sid, period, None)
+                    for name, value in zip(names, values, strict=True)
+                )
+                rest = _blanked(rest, head_start, values[-1][2])
+            continue
         if not places or len(values) != len(places) or not own_topic:
             continue
         name = clean_name(own_topic)
-        for place, figure in zip(places, values, strict=True):
-            found.append(Indicator(
-                name=name, value=figure[0], unit=figure[1], period=period, section=sid,
-                quote=sentence, qualifier=qualifier_of(name), place=place,
-            ))  # fmt: skip
-        end = values[-1][2]
-        rest = rest[:head_start] + "□" * (end - head_start) + rest[end:]
+        found.extend(
+            _listed(name, figure, sentence, sid, period, place)
+            for place, figure in zip(places, values, strict=True)
+        )
+        rest = _blanked(rest, head_start, values[-1][2])
     return ListFigures(found, rest)
+
+
+def _listed(
+    name: str,
+    figure: tuple[float, str, int],
+    sentence: str,
+    sid: str,
+    period: str | None,
+    place: str | None,
+) -> Indicator:
+    return Indicator(
+        name=name, value=figure[0], unit=figure[1], period=period, section=sid,
+        quote=sentence, qualifier=qualifier_of(name), place=place,
+    )  # fmt: skip
+
+
+def _blanked(text: str, start: int, end: int) -> str:
+    return text[:start] + "□" * (end - start) + text[end:]
+
+
+_TOPIC_SPLIT = re.compile(r"[、]|(?<=率)[和与及]")
+_HEAD_FILLER = re.compile(
+    r"^(?:截至目前|目前|其中|同时|全[省州市县区]|[我本][省州市县区]|今年以来|\d{1,2}[-至到]\d{1,2}月份?)+"
+)
+
+
+def _topic_names(head: str) -> list[str]:
+    """"项目履约率、开工率与资金到位率" -> 项目履约率, 项目开工率, 项目资金到位率.
+
+    The owner of the first rate ("入园项目的…", "项目…") owns them all; only lists of rates
+    are read this way, where the shared owner is unambiguous.
+    """
+    items = [i.strip(" ，,") for i in _TOPIC_SPLIT.split(_HEAD_FILLER.sub("", head.strip()))]
+    if len(items) < 2 or not all(i.endswith("率") and 2 <= len(i) <= 14 for i in items):
+        return []
+    first = items[0]
+    owner, _, rate = first.rpartition("的")
+    if not owner and len(first) > 3:
+        owner, rate = first[:-3], first[-3:]
+    names = [clean_name(owner + item) for item in (rate or first, *items[1:])]
+    return names if all(names) else []
 
 
 def _clause_start(sentence: str, before: int) -> int:

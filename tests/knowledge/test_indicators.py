@@ -141,7 +141,7 @@ def test_multiplied_units_and_ordinals() -> None:
     found = _extract("新建标准厂房42万平方米，服务1.2万户，引资5亿，排名全省第2位。")
     got = [(i.name, i.value, i.unit) for i in found]
     assert ("新建标准厂房", 42, "万平方米") in got
-    assert ("引资", 5, "亿") in got
+    assert ("引资", 5, "亿元") in got  # a bare 亿 is money
     assert any(unit == "万户" and value == 1.2 for _, value, unit in got)
     # An ordinal is not a quantity: it is kept only as the figure's rank (its own kind).
     assert all(i.kind == "rank" for i in found if i.unit == "位")

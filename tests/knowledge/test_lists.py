@@ -36,5 +36,23 @@ def test_unit_only_after_the_last_value_and_a_noun_after_分别() -> None:
 
 def test_a_list_that_does_not_count_out_is_left_alone() -> None:
     assert expand("南华、牟定的开工率分别为71%、65%和60%。") == []
-    # Topics, not places: not a place list.
-    assert expand("履约率、开工率分别为82%和41%。") == []
+    # Topics, not places: one figure per rate, no place.
+    assert expand("履约率、开工率分别为82%和41%。") == [
+        ("", "履约率", 82.0, "%"), ("", "开工率", 41.0, "%"),
+    ]  # fmt: skip
+
+
+def test_a_list_of_rates_shares_its_owner() -> None:
+    assert expand("截至目前，园区项目的履约率、开工率和资金到位率分别为76%、52%和18.5%。") == [
+        ("", "园区项目履约率", 76.0, "%"),
+        ("", "园区项目开工率", 52.0, "%"),
+        ("", "园区项目资金到位率", 18.5, "%"),
+    ]
+    county = expand("全县项目履约率、开工率与资金到位率分别为95%、88%和31%。")
+    assert [name for _place, name, *_ in county] == ["项目履约率", "项目开工率", "项目资金到位率"]
+    # Nouns that are not rates are left to the clause reader.
+    assert expand("签约项目、到位资金分别为58个和85亿元。") == []
+
+
+def test_a_bare_亿_is_亿元() -> None:
+    assert {u for *_, u in expand("双柏、武定、南华分别到位资金3.5亿、2.8亿和1.9亿。")} == {"亿元"}
