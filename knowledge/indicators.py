@@ -262,11 +262,14 @@ def _own_name(core: str, pre: str, post: str, figure: Figure, state: _State) -> 
         core = core.rsplit("等", 1)[1] if "等" in core[1:] else core
         name = strip_clause(cut_verb(TRAIL_RE.sub("", core)))
     name = MID_VERB_RE.sub(r"\1", name)  # "园区实现工业增加值" -> "园区工业增加值"
-    if DEPENDENT_NAME_RE.match(clean_name(name)) and state.sentence_topic:
-        return state.sentence_topic + clean_name(name)
     topic = state.sentence_topic or ""
-    if state.classes and PROJECT_MONEY_RE.match(clean_name(name)) and topic.endswith("项目"):
-        return topic + clean_name(name)
+    dependent = DEPENDENT_NAME_RE.match(clean_name(name)) and topic
+    if dependent or (
+        state.classes and PROJECT_MONEY_RE.match(clean_name(name)) and topic.endswith("项目")
+    ):
+        # What follows ("占全部投资的73.97%", "同比增长9%") is about this amount, not the count.
+        state.topic = topic + clean_name(name)
+        return state.topic
     _remember(clean_name(name), state)
     return name
 

@@ -28,6 +28,7 @@ QUALIFIERS = (
     "州外", "省外", "市外", "县外", "境外", "国外", "州内", "省内", "市内", "县内",
     "州级", "省级", "市级", "县级", "县市", "乡镇",
 )
+_SHARE_OF = re.compile(r"占(?!比)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(个百分点|%|万美元|亿元|万元|万人|个|次|家|项)?")
 _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -239,7 +240,10 @@ class FigureIndex:
         return self.place_names[int(self._row_place[row])], period
 
     def _new_group(self, label: str, indicator: IndicatorInfo) -> _Group:
-        name = frozenset(_bigrams(label))
+        grams = _bigrams(label)
+        if indicator.unit == "%" and _SHARE_OF.search(label):
+            grams.add("占比")  # "占全部投资的73.97%" is what "占比多少" asks for
+        name = frozenset(grams)
         around = frozenset(name | _bigrams(indicator.context or indicator.quote))
         scope = frozenset(q for q in QUALIFIERS if q in label)
         for gram in around:

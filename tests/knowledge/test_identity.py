@@ -189,3 +189,11 @@ def test_ahead_of_schedule_is_a_gap_not_a_target() -> None:
     )
     kinds = {i.value: i.kind for i in doc.indicators}
     assert (kinds[82.6], kinds[1.7], kinds[9.2]) == ("progress", "gap", "gap")
+
+
+def test_a_share_after_an_amount_is_the_amounts_share() -> None:
+    doc = parse_text(
+        "1-9月，全省民营企业投资项目2100个，签约金额3120.5亿元，占全部投资的68.2%。\n"
+    )
+    share = next(i for i in doc.indicators if i.value == 68.2)
+    assert share.name.startswith("民营企业投资项目签约金额占")

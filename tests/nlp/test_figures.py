@@ -114,3 +114,11 @@ def test_a_share_of_the_task_is_asked_though_the_words_say_资金() -> None:
     assert index.rank("省外到位资金完成州下达任务的多少", [])[0].value == 82.6
     # Ahead of schedule is a gap, whatever else its name says.
     assert index.rank("省外到位资金超出计划进度多少", [])[0].value == 1.68
+
+
+def test_占比_finds_a_share_written_as_占x的() -> None:
+    rows = [
+        _indicator(1, "民营企业投资项目签约金额占全部投资", 73.97),
+        _indicator(2, "民营企业投资项目签约金额", 6978.16, unit="亿元"),
+    ]
+    assert FigureIndex(rows).rank("民营企业投资签约金额占比多少", [])[0].value == 73.97
