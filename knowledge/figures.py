@@ -33,7 +33,9 @@ PERIOD_RE = re.compile(
 TARGET_RE = re.compile(
     r"(?:目标(?:任务)?|下达任务数?)(?:[（(]\s*(\d+(?:\.\d+)?)\s*(%|亿元|万元|万美元|个|项)?\s*[）)]|"
     r"(?:为|是)?(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项)(?=的))|"
-    r"目标(?:任务)?(?:为|是)(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项)"
+    r"目标(?:任务)?(?:为|是)(\d+(?:\.\d+)?)(%|亿元|万元|万美元|个|项)|"
+    # "完成全年到位资金7000亿元目标任务的68.09%": the amount written before the word.
+    r"(\d+(?:\.\d+)?)(亿元|万元|万美元|个|项)(?:的)?(?:预期|工作|考核|年度)?目标(?:任务)?(?=的)"
 )
 CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 SENTENCE_RE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -121,7 +123,7 @@ def target_in(clause: str) -> tuple[str, float] | None:
     if not match:
         return None
     groups = match.groups()
-    at = next(i for i in (0, 2, 4) if groups[i])
+    at = next(i for i in (0, 2, 4, 6) if groups[i])
     number, unit = groups[at], groups[at + 1] or "%"
     return f"{number}{unit}", float(number)
 

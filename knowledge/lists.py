@@ -70,7 +70,40 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
             for place, figure in zip(places, values, strict=True)
         )
         rest = _blanked(rest, head_start, values[-1][2])
+    for top in _TOP.finditer(sentence):
+        start = _clause_start(sentence, top.start())
+        name = clean_name(_TOP_NAME_END.sub("", sentence[start : top.start()]))
+        ranked = _ranked_places(sentence, top.end())
+        if len(ranked) >= 2 and name:
+            found.extend(
+                _listed(name, (value, unit, end), sentence, sid, period, place)
+                for place, value, unit, end in ranked
+            )
+            rest = _blanked(rest, start, ranked[-1][3])
     return ListFigures(found, rest)
+
+
+# "招商引资区外到位资金完成总量排在前三位的是岑溪市82.0亿元，万秀区80.3亿元，藤县77.4亿元"
+_TOP = re.compile(r"(?:排在?|位居|居)前[二三四五六2-6]位?的?(?:是|为|依次为|依次是)")
+_TOP_NAME_END = re.compile(r"(?:完成)?(?:总量|总额|总数)?$")
+_RANK_GAP = re.compile(r"[\s，,、和及；;]*")
+
+
+def _ranked_places(sentence: str, cursor: int) -> list[tuple[str, float, str, int]]:
+    """The "place figure, place figure…" run after a top-N phrase."""
+    out = []
+    while True:
+        cursor = _RANK_GAP.match(sentence, cursor).end()
+        mentions = GAZETTEER.find(sentence[cursor : cursor + 12])
+        if not mentions or mentions[0].start != 0:
+            return out
+        after = cursor + mentions[0].end
+        figures = figures_in(sentence[after : after + 16])
+        if not figures or figures[0].start != 0:
+            return out
+        figure = figures[0]
+        out.append((mentions[0].place.name, figure.value, figure.unit, after + figure.end))
+        cursor = after + figure.end
 
 
 def _listed(

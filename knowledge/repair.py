@@ -39,10 +39,23 @@ def repair_text(text: str) -> str:
     text = remove_letter_spacing(text)
     text = fix_number_brackets(text)
     text = join_broken_lines(text)
+    text = drop_pinyin_glosses(text)
     text = replace_stray_latin(text)
     text = remove_figure_spaces(text)
     text = normalize_ranges(text)
     return to_simplified(text)
+
+
+# "经(jīng)济", "区(qū)外": reading aids some sites print after a character; with a tone mark,
+# so "(km)" or "(GDP)" stay.
+_PINYIN_GLOSS = re.compile(
+    r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]"
+)
+
+
+def drop_pinyin_glosses(text: str) -> str:
+    """Remove pinyin glosses printed after characters."""
+    return _PINYIN_GLOSS.sub("", text)
 
 
 # Common characters that only traditional script writes this way: a page with several of them

@@ -197,3 +197,14 @@ def test_a_share_after_an_amount_is_the_amounts_share() -> None:
     )
     share = next(i for i in doc.indicators if i.value == 68.2)
     assert share.name.startswith("民营企业投资项目签约金额占")
+
+
+def test_a_target_amount_written_before_目标任务() -> None:
+    doc = parse_text(
+        "大姚县2024年1-8月招商引资情况\n\n1-8月，全县累计到位资金41.3亿元，完成全年到位资金65亿元"
+        "目标任务的63.5%。\n"
+    )
+    amount = next(i for i in doc.indicators if i.value == 41.3)
+    assert (amount.target, amount.target_value) == ("65亿元", 65.0)
+    assert next(i for i in doc.indicators if i.value == 63.5).kind == "progress"
+    assert not any(i.value == 65 for i in doc.indicators)

@@ -56,3 +56,14 @@ def test_a_list_of_rates_shares_its_owner() -> None:
 
 def test_a_bare_亿_is_亿元() -> None:
     assert {u for *_, u in expand("双柏、武定、南华分别到位资金3.5亿、2.8亿和1.9亿。")} == {"亿元"}
+
+
+def test_the_top_places_of_a_ranking_each_get_their_figure() -> None:
+    found = expand(
+        "区外到位资金完成总量排在前三位的是武定县31.2亿元，禄丰市28.6亿元、元谋县19.4亿元。"
+    )
+    assert found == [
+        ("武定县", "区外到位资金", 31.2, "亿元"),
+        ("禄丰市", "区外到位资金", 28.6, "亿元"),
+        ("元谋县", "区外到位资金", 19.4, "亿元"),
+    ]

@@ -96,3 +96,9 @@ def test_letter_spaced_pdf_text_is_closed_up() -> None:
 def test_page_numbers_dropped() -> None:
     text = "第一页的文字\n- 2 -\n第二页的文字\n第 3 页 共 5 页\n1/5"
     assert repair.drop_page_numbers(text) == "第一页的文字\n\n第二页的文字\n\n"
+
+
+def test_pinyin_glosses_are_dropped_but_latin_in_brackets_stays() -> None:
+    glossed = "民营经(jīng)济招商引资区(qū)外到位资金"
+    assert repair.drop_pinyin_glosses(glossed) == "民营经济招商引资区外到位资金"
+    assert repair.drop_pinyin_glosses("园区面积(km)和产值(GDP)") == "园区面积(km)和产值(GDP)"
