@@ -20,7 +20,7 @@ from bot.settings import Settings
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.startup_lock import startup_lock
-from knowledge.ingest import ensure_default_base, rescope_stored
+from knowledge.ingest import ensure_default_base, reread_stale
 
 if TYPE_CHECKING:
     from nlp.reply import Reply
@@ -112,5 +112,5 @@ def open_services(settings: Settings, *, assistant: Answerer | None = None) -> S
     with startup_lock(engine):
         upgrade(url, engine)
         ensure_default_base(sessions, SOURCES_DIR)
-        rescope_stored(sessions)
+        reread_stale(sessions)
     return Services(settings=settings, engine=engine, sessions=sessions, assistant=assistant)

@@ -64,6 +64,8 @@ class Document(Base):
     period_end: Mapped[int | None] = mapped_column(Integer)
     genre: Mapped[str] = mapped_column(String(20), default="other")
     display_name: Mapped[str] = mapped_column(String(300), default="", index=True)
+    # Which version of the extraction code read it (knowledge/version.py): older ones are re-read.
+    extractor: Mapped[str] = mapped_column(String(16), default="", server_default="")
     source_name: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)

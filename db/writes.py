@@ -6,7 +6,7 @@ nothing of the parser's records, so imports run one way (knowledge -> db).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Document
@@ -30,7 +30,10 @@ def supersede(session: Session, old: Document, new: Document) -> None:
     session.flush()
 
 
-def unscoped_documents(session: Session) -> list[Document]:
-    """Return current documents stored before documents had an identity (no display name)."""
-    stmt = select(Document).where(Document.display_name == "", Document.is_current.is_(True))
+def stale_documents(session: Session, extractor: str) -> list[Document]:
+    """Return current documents read by other extraction code than `extractor` (or none)."""
+    stmt = select(Document).where(
+        Document.is_current.is_(True),
+        or_(Document.extractor != extractor, Document.display_name == ""),
+    )
     return list(session.scalars(stmt))

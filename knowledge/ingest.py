@@ -28,6 +28,7 @@ from knowledge.loaders import (
 from knowledge.parse import parse_text
 from knowledge.persist import replace_extraction, save_document
 from knowledge.repair import repair_text
+from knowledge.version import EXTRACTOR
 from zhtext.hashing import content_hash
 
 logger = logging.getLogger(__name__)
@@ -151,17 +152,17 @@ def _result(document: Document, status: Status, label: str) -> IngestResult:
     )
 
 
-def rescope_stored(sessions: sessionmaker[Session]) -> int:
-    """Re-read documents stored before figures carried a place and period; return how many.
+def reread_stale(sessions: sessionmaker[Session]) -> int:
+    """Re-read documents that older extraction code read; return how many.
 
-    One transaction: either every such document gets its identity and scoped figures or none.
+    One transaction: either every such document gets today's identity and figures or none.
     """
     with sessions.begin() as session:
-        stale = writes.unscoped_documents(session)
+        stale = writes.stale_documents(session, EXTRACTOR)
         for document in stale:
             replace_extraction(session, document, parse_text(document.text, repaired=True))
     if stale:
-        logger.info("re-read %d documents stored before figure scope", len(stale))
+        logger.info("re-read %d documents read by older extraction code", len(stale))
     return len(stale)
 
 

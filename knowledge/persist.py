@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Document, Entity, Indicator, Item, Section
 from knowledge.records import ParsedDocument
+from knowledge.version import EXTRACTOR
 
 
 def save_document(
@@ -115,6 +116,7 @@ def _identity(parsed: ParsedDocument) -> dict[str, object]:
         "period_end": parsed.period_end,
         "genre": parsed.genre,
         "display_name": parsed.display_name[:300],
+        "extractor": EXTRACTOR,
         "year": year or _year_of_number(parsed.number) or _year_of_title(parsed.title),
     }
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from db.models import Document, Indicator
-from knowledge.ingest import ingest_text, rescope_stored
+from knowledge.ingest import ingest_text, reread_stale
+from knowledge.version import EXTRACTOR
 
 BRIEF = """牟定县2023年1-9月招商引资工作情况
 
@@ -40,6 +41,19 @@ def test_documents_stored_before_scope_are_re_read_once(sessions) -> None:
     with sessions.begin() as session:  # what a base stored by the previous version looks like
         session.execute(update(Document).values(display_name="", subject=None))
         session.execute(update(Indicator).values(place=None, year=None, month_start=None))
-    assert rescope_stored(sessions) == 1
+    assert reread_stale(sessions) == 1
     assert _scopes(sessions) == before
-    assert rescope_stored(sessions) == 0  # nothing left to re-read: start-up stays cheap
+    assert reread_stale(sessions) == 0  # nothing left to re-read: start-up stays cheap
+
+
+def test_documents_read_by_older_extraction_code_are_re_read_once(sessions) -> None:
+    ingest_text(sessions, BRIEF, "brief.txt")
+    with sessions.begin() as session:  # an older extractor named the figure differently
+        session.execute(update(Document).values(extractor="older-code"))
+        session.execute(update(Indicator).values(name="旧名称"))
+    assert reread_stale(sessions) == 1
+    with sessions() as session:
+        names = set(session.scalars(select(Indicator.name)))
+        assert "州外到位资金" in names and "旧名称" not in names
+        assert session.scalars(select(Document.extractor)).one() == EXTRACTOR
+    assert reread_stale(sessions) == 0
