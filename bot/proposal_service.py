@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import proposals as store
 from nlp.artifacts import obtain
 from nlp.draft import DraftReply, build_draft, render_text
-from nlp.kb import load_snapshot as load_kb
+from nlp.kb_store import load_snapshot as load_kb
 from nlp.synonyms import Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.training_data import file_hash

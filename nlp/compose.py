@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from nlp.figures import Figure
-from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import DocumentInfo, IndicatorInfo, Unit
 from nlp.reply import Citation, Fact, Reply
 from scope.periods import Period, find_span
 from scope.places import UNKNOWN_PLACE

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.kb import IndicatorInfo
+from nlp.kb_records import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
 from scope.periods import PERIOD_WORDS, Period, find_span

@@ -23,16 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Document, Entity, Indicator, Item, Section
 from nlp.columns import Table, TableWriter, concat, map_array
-from nlp.kb import (
-    DocumentInfo,
-    EntityInfo,
-    IndicatorInfo,
-    ItemInfo,
-    KnowledgeSnapshot,
-    SectionInfo,
-    document_units,
-    section_kinds,
-)
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import DocumentInfo, EntityInfo, IndicatorInfo, ItemInfo, SectionInfo
 from nlp.kb_tables import (
     BOUNDS_FILE,
     INDICATOR_KINDS,
@@ -47,6 +39,7 @@ from nlp.kb_tables import (
     indicator_row,
     spans_of,
 )
+from nlp.kb_units import document_units, section_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -405,6 +398,11 @@ def build_snapshot(
 ) -> KnowledgeSnapshot:
     """Build one segment of all the head's documents and return it as a snapshot."""
     return compose(head, [build_segment(sessions, head.documents, directory, whole=True)])
+
+
+def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
+    """Read the current documents into an in-memory snapshot (no cache directory)."""
+    return build_snapshot(sessions, read_head(sessions), None)
 
 
 class _Chunk:

@@ -17,7 +17,7 @@ from typing import Generic, Self, TypeVar
 import numpy as np
 
 from nlp.columns import Table, TableWriter, map_array
-from nlp.kb import IndicatorInfo, ItemInfo, SectionInfo, Unit
+from nlp.kb_records import IndicatorInfo, ItemInfo, SectionInfo, Unit
 
 R = TypeVar("R")
 BOUNDS_FILE = "bounds.npy"

@@ -46,10 +46,7 @@ TELEGRAM_ALSO = frozenset({"devtools"})
 
 # Known cycles the lead is taking apart (issue 15). Each found cycle must lie inside one of
 # these; an entry that no longer matches any cycle fails too, so delete it once it is fixed.
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    # The snapshot, its store and its column tables know each other.
-    frozenset({"nlp.kb", "nlp.kb_store", "nlp.kb_tables"}),
-)
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
