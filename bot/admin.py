@@ -124,9 +124,10 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     except IngestError as exc:
         logger.info("upload %s refused: %s", path.name, exc)
         return Reply(intent="document", text=f"导入失败：{exc}")
-    if result.status != "unchanged":
-        kb_watch.reload_if_changed(services, unknown_is_stale=True)
-        refresh_triager(services)  # off the request: triage keeps the previous fit meanwhile
+    # A reload refits the triager itself; without an assistant only the triager moves.
+    changed = result.status != "unchanged"
+    if changed and not kb_watch.reload_if_changed(services, unknown_is_stale=True):
+        refresh_triager(services)
     return Reply(intent="document", answered=True, text=result.summary())
 
 

@@ -56,6 +56,12 @@ class KnowledgeSnapshot:
         rows = self.sections.rows_of(document_id)
         return [self.sections.record(row) for row in rows]
 
+    def section_texts(self, document_id: int) -> list[tuple[SectionInfo, str]]:
+        """Return the sections of one document with their whole texts (triage's word weights;
+        answers read the units instead)."""
+        rows = self.sections.rows_of(document_id)
+        return [(self.sections.record(row), self.sections.text(row)) for row in rows]
+
     def units_of_section(self, document_id: int, sid: str | None) -> list[Unit]:
         """Return the units of one section in reading order."""
         return self.units.in_section(self.units.rows_of(document_id), sid)
@@ -77,6 +83,11 @@ class KnowledgeSnapshot:
         """Return the measures and planned actions of one document."""
         rows = self.items.rows_of(document_id)
         return [self.items.record(row) for row in rows]
+
+    def indicators_of(self, document_id: int) -> list[IndicatorInfo]:
+        """Return the figures of one document in reading order."""
+        rows = self.indicators.rows_of(document_id)
+        return [self.indicators.record(row) for row in rows]
 
     def first_indicators(self, count: int) -> list[IndicatorInfo]:
         """Return the first figures in storage order of the database (lowest document id)."""

@@ -453,7 +453,7 @@ def _write_document(
         titles[s.sid] = s.title
         sections.add(
             doc=doc, sid=s.sid, parent=s.parent_sid, level=s.level, title=s.title,
-            kind=kinds.get((doc, s.sid)),
+            kind=kinds.get((doc, s.sid)), text=s.text,
         )
     for i in own_items:
         items.add(
