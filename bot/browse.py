@@ -34,7 +34,7 @@ def indicator_card(ind: Indicator) -> str:
     if context:
         lines.append("；".join(context))
     doc = ind.document
-    source = f"来源：{doc.number or doc.title}"
+    source = f"来源：{doc.display_name or doc.title}"
     lines.append(f"{source} {ind.section_sid}" if ind.section_sid else source)
     return "\n".join(lines)
 
@@ -47,7 +47,7 @@ def item_card(item: Item) -> str:
     elif item.text:
         lines.append(item.text)
     doc = item.document
-    lines.append(f"来源：{doc.number or doc.title} {item.section_sid or ''}".rstrip())
+    lines.append(f"来源：{doc.display_name or doc.title} {item.section_sid or ''}".rstrip())
     return "\n".join(lines)
 
 

@@ -38,11 +38,12 @@ class DocumentInfo:
 
     @property
     def label(self) -> str:
-        """Return how a citation names the document (文号, else title, else issuer + date)."""
-        if self.display_name:
-            return self.display_name
-        stamp = f"{self.date:%Y年%m月%d日}" if self.date else ""
-        return self.number or self.title or f"{self.issuer or '未署名单位'}{stamp}文件"
+        """Return how a citation names the document: the name given at ingestion.
+
+        One rule names documents (knowledge/identity.display_name: 文号, else title, else
+        issuer + date); every current document has it (bot start-up re-reads any without).
+        """
+        return self.display_name
 
 
 @dataclass(frozen=True, slots=True)
