@@ -12,7 +12,7 @@ from bot import chart, kb_watch
 from bot.incoming import Incoming
 from bot.proposal_service import refresh_triager
 from bot.questions import triage
-from db import bot_records, dead_letters
+from db import bot_records, dead_letters, queries
 from knowledge.errors import IngestError
 from knowledge.ingest import ingest_path
 from knowledge.loaders import load_path
@@ -79,7 +79,7 @@ def _targets_chart(services: Services) -> Reply:
     with services.sessions() as session:
         rows = [
             (i.document_id, chart.Bar(i.name, i.value, target, i.unit))
-            for i in bot_records.current_indicators(session)
+            for i in queries.current_indicators(session)
             if (target := chart.same_unit_target(i.unit, i.target)) is not None
         ]
     # The newest document's figures only: one name from two reports would be two equal bars.

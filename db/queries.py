@@ -21,14 +21,6 @@ def has_documents(session: Session) -> bool:
     return session.scalar(select(Document.id).limit(1)) is not None
 
 
-def list_documents(session: Session, *, current_only: bool = True) -> list[Document]:
-    """Return documents, newest first (current versions only unless asked)."""
-    stmt = select(Document).order_by(Document.date.desc().nulls_last(), Document.id.desc())
-    if current_only:
-        stmt = stmt.where(Document.is_current.is_(True))
-    return list(session.scalars(stmt))
-
-
 def documents_with_records(session: Session, *, include_history: bool = False) -> list[Document]:
     """Return documents with their sections, figures, items and entities loaded, oldest first."""
     stmt = (
@@ -46,19 +38,6 @@ def documents_with_records(session: Session, *, include_history: bool = False) -
     return list(session.scalars(stmt))
 
 
-def find_indicators(session: Session, name: str, period: str | None = None) -> list[Indicator]:
-    """Return current indicators whose name contains `name` (and period, when given)."""
-    stmt = (
-        select(Indicator)
-        .join(Document)
-        .where(Document.is_current.is_(True), Indicator.name.contains(name))
-        .order_by(Indicator.document_id.desc(), Indicator.position)
-    )
-    if period:
-        stmt = stmt.where(Indicator.period.contains(period))
-    return list(session.scalars(stmt))
-
-
 def base_version(session: Session) -> tuple[int, int]:
     """Return a cheap fingerprint of the base: (highest document id, current documents).
 
@@ -72,6 +51,76 @@ def base_version(session: Session) -> tuple[int, int]:
         select(func.count(Document.id)).where(Document.is_current.is_(True))
     )
     return int(newest), int(current or 0)
+
+
+
+# -- what browsing, buttons and the bare /chart read (bot/browse.py, callbacks.py, admin.py) ---
+
+
+def list_documents(session: Session, *, current_only: bool = True) -> list[Document]:
+    """Return documents, newest first (current versions only unless asked)."""
+    stmt = select(Document).order_by(Document.date.desc().nulls_last(), Document.id.desc())
+    if current_only:
+        stmt = stmt.where(Document.is_current.is_(True))
+    return list(session.scalars(stmt))
+
+
+def find_indicators(session: Session, name: str, period: str | None = None) -> list[Indicator]:
+    """Return current indicators whose name contains `name` (and period, when given)."""
+    stmt = (
+        select(Indicator)
+        .join(Document)
+        .where(Document.is_current.is_(True), Indicator.name.contains(name))
+        .order_by(Indicator.document_id.desc(), Indicator.position)
+    )
+    if period:
+        stmt = stmt.where(Indicator.period.contains(period))
+    return list(session.scalars(stmt))
+
+
+def get_indicator(session: Session, indicator_id: int) -> Indicator | None:
+    """Return one indicator of a current document, or None."""
+    row = session.get(Indicator, indicator_id)
+    return row if row is not None and row.document.is_current else None
+
+
+def get_item(session: Session, item_id: int) -> Item | None:
+    """Return one measure or planned action of a current document, or None."""
+    row = session.get(Item, item_id)
+    return row if row is not None and row.document.is_current else None
+
+
+def get_section(session: Session, document_id: int, sid: str | None) -> Section | None:
+    """Return a document's section by its id (一, 二（三） ...), or None."""
+    if sid is None:
+        return None
+    return session.scalar(
+        select(Section).where(Section.document_id == document_id, Section.sid == sid)
+    )
+
+
+def current_items(session: Session, kind: str) -> list[Item]:
+    """Return the measures ("measure") or planned actions ("action") of current documents."""
+    return list(
+        session.scalars(
+            select(Item)
+            .join(Document)
+            .where(Document.is_current.is_(True), Item.kind == kind)
+            .order_by(Document.id.desc(), Item.position)
+        )
+    )
+
+
+def current_indicators(session: Session) -> list[Indicator]:
+    """Return the indicators of current documents, newest document first."""
+    return list(
+        session.scalars(
+            select(Indicator)
+            .join(Document)
+            .where(Document.is_current.is_(True))
+            .order_by(Document.id.desc(), Indicator.position)
+        )
+    )
 
 
 # -- what the answers' snapshot is built from (nlp/kb_store.py) --------------------------------
