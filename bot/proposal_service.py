@@ -80,9 +80,7 @@ class TriagerArtifact:
         self.tokenizer = tokenizer
         self.max_chars = max_chars
         code = file_hash(*TRIAGE_CODE)[:12]
-        self._key = (
-            f"{snapshot.fingerprint}-{max_chars}-{code}-{tokenizer.dictionary_key()}"
-        )
+        self._key = f"{snapshot.fingerprint}-{max_chars}-{code}-{tokenizer.dictionary_key()}"
 
     def fingerprint(self) -> str:
         """The snapshot's documents, the triage code and the dictionary."""
