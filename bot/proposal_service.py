@@ -40,7 +40,14 @@ logger = logging.getLogger(__name__)
 TOKENIZER_KEY = "jieba"
 TRIAGER_FILE = "triager.pickle"
 _NLP = Path(__file__).resolve().parent.parent / "nlp"
-TRIAGE_CODE = tuple(_NLP / n for n in ("triage.py", "triage_kb.py", "triage_text.py", "topics.py"))
+# The fit is a function of this code and of the snapshot code its records are read through.
+TRIAGE_CODE = tuple(
+    _NLP / n
+    for n in (
+        "triage.py", "triage_kb.py", "triage_text.py", "topics.py",
+        "kb.py", "kb_records.py", "kb_tables.py", "kb_store.py",
+    )
+)
 
 
 def build_tokenizer(snapshot: KnowledgeSnapshot, model_dir: Path) -> ChineseTokenizer:
