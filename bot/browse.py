@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from bot import callback_data as cb
 from bot.incoming import Incoming
 from db import queries
-from db.models import Indicator, Item
+from db.models import Document, Indicator, Item
 from nlp.reply import Button, Reply
-from scope.labels import identity_label
+from scope.labels import display_name, identity_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -26,6 +26,11 @@ def fmt_number(value: float) -> str:
     return f"{value:g}"
 
 
+def document_name(doc: Document) -> str:
+    """The name citations give the document (stored at ingestion; the same rule otherwise)."""
+    return doc.display_name or display_name(doc.number, doc.title, doc.issuer, doc.date)
+
+
 def indicator_card(ind: Indicator) -> str:
     """Return an indicator as a short card: figure, target/progress, source, quote."""
     period = f"（{ind.period}）" if ind.period else ""
@@ -33,8 +38,7 @@ def indicator_card(ind: Indicator) -> str:
     context = [x for x in (f"目标{ind.target}" if ind.target else "", ind.progress, ind.gap) if x]
     if context:
         lines.append("；".join(context))
-    doc = ind.document
-    source = f"来源：{doc.display_name or doc.title}"
+    source = f"来源：{document_name(ind.document)}"
     lines.append(f"{source} {ind.section_sid}" if ind.section_sid else source)
     return "\n".join(lines)
 
@@ -46,8 +50,7 @@ def item_card(item: Item) -> str:
         lines += [f"{i}. {p}" for i, p in enumerate(item.points, 1)]
     elif item.text:
         lines.append(item.text)
-    doc = item.document
-    lines.append(f"来源：{doc.display_name or doc.title} {item.section_sid or ''}".rstrip())
+    lines.append(f"来源：{document_name(item.document)} {item.section_sid or ''}".rstrip())
     return "\n".join(lines)
 
 
@@ -121,7 +124,7 @@ def documents(incoming: Incoming, services: Services) -> Reply:
             who = identity_label(
                 doc.subject, doc.period_year, doc.period_start, doc.period_end, doc.genre
             )
-            lines.append(f"{i}. {doc.display_name or doc.title}{date}\n   {who}")
+            lines.append(f"{i}. {document_name(doc)}{date}\n   {who}")
     return Reply(intent="document", answered=True, text="\n".join(lines))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from scope.labels import display_name
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
@@ -38,12 +40,9 @@ class DocumentInfo:
 
     @property
     def label(self) -> str:
-        """Return how a citation names the document: the name given at ingestion.
-
-        One rule names documents (knowledge/identity.display_name: 文号, else title, else
-        issuer + date); every current document has it (bot start-up re-reads any without).
-        """
-        return self.display_name
+        """Return how a citation names the document: the name given at ingestion, else the
+        same rule applied here (scope.labels.display_name)."""
+        return self.display_name or display_name(self.number, self.title, self.issuer, self.date)
 
 
 @dataclass(frozen=True, slots=True)
