@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nlp.features import WordAnalyzer
-from nlp.kb import Unit
+from nlp.kb_records import Unit
 
 FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 

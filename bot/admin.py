@@ -12,7 +12,7 @@ from bot import chart, kb_watch
 from bot.incoming import Incoming
 from bot.proposal_service import refresh_triager
 from bot.questions import triage
-from db import bot_records, dead_letters
+from db import bot_records, dead_letters, queries
 from knowledge.errors import IngestError
 from knowledge.ingest import ingest_path
 from knowledge.loaders import load_path
@@ -79,7 +79,7 @@ def _targets_chart(services: Services) -> Reply:
     with services.sessions() as session:
         rows = [
             (i.document_id, chart.Bar(i.name, i.value, target, i.unit))
-            for i in bot_records.current_indicators(session)
+            for i in queries.current_indicators(session)
             if (target := chart.same_unit_target(i.unit, i.target)) is not None
         ]
     # The newest document's figures only: one name from two reports would be two equal bars.
@@ -124,9 +124,10 @@ def ingest_upload(incoming: Incoming, services: Services, path: Path) -> Reply:
     except IngestError as exc:
         logger.info("upload %s refused: %s", path.name, exc)
         return Reply(intent="document", text=f"导入失败：{exc}")
-    if result.status != "unchanged":
-        kb_watch.reload_if_changed(services, unknown_is_stale=True)
-        refresh_triager(services)  # off the request: triage keeps the previous fit meanwhile
+    # A reload refits the triager itself; without an assistant only the triager moves.
+    changed = result.status != "unchanged"
+    if changed and not kb_watch.reload_if_changed(services, unknown_is_stale=True):
+        refresh_triager(services)
     return Reply(intent="document", answered=True, text=result.summary())
 
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot import callback_data as cb
 from bot.incoming import Incoming
-from db import bot_records, queries
-from db.models import Indicator, Item
+from db import queries
+from db.models import Document, Indicator, Item
 from nlp.reply import Button, Reply
-from scope.labels import identity_label
+from scope.labels import display_name, identity_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -26,6 +26,11 @@ def fmt_number(value: float) -> str:
     return f"{value:g}"
 
 
+def document_name(doc: Document) -> str:
+    """The name citations give the document (stored at ingestion; the same rule otherwise)."""
+    return doc.display_name or display_name(doc.number, doc.title, doc.issuer, doc.date)
+
+
 def indicator_card(ind: Indicator) -> str:
     """Return an indicator as a short card: figure, target/progress, source, quote."""
     period = f"（{ind.period}）" if ind.period else ""
@@ -33,8 +38,7 @@ def indicator_card(ind: Indicator) -> str:
     context = [x for x in (f"目标{ind.target}" if ind.target else "", ind.progress, ind.gap) if x]
     if context:
         lines.append("；".join(context))
-    doc = ind.document
-    source = f"来源：{doc.number or doc.title}"
+    source = f"来源：{document_name(ind.document)}"
     lines.append(f"{source} {ind.section_sid}" if ind.section_sid else source)
     return "\n".join(lines)
 
@@ -46,8 +50,7 @@ def item_card(item: Item) -> str:
         lines += [f"{i}. {p}" for i, p in enumerate(item.points, 1)]
     elif item.text:
         lines.append(item.text)
-    doc = item.document
-    lines.append(f"来源：{doc.number or doc.title} {item.section_sid or ''}".rstrip())
+    lines.append(f"来源：{document_name(item.document)} {item.section_sid or ''}".rstrip())
     return "\n".join(lines)
 
 
@@ -56,7 +59,7 @@ def indicators(incoming: Incoming, services: Services) -> Reply:
     name = incoming.arg_text
     with services.sessions() as session:
         if not name:
-            rows = bot_records.current_indicators(session)
+            rows = queries.current_indicators(session)
             return _listing(
                 rows, "zb", "指标", lambda i: f"{i.name} {fmt_number(i.value)}{i.unit}"
             )
@@ -84,7 +87,7 @@ def plans(incoming: Incoming, services: Services) -> Reply:
 def _items(incoming: Incoming, services: Services, kind: str) -> Reply:
     keyword = incoming.arg_text
     with services.sessions() as session:
-        rows = bot_records.current_items(session, kind)
+        rows = queries.current_items(session, kind)
         if keyword:
             rows = [r for r in rows if keyword in r.title or keyword in r.text]
             if rows:
@@ -121,14 +124,14 @@ def documents(incoming: Incoming, services: Services) -> Reply:
             who = identity_label(
                 doc.subject, doc.period_year, doc.period_start, doc.period_end, doc.genre
             )
-            lines.append(f"{i}. {doc.display_name or doc.title}{date}\n   {who}")
+            lines.append(f"{i}. {document_name(doc)}{date}\n   {who}")
     return Reply(intent="document", answered=True, text="\n".join(lines))
 
 
 def indicator_by_id(services: Services, indicator_id: int) -> Reply:
     """Show one indicator (a /zb button)."""
     with services.sessions() as session:
-        ind = bot_records.get_indicator(session, indicator_id)
+        ind = queries.get_indicator(session, indicator_id)
         if ind is None:
             return Reply(intent="indicator", text="该指标已不在知识库中，请发送 /zb 重新查看。")
         return Reply(intent="indicator", answered=True, text=indicator_card(ind))
@@ -137,7 +140,7 @@ def indicator_by_id(services: Services, indicator_id: int) -> Reply:
 def item_by_id(services: Services, item_id: int) -> Reply:
     """Show one measure or planned action (a /cs or /jh button)."""
     with services.sessions() as session:
-        item = bot_records.get_item(session, item_id)
+        item = queries.get_item(session, item_id)
         if item is None:
             return Reply(intent="measure", text="该条目已不在知识库中，请重新查看。")
         return Reply(intent="measure", answered=True, text=item_card(item))
@@ -160,7 +163,7 @@ def inline_cards(query: str, services: Services) -> list[Card]:
         rows = (
             queries.find_indicators(session, query)
             if query
-            else bot_records.current_indicators(session)
+            else queries.current_indicators(session)
         )[:10]
         cards = [
             Card(
@@ -189,7 +192,7 @@ def related_items(session, context: str, k: int = 5) -> list[Item]:
     """Return the measures and plans sharing the most character pairs with `context`."""
     wanted = _bigrams(context)
     scored = []
-    for item in bot_records.current_items(session, "measure") + bot_records.current_items(
+    for item in queries.current_items(session, "measure") + queries.current_items(
         session, "action"
     ):
         have = _bigrams(f"{item.title}{item.text}")

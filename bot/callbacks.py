@@ -15,7 +15,7 @@ from bot import callback_data as cb
 from bot.callback_data import CallbackPayload
 from bot.incoming import Incoming
 from bot.questions import EXAMPLES, STALE, ask
-from db import bot_records
+from db import bot_records, queries
 from nlp.reply import Button, Reply
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def source(incoming: Incoming, services: Services, payload: CallbackPayload) -> 
             head = f"【{citation.document} {citation.section or ''}】".replace(" 】", "】")
             section = None
             if citation.document_id is not None:
-                section = bot_records.get_section(session, citation.document_id, citation.section)
+                section = queries.get_section(session, citation.document_id, citation.section)
             body = section.text if section is not None and section.text else citation.quote
             if len(body) > MAX_SOURCE_CHARS:
                 body = body[:MAX_SOURCE_CHARS] + "…"

@@ -3,7 +3,8 @@
 An upload reloads the assistant of the worker that ingested it; the others poll a cheap
 fingerprint of the base (db.queries.base_version, two index lookups) every second or so and
 reload when it moves, so every worker answers from the new document within a few seconds,
-without a database read per question.
+without a database read per question. The triager follows the assistant's snapshot, so a reload
+has it refitted in the background too (bot/proposal_service.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.proposal_service import refresh_triager
 from db import queries
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ def reload_if_changed(services: Services, unknown_is_stale: bool = False) -> boo
             return False  # the watcher's first look records what was loaded at start
         logger.info("knowledge base changed (%s -> %s); reloading", seen, version)
         services.assistant.refresh()
+        refresh_triager(services)  # off the request: triage keeps the previous fit meanwhile
         return True
 
 

@@ -1,8 +1,9 @@
 """Proposal use cases shared by Telegram, the console and the CLI: triage, draft, store.
 
-The fitted Triager is an artifact like the assistant's (nlp/artifacts.py): fitted for a
-knowledge-base fingerprint, saved, and loaded by the next start. The composition root builds it
-at start-up (bot/bootstrap.py) and an upload has it rebuilt in the background, so a triage
+The fitted Triager is an artifact like the assistant's (nlp/artifacts.py): fitted on the
+assistant's knowledge snapshot (the one read model answers use) under that snapshot's
+fingerprint, saved, and loaded by the next start. The composition root builds it at start-up
+(bot/bootstrap.py) and a reload of the base has it rebuilt in the background, so a triage
 request only reads it.
 """
 
@@ -17,17 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db import proposals as store
+from db import queries
 from nlp.artifacts import obtain
 from nlp.draft import DraftReply, build_draft, render_text
-from nlp.kb import load_snapshot as load_kb
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_store import load_snapshot
 from nlp.synonyms import Synonyms, load_domain_terms
 from nlp.tokenizer import ChineseTokenizer
 from nlp.training_data import file_hash
 from nlp.triage import EarlierProposal, Triager, TriageResult
-from nlp.triage_kb import fingerprint, load_snapshot
+from nlp.triage_kb import triage_base
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -37,13 +40,30 @@ logger = logging.getLogger(__name__)
 TOKENIZER_KEY = "jieba"
 TRIAGER_FILE = "triager.pickle"
 _NLP = Path(__file__).resolve().parent.parent / "nlp"
-TRIAGE_CODE = tuple(_NLP / n for n in ("triage.py", "triage_kb.py", "triage_text.py", "topics.py"))
+# The fit is a function of this code and of the snapshot code its records are read through.
+TRIAGE_CODE = tuple(
+    _NLP / n
+    for n in (
+        "triage.py", "triage_kb.py", "triage_text.py", "topics.py",
+        "kb.py", "kb_records.py", "kb_tables.py", "kb_store.py",
+    )
+)
 
 
-def build_tokenizer(sessions: sessionmaker[Session], model_dir: Path) -> ChineseTokenizer:
+def build_tokenizer(snapshot: KnowledgeSnapshot, model_dir: Path) -> ChineseTokenizer:
     """Build the same tokenizer the assistant builds (same words, same cache), warmed."""
-    words = load_domain_terms() + Synonyms.load().all_terms() + load_kb(sessions).user_words()
+    words = load_domain_terms() + Synonyms.load().all_terms() + snapshot.user_words()
     return ChineseTokenizer(words, model_dir / "jieba").initialize()
+
+
+def knowledge(services: Services) -> KnowledgeSnapshot:
+    """The snapshot the answers read; without an assistant (the CLI), one built in memory."""
+    snapshot = getattr(services.assistant, "snapshot", None)
+    if isinstance(snapshot, KnowledgeSnapshot):
+        return snapshot
+    with services.sessions() as session:
+        version = queries.base_version(session)
+    return services.knowledge.get(version, lambda: load_snapshot(services.sessions))
 
 
 def _tokenizer(services: Services) -> ChineseTokenizer:
@@ -51,7 +71,7 @@ def _tokenizer(services: Services) -> ChineseTokenizer:
     if isinstance(assistant_tokenizer, ChineseTokenizer):
         return assistant_tokenizer
     model_dir = services.settings.var_dir / "model"
-    build = lambda: build_tokenizer(services.sessions, model_dir)  # noqa: E731
+    build = lambda: build_tokenizer(knowledge(services), model_dir)  # noqa: E731
     return services.tokenizer.get(TOKENIZER_KEY, build)
 
 
@@ -61,30 +81,26 @@ class TriagerArtifact:
     name = "triager"
 
     def __init__(
-        self, sessions: sessionmaker[Session], tokenizer: ChineseTokenizer, max_chars: int
+        self, snapshot: KnowledgeSnapshot, tokenizer: ChineseTokenizer, max_chars: int
     ) -> None:
-        self.sessions = sessions
+        self.snapshot = snapshot
         self.tokenizer = tokenizer
         self.max_chars = max_chars
-        with sessions() as session:
-            count, highest = fingerprint(session)
         code = file_hash(*TRIAGE_CODE)[:12]
-        self._key = f"{count}-{highest}-{max_chars}-{code}-{tokenizer.dictionary_key()}"
+        self._key = f"{snapshot.fingerprint}-{max_chars}-{code}-{tokenizer.dictionary_key()}"
 
     def fingerprint(self) -> str:
-        """The base's documents, the triage code and the dictionary."""
+        """The snapshot's documents, the triage code and the dictionary."""
         return self._key
 
     def build(self, directory: Path) -> None:
-        """Fit on the base as it is now and pickle the result."""
-        with self.sessions() as session:
-            snapshot = load_snapshot(session)
-        triager = Triager(self.tokenizer, max_chars=self.max_chars).fit(snapshot)
+        """Fit on the snapshot's records and pickle the result."""
+        base = triage_base(self.snapshot)
+        triager = Triager(self.tokenizer, max_chars=self.max_chars).fit(base)
         with (directory / TRIAGER_FILE).open("wb") as handle:
             pickle.dump(triager, handle, protocol=pickle.HIGHEST_PROTOCOL)
         logger.info(
-            "triager fitted on %d items, %d indicators",
-            len(snapshot.items), len(snapshot.indicators),
+            "triager fitted on %d items, %d indicators", len(base.items), len(base.indicators)
         )
 
     def load(self, directory: Path) -> Triager:
@@ -99,7 +115,7 @@ def get_triager(services: Services) -> Triager:
     """Return the Triager of the current knowledge base (built at start-up; after an upload,
     rebuilt in the background by `refresh_triager`)."""
     artifact = TriagerArtifact(
-        services.sessions, _tokenizer(services), services.settings.max_triage_chars
+        knowledge(services), _tokenizer(services), services.settings.max_triage_chars
     )
     # Versioned builds once per fingerprint under its lock: start-up, an upload's background
     # rebuild and a request may meet.

@@ -23,6 +23,7 @@ from db.startup_lock import startup_lock
 from knowledge.ingest import ensure_default_base, reread_stale
 
 if TYPE_CHECKING:
+    from nlp.kb import KnowledgeSnapshot
     from nlp.reply import Reply
     from nlp.tokenizer import ChineseTokenizer
     from nlp.triage import Triager
@@ -91,8 +92,10 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     assistant: Answerer | None = None
-    # Triage's tokenizer when there is no assistant to borrow one from (built once), and the
-    # triager fitted on one knowledge-base version; see bot/proposal_service.py.
+    # Triage's snapshot and tokenizer when there is no assistant to borrow them from (the
+    # snapshot per base version, the tokenizer once), and the triager fitted on one snapshot;
+    # see bot/proposal_service.py.
+    knowledge: Versioned[KnowledgeSnapshot] = field(default_factory=Versioned)
     tokenizer: Versioned[ChineseTokenizer] = field(default_factory=Versioned)
     triager: Versioned[Triager] = field(default_factory=Versioned)
     base: BaseMark = field(default_factory=BaseMark)

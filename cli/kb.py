@@ -31,13 +31,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("用法：run_bot.py kb list | show ID | export --json", file=sys.stderr)
         return 2
     from bot.services import open_services
+    from db import queries
     from knowledge.export import export_base
 
     services = open_services(settings)
     try:
         with services.sessions() as session:
             history = action == "show" or bool(getattr(args, "all", False))
-            base = export_base(session, include_history=history)
+            base = export_base(queries.documents_with_records(session, include_history=history))
     finally:
         services.close()
     if action == "export":

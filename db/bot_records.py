@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.conflict import insert_ignore_all
-from db.models import Document, Feedback, Indicator, Item, QuestionLog, ReceivedUpdate, Section
+from db.models import Feedback, QuestionLog, ReceivedUpdate
 
 
 def _now() -> dt.datetime:
@@ -280,51 +280,3 @@ def _median(values: Sequence[float | None]) -> float | None:
     if not clean:
         return None
     return clean[len(clean) // 2]
-
-
-# --- knowledge lookups by id (for button presses) ---------------------------------------------
-
-
-def get_indicator(session: Session, indicator_id: int) -> Indicator | None:
-    """Return one indicator of a current document, or None."""
-    row = session.get(Indicator, indicator_id)
-    return row if row is not None and row.document.is_current else None
-
-
-def get_item(session: Session, item_id: int) -> Item | None:
-    """Return one measure or planned action of a current document, or None."""
-    row = session.get(Item, item_id)
-    return row if row is not None and row.document.is_current else None
-
-
-def get_section(session: Session, document_id: int, sid: str | None) -> Section | None:
-    """Return a document's section by its id (一, 二（三） ...), or None."""
-    if sid is None:
-        return None
-    return session.scalar(
-        select(Section).where(Section.document_id == document_id, Section.sid == sid)
-    )
-
-
-def current_items(session: Session, kind: str) -> list[Item]:
-    """Return the measures ("measure") or planned actions ("action") of current documents."""
-    return list(
-        session.scalars(
-            select(Item)
-            .join(Document)
-            .where(Document.is_current.is_(True), Item.kind == kind)
-            .order_by(Document.id.desc(), Item.position)
-        )
-    )
-
-
-def current_indicators(session: Session) -> list[Indicator]:
-    """Return the indicators of current documents, newest document first."""
-    return list(
-        session.scalars(
-            select(Indicator)
-            .join(Document)
-            .where(Document.is_current.is_(True))
-            .order_by(Document.id.desc(), Indicator.position)
-        )
-    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 from db.engine import make_engine
 
@@ -33,8 +33,3 @@ def upgrade(url: str, engine: Engine | None = None) -> None:
     finally:
         if owned:
             engine.dispose()
-
-
-def current_tables(engine: Engine) -> set[str]:
-    """Return the table names present in the database."""
-    return set(inspect(engine).get_table_names())

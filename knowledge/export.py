@@ -1,33 +1,17 @@
-"""Read the stored knowledge base back as plain dicts (for `kb export --json`, `kb list/show`)."""
+"""Shape the stored knowledge base as plain dicts (for `kb export --json`, `kb list/show`).
+
+The reading is db/queries.py's (`documents_with_records`); this module only shapes dicts.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 from db.models import Document
 
 PROPOSAL_KIND_RE = re.compile(r"(提案|建议|议案)")
-
-
-def load_documents(session: Session, *, include_history: bool = False) -> list[Document]:
-    """Return documents with their records loaded, oldest first."""
-    stmt = (
-        select(Document)
-        .options(
-            selectinload(Document.sections),
-            selectinload(Document.indicators),
-            selectinload(Document.items),
-            selectinload(Document.entities),
-        )
-        .order_by(Document.id)
-    )
-    if not include_history:
-        stmt = stmt.where(Document.is_current.is_(True))
-    return list(session.scalars(stmt))
 
 
 def document_dict(doc: Document) -> dict[str, Any]:
@@ -114,7 +98,6 @@ def _proposal(doc: Document) -> dict[str, Any] | None:
     }
 
 
-def export_base(session: Session, *, include_history: bool = False) -> dict[str, Any]:
-    """Return the whole base as {"documents": [...]}."""
-    docs = load_documents(session, include_history=include_history)
-    return {"documents": [document_dict(doc) for doc in docs]}
+def export_base(documents: Sequence[Document]) -> dict[str, Any]:
+    """Return documents read by db.queries.documents_with_records as {"documents": [...]}."""
+    return {"documents": [document_dict(doc) for doc in documents]}

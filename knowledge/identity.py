@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from knowledge.records import Indicator, ParsedDocument
+from scope.labels import display_name
 from scope.periods import FULL_YEAR, Period, document_period, find_span, find_year
 from scope.places import (
     BARE_ZONE_RE,
@@ -52,16 +53,6 @@ def identify(doc: ParsedDocument) -> None:
     plan_sections = {i.section for i in doc.items if i.kind == "action" and i.section}
     for indicator in doc.indicators:
         _scope_figure(indicator, subject, period, indicator.section in plan_sections)
-
-
-def display_name(number: str | None, title: str, issuer: str | None, date: object) -> str:
-    """Name a document in citations: its 文号, else its title, else issuer and date."""
-    if number:
-        return number
-    if title:
-        return title
-    stamp = f"{date:%Y年%m月%d日}" if date else ""
-    return f"{issuer or '未署名单位'}{stamp}文件"
 
 
 def document_subject(doc: ParsedDocument, opening: str) -> Place | None:

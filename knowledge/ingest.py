@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import writes
+from db import queries, writes
 from db.models import Document
 from knowledge.loaders import (
     DEFAULT_MAX_BYTES,
@@ -171,8 +170,8 @@ def ensure_default_base(
 ) -> list[IngestResult]:
     """Ingest the shipped sources when the documents table is empty (cheap otherwise)."""
     with sessions() as session:
-        if session.scalar(select(Document.id).limit(1)) is not None:
-            return []  # one indexed row read, however large the base
+        if queries.has_documents(session):
+            return []
     results = []
     for path in sorted(Path(sources_dir).rglob("*")):
         if path.is_file() and path.suffix.lower() in SUPPORTED:

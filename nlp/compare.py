@@ -18,7 +18,8 @@ from functools import cache
 from nlp import compose
 from nlp.context import StrategyContext
 from nlp.figure_answers import FIGURE_FLOOR, without_places
-from nlp.kb import IndicatorInfo, KnowledgeSnapshot
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import IndicatorInfo
 from nlp.periods import Scope
 from nlp.query import Candidate, Query
 from nlp.reply import Citation, Fact, Reply

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from nlp.figures import Figure
-from nlp.kb import DocumentInfo, IndicatorInfo, KnowledgeSnapshot, Unit
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import DocumentInfo, IndicatorInfo, Unit
 from nlp.reply import Citation, Fact, Reply
 from scope.periods import Period, find_span
+from scope.places import UNKNOWN_PLACE
 
 MAX_POINTS = 4
 MAX_POINT_CHARS = 200
@@ -18,9 +20,6 @@ _ASPECT_WORDS = {"target": "全年目标", "progress": "完成全年目标进度
 def fmt_number(value: float) -> str:
     """Format a figure without a spurious '.0' on whole numbers."""
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
-
-
-UNKNOWN_PLACE = ""  # a document whose subject could not be read
 
 
 def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:

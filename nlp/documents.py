@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from nlp.context import StrategyContext
-from nlp.kb import DocumentInfo
+from nlp.kb_records import DocumentInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Citation, Reply
 

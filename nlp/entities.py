@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nlp.kb import EntityInfo
+from nlp.kb_records import EntityInfo
 
 ORG_SUFFIX = re.compile(r"(股份)?有限(责任)?公司$|集团$|公司$")
 MAX_NAME = 30

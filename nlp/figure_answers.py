@@ -13,7 +13,7 @@ from nlp import compose
 from nlp.compose import figure_scope
 from nlp.context import StrategyContext
 from nlp.figures import Figure, Ranking
-from nlp.kb import DocumentInfo, IndicatorInfo
+from nlp.kb_records import DocumentInfo, IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
 from scope.periods import Period

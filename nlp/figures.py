@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.kb import IndicatorInfo
+from nlp.kb_records import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
 from scope.periods import PERIOD_WORDS, Period, find_span
-from scope.places import Place, make_place, same_place
+from scope.places import UNKNOWN_PLACE, Place, make_place, same_place
 from scope.wording import fold_figure_words
 
 ASPECT_BONUS = 0.25
@@ -138,7 +138,6 @@ class _Group:
 
 
 MEMBERS_PER_GROUP = 3  # rows expanded per matching label after the scope filter
-UNKNOWN_PLACE = ""  # a document whose subject could not be read: matches no asked place
 
 
 class FigureIndex:

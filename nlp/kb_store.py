@@ -18,21 +18,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Document, Entity, Indicator, Item, Section
+from db import queries
 from nlp.columns import Table, TableWriter, concat, map_array
-from nlp.kb import (
-    DocumentInfo,
-    EntityInfo,
-    IndicatorInfo,
-    ItemInfo,
-    KnowledgeSnapshot,
-    SectionInfo,
-    document_units,
-    section_kinds,
-)
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import DocumentInfo, EntityInfo, IndicatorInfo, ItemInfo, SectionInfo
 from nlp.kb_tables import (
     BOUNDS_FILE,
     INDICATOR_KINDS,
@@ -47,6 +38,7 @@ from nlp.kb_tables import (
     indicator_row,
     spans_of,
 )
+from nlp.kb_units import document_units, section_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -95,30 +87,15 @@ def read_head(
     so the documents holding rows past the ids of the last build are the re-extracted ones
     (besides new documents). `known` caches DocumentInfo by row between calls.
     """
-    table = Document.__table__
-    stmt = (
-        select(*(table.c[name] for name in _DOCUMENT_COLUMNS), table.c.content_hash)
-        .where(table.c.is_current.is_(True))
-        .order_by(table.c.date.desc().nulls_last(), table.c.id.desc())
-    )
-    tables = [m.__table__ for m in (Section, Indicator, Item, Entity)]
     with sessions() as session:
-        rows = session.execute(stmt).all()
+        rows = queries.current_document_rows(session, (*_DOCUMENT_COLUMNS, "content_hash"))
         # Two databases holding the same documents (fresh bases built by different code) have
         # the same ids and hashes: the database itself is part of what a segment mirrors.
-        database = str(session.get_bind().url)
-        highest = [
-            int(h or 0)
-            for h in session.execute(select(*(select(func.max(t.c.id)).scalar_subquery()
-                                              for t in tables))).one()
-        ]
+        database = queries.database_name(session)
+        highest = queries.highest_record_ids(session)
         touched: set[int] | None = None
         if since is not None and all(h >= s for h, s in zip(highest, since, strict=True)):
-            touched = set()
-            for t, h, old in zip(tables, highest, since, strict=True):
-                if h > old:
-                    newer = select(t.c.document_id).where(t.c.id > old).distinct()
-                    touched.update(session.execute(newer).scalars())
+            touched = queries.documents_with_records_after(session, since)
     cache = known if known is not None else {}
     documents = []
     for row in rows:
@@ -389,7 +366,7 @@ def build_segment(
             rows = _read_chunk(session, [d.id for d in chunk])
             for document in chunk:
                 _write_document(document, rows, builders)
-        entity_rows = list(session.execute(_entity_query(None if whole else ids)))
+        entity_rows = queries.distinct_entities(session, None if whole else ids)
     entities = TableWriter(ENTITY_KINDS, sub("entities"))
     for name, kind, doc in entity_rows:
         entities.add(doc=doc, name=name, type=kind)
@@ -407,6 +384,11 @@ def build_snapshot(
     return compose(head, [build_segment(sessions, head.documents, directory, whole=True)])
 
 
+def load_snapshot(sessions: sessionmaker[Session]) -> KnowledgeSnapshot:
+    """Read the current documents into an in-memory snapshot (no cache directory)."""
+    return build_snapshot(sessions, read_head(sessions), None)
+
+
 class _Chunk:
     """One chunk's rows grouped by document id."""
 
@@ -418,23 +400,14 @@ class _Chunk:
 
 
 def _read_chunk(session: Session, ids: list[int]) -> _Chunk:
-    chunk, connection = _Chunk(), session.connection()
-    for model, order, into, convert in (
-        (Section, Section.position, chunk.sections, _section),
-        (Item, Item.position, chunk.items, _item),
-        (Indicator, Indicator.position, chunk.indicators, _indicator_row),
-    ):
-        table = model.__table__
-        stmt = (
-            select(table)
-            .where(table.c.document_id.in_(ids))
-            .order_by(table.c.document_id, order)
-        )
-        # Core rows through the connection: the ORM's result processing is not needed here.
-        for row in connection.execute(stmt):
-            into[row.document_id].append(convert(row))
-    text_stmt = select(Document.id, Document.text).where(Document.id.in_(ids))
-    chunk.texts = {doc_id: text or "" for doc_id, text in connection.execute(text_stmt)}
+    chunk = _Chunk()
+    for row in queries.record_rows(session, "sections", ids):
+        chunk.sections[row.document_id].append(_section(row))
+    for row in queries.record_rows(session, "items", ids):
+        chunk.items[row.document_id].append(_item(row))
+    for row in queries.record_rows(session, "indicators", ids):
+        chunk.indicators[row.document_id].append(_indicator_row(row))
+    chunk.texts = queries.document_texts(session, ids)
     return chunk
 
 
@@ -455,7 +428,7 @@ def _write_document(
         titles[s.sid] = s.title
         sections.add(
             doc=doc, sid=s.sid, parent=s.parent_sid, level=s.level, title=s.title,
-            kind=kinds.get((doc, s.sid)),
+            kind=kinds.get((doc, s.sid)), text=s.text,
         )
     for i in own_items:
         items.add(
@@ -469,22 +442,6 @@ def _write_document(
         indicators.add(**row, context=f"{title} {row['quote']}")
     for table in (units, sections, indicators, items):
         table.end_document()
-
-
-def _entity_query(ids: list[int] | None) -> Select:
-    """Distinct (name, type) of these (else all current) documents' entities, first naming it."""
-    entity, document = Entity.__table__, Document.__table__
-    first = func.min(entity.c.document_id)
-    stmt = select(entity.c.name, entity.c.type, first)
-    if ids is None:
-        stmt = stmt.join(document, document.c.id == entity.c.document_id).where(
-            document.c.is_current.is_(True)
-        )
-    else:
-        stmt = stmt.where(entity.c.document_id.in_(ids))
-    return stmt.group_by(entity.c.name, entity.c.type).order_by(
-        first, entity.c.name, entity.c.type
-    )
 
 
 def _entities(segments: list[Segment], current: set[int]) -> list[EntityInfo]:

@@ -17,7 +17,7 @@ from typing import Generic, Self, TypeVar
 import numpy as np
 
 from nlp.columns import Table, TableWriter, map_array
-from nlp.kb import IndicatorInfo, ItemInfo, SectionInfo, Unit
+from nlp.kb_records import IndicatorInfo, ItemInfo, SectionInfo, Unit
 
 R = TypeVar("R")
 BOUNDS_FILE = "bounds.npy"
@@ -26,6 +26,7 @@ INDICATOR_CACHE = 4096  # materialised figures kept: the latest documents' are a
 UNIT_KINDS = {"doc": "i4", "section": "code", "kind": "code", "text": "text"}
 SECTION_KINDS = {
     "doc": "i4", "sid": "code", "parent": "code", "level": "i4", "title": "text", "kind": "code",
+    "text": "text",
 }
 INDICATOR_KINDS = {
     "id": "i8", "doc": "i4", "name": "code", "value": "f8", "unit": "code", "period": "code",
@@ -128,7 +129,12 @@ class UnitTable(RecordTable[Unit]):
 
 
 class SectionTable(RecordTable[SectionInfo]):
-    """Numbered sections (their texts live in the units)."""
+    """Numbered sections. A record leaves the text out: answers read it as units; triage,
+    which weighs words over whole sections, reads it with `text`."""
+
+    def text(self, row: int) -> str:
+        """Return one section's whole text."""
+        return self.table["text"][row] or ""
 
     def record(self, row: int) -> SectionInfo:
         t = self.table

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nlp import compose
 from nlp.context import StrategyContext
 from nlp.entities import short_name
-from nlp.kb import Unit
+from nlp.kb_records import Unit
 from nlp.query import Candidate, Query, content_words
 from nlp.reply import Citation, Reply
 from nlp.retrieval import Hit, unit_terms

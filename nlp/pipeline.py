@@ -23,7 +23,8 @@ from nlp.artifacts import obtain
 from nlp.classifier import META_FILE, FastIntentModel, IntentPrediction
 from nlp.compare import answer_comparison
 from nlp.features import Analysis, WordAnalyzer, analyze
-from nlp.kb import KnowledgeSnapshot, Unit
+from nlp.kb import KnowledgeSnapshot
+from nlp.kb_records import Unit
 from nlp.kb_store import Segment, SnapshotStore
 from nlp.normalize import normalize
 from nlp.reply import Reply
@@ -52,7 +53,10 @@ _NLP_DIR = Path(__file__).resolve().parent
 # The snapshot's tables and index are a function of the base and of this code.
 INDEX_CODE = tuple(
     _NLP_DIR / name
-    for name in ("kb.py", "kb_store.py", "kb_tables.py", "columns.py", "retrieval.py")
+    for name in (
+        "kb.py", "kb_records.py", "kb_units.py", "kb_store.py", "kb_tables.py", "columns.py",
+        "retrieval.py",
+    )
 )
 FEATURE_CODE = tuple(
     _NLP_DIR / name

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.columns import map_array
-from nlp.kb import Unit
+from nlp.kb_records import Unit
 from nlp.kb_tables import UnitTable
 
 # Bigrams of question words that say nothing about the topic.

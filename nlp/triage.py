@@ -1,6 +1,6 @@
 """Proposal triage: what a proposal asks, which topic, and what of the bureau's work bears on it.
 
-`Triager(tokenizer).fit(snapshot)` fits word IDF on the knowledge base (sections and items) and
+`Triager(tokenizer).fit(base)` fits word IDF on the knowledge base (sections and items) and
 profiles every measure, planned action and indicator; `analyze(text, earlier)` returns a
 `TriageResult`. Relatedness mixes word TF-IDF cosine with topic affinity (the keyword topics of
 `nlp.topics`), so a proposal about 部门联动 and 政策体系 still finds 完善体制机制 when the words
@@ -18,7 +18,7 @@ from pathlib import Path
 from nlp.normalize import normalize, normalize_for_match, to_simplified
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE, TopicCatalog, TopicScores
-from nlp.triage_kb import KbIndicator, KbItem, KnowledgeSnapshot
+from nlp.triage_kb import KbIndicator, KbItem, TriageBase
 from nlp.triage_meta import extract_meta, is_chrome
 from nlp.triage_result import (
     AskMatch,
@@ -138,7 +138,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 class Triager:
-    """Fit on a knowledge snapshot once; analyze proposals many times."""
+    """Fit on the base's records (nlp/triage_kb.py) once; analyze proposals many times."""
 
     def __init__(
         self,
@@ -151,7 +151,7 @@ class Triager:
         self.catalog = catalog
         self.stopwords = stopwords
         self.max_chars = max_chars
-        self.snapshot = KnowledgeSnapshot()
+        self.base = TriageBase()
         self.idf: dict[str, float] = {}
         self.unseen_idf = 1.0
         self._item_profiles: list[
@@ -163,16 +163,16 @@ class Triager:
 
     # -- fitting -----------------------------------------------------------------------------
 
-    def fit(self, snapshot: KnowledgeSnapshot) -> Triager:
-        """Fit IDF on the snapshot's texts and profile its items and indicators."""
+    def fit(self, base: TriageBase) -> Triager:
+        """Fit IDF on the base's texts and profile its items and indicators."""
         if self.catalog is None:
             self.catalog = TopicCatalog.load()
         if self.stopwords is None:
             self.stopwords = load_stopwords()
-        self.snapshot = snapshot
+        self.base = base
         self._earlier_vectors = {}
-        texts = [f"{s.title}\n{s.text}" for s in snapshot.sections]
-        texts += [self._item_text(i) for i in snapshot.items]
+        texts = [f"{s.title}\n{s.text}" for s in base.sections]
+        texts += [self._item_text(i) for i in base.items]
         self._fit_idf(texts)
         self._item_profiles = [
             (
@@ -181,10 +181,10 @@ class Triager:
                 self._topic_strengths(item),
                 char_pairs(item.title),
             )
-            for item in snapshot.items
+            for item in base.items
         ]
         self._indicator_vectors = [
-            (ind, self.vector(f"{ind.name} {ind.name} {ind.quote}")) for ind in snapshot.indicators
+            (ind, self.vector(f"{ind.name} {ind.name} {ind.quote}")) for ind in base.indicators
         ]
         return self
 
@@ -263,7 +263,7 @@ class Triager:
             topic_scores={k: round(v, 2) for k, v in scores.topics.items()},
             asks=asks,
             keywords=self.keywords(_without_chrome(text).replace(meta.proposer or "\0", "")),
-            contact=self.snapshot.contact,
+            contact=self.base.contact,
             similar=self.similar(text, digest, earlier),
         )
         if not scores.in_scope:

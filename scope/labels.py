@@ -1,6 +1,8 @@
-"""How a document's identity is shown to people: 南华县 · 2022年1-3月 · 简报."""
+"""How a document is shown to people: its name in citations, and 南华县 · 2022年1-3月 · 简报."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from scope.periods import Period
 
@@ -21,3 +23,17 @@ def identity_label(
         GENRE_NAMES.get(genre or "other", genre or "其他"),
     ]
     return " · ".join(parts)
+
+
+def display_name(number: str | None, title: str, issuer: str | None, date: dt.date | None) -> str:
+    """Name a document in citations: its 文号, else its title, else issuer and date.
+
+    The one naming rule: ingestion stores it (knowledge/identity.py) and the snapshot falls
+    back to it for a row stored without one.
+    """
+    if number:
+        return number
+    if title:
+        return title
+    stamp = f"{date:%Y年%m月%d日}" if date else ""
+    return f"{issuer or '未署名单位'}{stamp}文件"

@@ -18,6 +18,8 @@ from scope.regions import regions
 
 HOME_PREFECTURE = "楚雄州"
 HOME_PROVINCE = "云南省"
+# The place of a figure whose document's subject could not be read: it matches no asked place.
+UNKNOWN_PLACE = ""
 
 # The bureau's own prefecture and its counties, then Yunnan's prefectures: bare forms in text
 # ("南华一季度", "昆明、曲靖、红河、楚雄") are resolved through this list.

@@ -89,19 +89,6 @@ def test_province_news_lists_each_city_and_keeps_the_province_figure() -> None:
     assert (doc.period_year, doc.period_start, doc.period_end) == (2023, 1, 6)
     by_place = {i.place: i.value for i in doc.indicators if i.name == "省外到位资金"}
     assert by_place == {"云南省": 3120.5, "昆明市": 802.1, "曲靖市": 356.4, "玉溪市": 298.7}
-
-
-def test_display_name_prefers_the_number_then_the_title_then_issuer_and_date() -> None:
-    from knowledge.identity import display_name
-
-    number = "楚投促〔2024〕3号"
-    assert display_name(number, "标题", "楚雄州投资促进局", None) == number
-    assert display_name(None, "标题", None, None) == "标题"
-    assert display_name(None, "", "南华县投资促进局", dt.date(2024, 3, 1)) == (
-        "南华县投资促进局2024年03月01日文件"
-    )
-
-
 def test_first_sentence_place_beats_comparison_scope_words() -> None:
     text = (
         "洛阳市今年前8月招商引资稳中有进，全市新签约项目86个。\n"

@@ -14,19 +14,19 @@ from nlp.draft import (
     suggested_outcome,
 )
 from nlp.triage import Triager
-from nlp.triage_kb import KnowledgeSnapshot
+from nlp.triage_kb import TriageBase
 from tests.nlp import proposal_samples as samples
 from tests.nlp import triage_support as support
 from tests.nlp.triage_support import FINANCE, P084, SCHOOL
 
 # Shared session fixtures (see tests/nlp/triage_support.py).
-kb_snapshot = support.kb_snapshot
+kb_base = support.kb_base
 kb_triager = support.kb_triager
 triage_tokenizer = support.triage_tokenizer
 DAY = dt.date(2026, 3, 9)
 
 
-def _cited_texts(snapshot: KnowledgeSnapshot) -> dict[str | None, str]:
+def _cited_texts(snapshot: TriageBase) -> dict[str | None, str]:
     """Everything each section of the base says (section text, items, quotes)."""
     texts: dict[str | None, str] = {}
     for s in snapshot.sections:
@@ -63,9 +63,9 @@ def test_one_paragraph_per_ask_in_the_genres_order(kb_triager: Triager) -> None:
 
 
 def test_every_quoted_sentence_comes_from_its_cited_section_once(
-    kb_triager: Triager, kb_snapshot: KnowledgeSnapshot
+    kb_triager: Triager, kb_base: TriageBase
 ) -> None:
-    texts = _cited_texts(kb_snapshot)
+    texts = _cited_texts(kb_base)
     for proposal in (P084, FINANCE, samples.PARK_SYSTEM):
         draft = build_draft(kb_triager.analyze(proposal))
         quoted = [s.text for s in draft.citations]

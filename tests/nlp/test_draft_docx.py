@@ -18,7 +18,7 @@ from nlp.triage import Triager
 from tests.nlp import triage_support as support
 from tests.nlp.triage_support import P084, SCHOOL
 
-kb_snapshot = support.kb_snapshot
+kb_base = support.kb_base
 kb_triager = support.kb_triager
 triage_tokenizer = support.triage_tokenizer
 DAY = dt.date(2026, 3, 9)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from nlp.entities import EntityIndex, short_name
-from nlp.kb import EntityInfo
+from nlp.kb_records import EntityInfo
 
 ENTITIES = [
     EntityInfo(1, "宏达新材料科技有限公司", "org", "二"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from nlp.figures import FigureIndex, asked_aspect, number_with_unit
-from nlp.kb import IndicatorInfo
+from nlp.kb_records import IndicatorInfo
 from nlp.periods import question_scope
 from scope.places import Gazetteer
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nlp.kb import Unit
+from nlp.kb_records import Unit
 from nlp.retrieval import TfidfIndex, unit_terms
 
 UNITS = [

@@ -14,8 +14,7 @@ from bench.synth import make_document
 from db.models import Document
 from knowledge.ingest import ingest_text
 from nlp import kb_store
-from nlp.kb import load_snapshot
-from nlp.kb_store import Segment, SnapshotStore, compose, read_head
+from nlp.kb_store import Segment, SnapshotStore, compose, load_snapshot, read_head
 from nlp.pipeline import Assistant
 from tests.nlp.kb_seed import seed_later_report, seed_reply_letter
 

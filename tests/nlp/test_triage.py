@@ -9,18 +9,18 @@ from hypothesis import strategies as st
 from nlp.tokenizer import ChineseTokenizer
 from nlp.topics import OUT_OF_SCOPE
 from nlp.triage import EarlierProposal, Triager, TriageTooLarge, content_hash
-from nlp.triage_kb import KbContact, KbIndicator, KbItem, KbSection, KnowledgeSnapshot
+from nlp.triage_kb import KbContact, KbIndicator, KbItem, KbSection, TriageBase
 from tests.nlp import triage_support as support
 from tests.nlp.triage_support import FINANCE, FOREIGN, HOSPITAL, ONLINE, P084, SCHOOL, TRAFFIC
 
 # Shared session fixtures (see tests/nlp/triage_support.py).
-kb_snapshot = support.kb_snapshot
+kb_base = support.kb_base
 kb_triager = support.kb_triager
 triage_tokenizer = support.triage_tokenizer
 
 
-def test_the_base_has_items_to_relate(kb_snapshot: KnowledgeSnapshot) -> None:
-    sections = {(i.kind, i.section) for i in kb_snapshot.items}
+def test_the_base_has_items_to_relate(kb_base: TriageBase) -> None:
+    sections = {(i.kind, i.section) for i in kb_base.items}
     assert {("measure", "二（五）"), ("action", "三（一）"), ("action", "三（五）")} <= sections
 
 
@@ -167,7 +167,7 @@ def test_another_issuers_base(triage_tokenizer: ChineseTokenizer) -> None:
             text="推动设立产业引导基金，加强政银企对接，缓解企业融资难。",
         ),
     ]
-    snapshot = KnowledgeSnapshot(
+    snapshot = TriageBase(
         items=items,
         indicators=[
             KbIndicator(

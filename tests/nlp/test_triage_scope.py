@@ -7,9 +7,9 @@ import pytest
 from nlp.topics import OUT_OF_SCOPE, TopicCatalog
 from nlp.triage import Triager
 from tests.nlp import proposal_samples as s
-from tests.nlp.triage_support import kb_snapshot, kb_triager, triage_tokenizer
+from tests.nlp.triage_support import kb_base, kb_triager, triage_tokenizer
 
-__all__ = ["kb_snapshot", "kb_triager", "triage_tokenizer"]
+__all__ = ["kb_base", "kb_triager", "triage_tokenizer"]
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ import pytest
 
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
+from nlp.kb_store import load_snapshot
 from nlp.tokenizer import ChineseTokenizer
 from nlp.triage import Triager
-from nlp.triage_kb import KnowledgeSnapshot, load_snapshot
+from nlp.triage_kb import TriageBase, triage_base
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "knowledge" / "sources"
@@ -93,8 +94,8 @@ def domain_tokenizer(cache_dir: Path, extra_words: list[str]) -> ChineseTokenize
 
 
 @pytest.fixture(scope="session")
-def kb_snapshot(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeSnapshot:
-    """The shipped source document ingested into a fresh SQLite base, as a snapshot."""
+def kb_base(tmp_path_factory: pytest.TempPathFactory) -> TriageBase:
+    """The shipped source document ingested into a fresh SQLite base, as triage's records."""
     from knowledge.ingest import ensure_default_base
 
     url = f"sqlite:///{tmp_path_factory.mktemp('triage_kb') / 'kb.db'}"
@@ -102,25 +103,24 @@ def kb_snapshot(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeSnapshot:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     ensure_default_base(sessions, SOURCES)
-    with sessions() as session:
-        snapshot = load_snapshot(session)
+    base = triage_base(load_snapshot(sessions))
     engine.dispose()
-    return snapshot
+    return base
 
 
 @pytest.fixture(scope="session")
 def triage_tokenizer(
-    tmp_path_factory: pytest.TempPathFactory, kb_snapshot: KnowledgeSnapshot
+    tmp_path_factory: pytest.TempPathFactory, kb_base: TriageBase
 ) -> ChineseTokenizer:
     """A warmed tokenizer with the domain words and the base's indicator names."""
-    names = [i.name for i in kb_snapshot.indicators if len(i.name) <= 12]
+    names = [i.name for i in kb_base.indicators if len(i.name) <= 12]
     return domain_tokenizer(tmp_path_factory.mktemp("triage_jieba"), names)
 
 
 @pytest.fixture(scope="session")
-def kb_triager(triage_tokenizer: ChineseTokenizer, kb_snapshot: KnowledgeSnapshot) -> Triager:
+def kb_triager(triage_tokenizer: ChineseTokenizer, kb_base: TriageBase) -> Triager:
     """A Triager fitted on the shipped knowledge base."""
-    return Triager(triage_tokenizer).fit(kb_snapshot)
+    return Triager(triage_tokenizer).fit(kb_base)
 
 
 BUSINESS_ENV = _text(
