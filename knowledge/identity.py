@@ -65,7 +65,11 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
     issuer_place = GAZETTEER.first(doc.issuer or "")
     if doc.doc_type == "reply" and issuer_place:
         return issuer_place
-    title_place = _leading_place(doc.title) or _opening_place(opening)
+    title_place = (
+        _leading_place(doc.title)
+        or _headline_prefix(doc.title, doc.text)
+        or _opening_place(opening)
+    )
     if title_place:
         return title_place
     level = _scope_word(doc.title) or _organ_level(doc.title) or _dominant_level(doc.text)
@@ -90,10 +94,34 @@ _LEVEL_SUFFIXES = {
 
 
 def _opening_place(opening: str) -> Place | None:
-    """"许昌市今年前10个月…": a body whose first sentence opens with a place is about it."""
-    first = re.split(r"[，,。；;：:]", opening.strip(), maxsplit=1)[0]
+    """"许昌市今年前10个月…", "开年以来，玉屏县…": a body whose first sentence opens with a
+    place (after a clause that only says when) is about it."""
+    clauses = re.split(r"[，,。；;：:]", opening.strip(), maxsplit=2)
+    if len(clauses) > 1 and _TIME_ONLY.fullmatch(clauses[0].strip()):
+        clauses = clauses[1:]
+    first = clauses[0]
     found = [m for m in GAZETTEER.find(first[:20]) if m.known and not m.place.is_group]
     return found[0].place if found and found[0].start == 0 else None
+
+
+_TIME_ONLY = re.compile(
+    r"(?:开年|今年|年初|入春|入夏|近年|近期|近日|日前|目前|截至目前|[一二三四]季度|上半年|"
+    r"\d{1,2}[-至到]\d{1,2}月份?|\d{4}年)(?:以来|来|中|期间)?"
+)
+# "玉屏：第一季度产业招商开门稳": a news headline names its county by its bare base first.
+_HEADLINE_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,4})\s*[:：]")
+
+
+def _headline_prefix(title: str, text: str) -> Place | None:
+    """The place whose bare base a headline opens with, as the body names it in full."""
+    prefix = _HEADLINE_PLACE.match(title or "")
+    if prefix is None:
+        return None
+    stem = prefix.group(1)
+    for mention in GAZETTEER.find(text[:3000]):
+        if mention.place.base == stem or mention.place.name == stem:
+            return make_place(mention.place.name)
+    return None
 
 
 # A scope word that opens a clause speaks for the text; "居全省第二" only compares with it.
@@ -108,10 +136,22 @@ def _dominant_level(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+# "…四川行在成都举行": where an event was held is not what the page reports on.
+_VENUE = re.compile(r"(?:隆重)?(?:举行|举办|召开|开幕|闭幕)")
+_QUOTED = re.compile(r"“[^”]{1,40}”")
+
+
 def _dominant_place(text: str, level: str) -> Place | None:
     """The place of that level the text names most often (a zone only for 区 when no other)."""
     suffixes = _LEVEL_SUFFIXES.get(level, ())
-    mentions = [m.place for m in GAZETTEER.find(text[:6000]) if m.known or m.place.is_zone]
+    quoted = [m.span() for m in _QUOTED.finditer(text[:6000])]
+    mentions = [
+        m.place
+        for m in GAZETTEER.find(text[:6000])
+        if (m.known or m.place.is_zone)
+        and not _VENUE.match(text, m.end)
+        and not any(a < m.start < b for a, b in quoted)  # "“大连投资促进”" names an event
+    ]
     # A bare name ("亳州籍") counts by its canonical name's level (亳州市).
     mentions = [make_place(p.name) if not p.suffix else p for p in mentions]
     fitting = [p for p in mentions if p.suffix in suffixes and not p.is_zone]

@@ -36,8 +36,8 @@ _KNOWN = (
 # A bare base that two known places share goes to the first listed (楚雄 -> 楚雄州).
 _ALIASES = {"禄丰县": "禄丰市", "楚雄高新技术产业开发区": "楚雄高新区"}
 _ZONE_SUFFIX = (
-    "高新技术产业开发区", "经济技术开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
-    "园区", "新区", "自贸区", "保税区", "示范区", "试验区", "合作区", "经济区",
+    "高新技术产业开发区", "经济技术开发区", "经济开发区", "高新区", "经开区", "开发区", "工业园区",
+    "产业园区", "园区", "新区", "自贸区", "保税区", "示范区", "试验区", "合作区", "经济区",
 )  # fmt: skip
 _ADMIN_SUFFIX = (
     "特别行政区", "自治区", "自治州", "自治县", "地区", "盟", "省", "市", "州", "县", "区",
@@ -181,20 +181,28 @@ def same_place(a: Place, b: Place) -> bool:
     if a.is_zone or b.is_zone:
         if not (a.is_zone and b.is_zone):
             return False
-        short, long = sorted((a.name, b.name), key=len)
         # 楚雄高新区 / 高新区 / 楚雄高新技术产业开发区: the same zone written short or long.
-        stem = short.removesuffix(_zone(short))
-        if not stem:  # a bare 开发区 / 高新区: any zone of that kind
-            return long.endswith(short) or _DEVELOPMENT_ZONE.issuperset((short, _zone(long)))
-        return long.endswith(short) or long.endswith(stem + _zone(long))
+        (stem_a, kind_a), (stem_b, kind_b) = _zone_key(a.name), _zone_key(b.name)
+        kinds_match = kind_a == kind_b or _DEVELOPMENT_ZONE.issuperset((kind_a, kind_b))
+        if not stem_a or not stem_b:  # a bare 开发区 / 高新区: any zone of that kind
+            return kinds_match
+        # 攀枝花钒钛高新区 / 钒钛高新区: a zone named with or without its city.
+        return kinds_match and (stem_a.endswith(stem_b) or stem_b.endswith(stem_a))
     if a.base != b.base:
         return False
     loose = ("", "地区", "盟")  # 许昌地区 is the older name of 许昌市
     return a.suffix in loose or b.suffix in loose or a.suffix == b.suffix
 
 
-# 经开区 is the short form of 经济技术开发区, which pages also call just 开发区.
-_DEVELOPMENT_ZONE = frozenset({"开发区", "经开区", "经济技术开发区"})
+# 经开区 is the short form of 经济(技术)开发区, which pages also call just 开发区.
+_DEVELOPMENT_ZONE = frozenset({"开发区", "经开区"})
+_ZONE_KIND = {"经济技术开发区": "经开区", "经济开发区": "经开区", "高新技术产业开发区": "高新区"}
+
+
+def _zone_key(name: str) -> tuple[str, str]:
+    """A zone's stem and its kind in short form: 白城经济开发区 -> (白城, 经开区)."""
+    kind = _zone(name)
+    return name[: len(name) - len(kind)], _ZONE_KIND.get(kind, kind)
 # A development zone named only by its kind: "开发区…", "高新区…" with no name before it.
 BARE_ZONE_RE = re.compile(r"开发区|高新区|经开区|工业园区|产业园区")
 
@@ -352,6 +360,8 @@ def _before_qualifier(text: str, mention: Mention) -> Mention | None:
     """
     if not _NOT_BEFORE.match(text[mention.end : mention.end + 1]):
         return mention
+    if text.startswith(("外资", "外商"), mention.end):
+        return mention  # "落户内江外资企业": 外资 is a word of its own, not a qualifier
     written = text[mention.start : mention.end]
     if written[-1] in "省州市县区" and len(written) >= 3:
         return Mention(mention.place, mention.start, mention.end - 1, mention.known)

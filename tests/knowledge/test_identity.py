@@ -195,3 +195,29 @@ def test_a_target_amount_written_before_目标任务() -> None:
     assert (amount.target, amount.target_value) == ("65亿元", 65.0)
     assert next(i for i in doc.indicators if i.value == 63.5).kind == "progress"
     assert not any(i.value == 65 for i in doc.indicators)
+
+
+def test_a_headline_opening_with_a_bare_county_name_is_about_that_county() -> None:
+    doc = parse_text(
+        "牟定：一季度项目招商开门红\n\n开年以来，牟定县抢抓时间节点谋划招商。2024年全省投资促进"
+        "工作会议后，全县新签约项目8个，到位资金6.2亿元。\n"
+    )
+    assert doc.subject == "牟定县"
+    assert next(i for i in doc.indicators if i.value == 6.2).place == "牟定县"
+
+
+def test_an_event_venue_and_a_quoted_event_name_are_not_the_subject() -> None:
+    doc = parse_text(
+        "今年一季度，全市实际到位市外资金52.4亿元。“2024中外企业云南行”在昆明举行，我市签约项目"
+        "6个；我市还参加了“大连投资促进周”。借助已落户曲靖外资企业开展以商招商。\n"
+    )
+    assert doc.subject == "曲靖市"
+
+
+def test_a_date_line_that_opens_with_an_iso_date() -> None:
+    doc = parse_text(
+        "全省上半年招商引资稳中有进\n\n2024-07-30 09:15 来源：某日报\n\n上半年，全省到位资金"
+        "3120亿元。\n"
+    )
+    assert doc.date is not None and doc.date.year == 2024
+    assert doc.period_year == 2024

@@ -113,3 +113,16 @@ def test_经开区_is_the_development_zone_a_page_calls_开发区_but_not_a_高�
     assert same_place(bare_zone("经开区"), make_place("楚雄经济技术开发区"))
     assert not same_place(bare_zone("高新区"), make_place("开发区"))
     assert not same_place(bare_zone("经开区"), make_place("楚雄高新区"))
+
+
+def test_a_zone_written_short_or_long_is_one_zone() -> None:
+    assert same_place(make_place("白城经开区"), make_place("白城经济开发区"))
+    assert same_place(make_place("白城开发区"), make_place("白城经济技术开发区"))
+    assert same_place(make_place("楚雄高新区"), make_place("楚雄高新技术产业开发区"))
+    assert not same_place(make_place("铜仁高新区"), make_place("碧江高新区"))
+    assert not same_place(make_place("白城经开区"), make_place("白城高新区"))
+
+
+def test_a_bare_name_before_外资_is_still_a_place() -> None:
+    names = [m.place.name for m in Gazetteer().find("借助已落户内江外资企业")]
+    assert names == ["内江市"]
