@@ -21,6 +21,7 @@ from scope.places import (
     SCOPE_WORDS,
     Gazetteer,
     Place,
+    bare_county,
     bare_zone,
     host_province,
     make_place,
@@ -78,6 +79,9 @@ def document_subject(doc: ParsedDocument, opening: str) -> Place | None:
     if issuer_place:
         return issuer_place
     dominant = _dominant_place(doc.text, level) if level else None
+    if dominant is None and level in ("县", "区"):
+        # "全区…打造高质量发展的云城": the county named only by its bare name.
+        dominant = bare_county(doc.text[:6000], level)
     return dominant or _first_admin_place(opening[:200]) or (_province(doc) if level else None)
 
 
@@ -152,8 +156,10 @@ def _dominant_place(text: str, level: str) -> Place | None:
         and not _VENUE.match(text, m.end)
         and not any(a < m.start < b for a, b in quoted)  # "“大连投资促进”" names an event
     ]
-    # A bare name ("亳州籍") counts by its canonical name's level (亳州市).
+    # A bare name ("亳州籍") counts by its canonical name's level (亳州市); a zone named after
+    # its city ("丽水经济开发区") also counts for the city.
     mentions = [make_place(p.name) if not p.suffix else p for p in mentions]
+    mentions += [city for p in mentions if p.is_zone and (city := _zone_city(p)) is not None]
     fitting = [p for p in mentions if p.suffix in suffixes and not p.is_zone]
     if not fitting and level == "区":
         fitting = [p for p in mentions if p.is_zone]
@@ -165,6 +171,15 @@ def _dominant_place(text: str, level: str) -> Place | None:
 
 
 _JOINED = re.compile(r"\s*[和与及、]\s*")
+
+
+def _zone_city(zone: Place) -> Place | None:
+    """The city or county a zone is named after (丽水经济开发区 -> 丽水市), if it is one."""
+    stem = zone.name[: len(zone.name) - len(zone.suffix)]
+    found = GAZETTEER.find(stem)
+    if found and (found[0].start, found[0].end) == (0, len(stem)) and found[0].known:
+        return make_place(found[0].place.name)
+    return None
 
 
 def _leading_place(title: str) -> Place | None:

@@ -400,6 +400,30 @@ def host_province(text: str) -> Place | None:
     return make_place(PROVINCE_ABBREVIATIONS[match.group(1) or match.group(2)])
 
 
+@cache
+def _county_bases() -> dict[str, tuple[str, ...]]:
+    """Bare base -> the county-level names that share it (朝阳 -> 朝阳区, 朝阳县)."""
+    out: dict[str, list[str]] = {}
+    for region in regions():
+        place = make_place(region.name)
+        if region.level == "county" and len(place.base) >= 2 and place.base not in _COMMON_WORDS:
+            out.setdefault(place.base, []).append(place.name)
+    return {base: tuple(dict.fromkeys(names)) for base, names in out.items()}
+
+
+def bare_county(text: str, suffix: str) -> Place | None:
+    """The one county-level place of `suffix` (县/区/市) a text names only by its bare base
+    ("宣传推介中江" -> 中江县); None when none or several could be meant."""
+    hits = {
+        name
+        for base, names in _county_bases().items()
+        if base in text
+        for name in names
+        if name.endswith(suffix)
+    }
+    return make_place(hits.pop()) if len(hits) == 1 else None
+
+
 def province_of(place: Place | None) -> Place | None:
     """Return the province a place is in, when the divisions of China name it."""
     if place is None:

@@ -221,3 +221,19 @@ def test_a_date_line_that_opens_with_an_iso_date() -> None:
     )
     assert doc.date is not None and doc.date.year == 2024
     assert doc.period_year == 2024
+
+
+def test_a_zone_named_after_its_city_votes_for_the_city() -> None:
+    doc = parse_text(
+        "本报讯 今年1-8月，我市各县（市、区）和曲靖经济技术开发区招商工作总体较好。1-8月，全市"
+        "实际利用内资412.5亿元。\n"
+    )
+    assert doc.subject == "曲靖市"
+
+
+def test_a_district_named_only_by_its_bare_name() -> None:
+    doc = parse_text(
+        "2023年，全区上报入统招商项目40个，总投资100.2亿元。全区上下齐心协力，奋力打造高质量"
+        "发展的云城。\n"
+    )
+    assert doc.subject == "云城区"

@@ -6,6 +6,7 @@ import pytest
 
 from scope.places import (
     Gazetteer,
+    bare_county,
     bare_zone,
     host_province,
     make_place,
@@ -126,3 +127,8 @@ def test_a_zone_written_short_or_long_is_one_zone() -> None:
 def test_a_bare_name_before_外资_is_still_a_place() -> None:
     names = [m.place.name for m in Gazetteer().find("借助已落户内江外资企业")]
     assert names == ["内江市"]
+
+
+def test_a_bare_county_name_counts_only_when_it_is_the_only_one() -> None:
+    assert bare_county("宣传推介云城的营商环境", "区") == make_place("云城区")
+    assert bare_county("全县上下一心", "县") is None
