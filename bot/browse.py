@@ -11,7 +11,7 @@ from bot.incoming import Incoming
 from db import queries
 from db.models import Document, Indicator, Item
 from nlp.reply import Button, Reply
-from scope.labels import display_name, identity_label
+from scope.labels import display_name, identity_label, number_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -19,11 +19,6 @@ if TYPE_CHECKING:
 MAX_BUTTONS = 30
 MAX_CARDS = 5
 KIND_NAMES = {"measure": "工作措施", "action": "下步计划"}
-
-
-def fmt_number(value: float) -> str:
-    """Show 16.0 as 16 and 4.4 as 4.4."""
-    return f"{value:g}"
 
 
 def document_name(doc: Document) -> str:
@@ -34,7 +29,7 @@ def document_name(doc: Document) -> str:
 def indicator_card(ind: Indicator) -> str:
     """Return an indicator as a short card: figure, target/progress, source, quote."""
     period = f"（{ind.period}）" if ind.period else ""
-    lines = [f"{ind.name}：{fmt_number(ind.value)}{ind.unit}{period}"]
+    lines = [f"{ind.name}：{number_label(ind.value)}{ind.unit}{period}"]
     context = [x for x in (f"目标{ind.target}" if ind.target else "", ind.progress, ind.gap) if x]
     if context:
         lines.append("；".join(context))
@@ -61,7 +56,7 @@ def indicators(incoming: Incoming, services: Services) -> Reply:
         if not name:
             rows = queries.current_indicators(session)
             return _listing(
-                rows, "zb", "指标", lambda i: f"{i.name} {fmt_number(i.value)}{i.unit}"
+                rows, "zb", "指标", lambda i: f"{i.name} {number_label(i.value)}{i.unit}"
             )
         found = queries.find_indicators(session, name)[:MAX_CARDS]
         if found:
@@ -169,7 +164,7 @@ def inline_cards(query: str, services: Services) -> list[Card]:
             Card(
                 f"i{r.id}",
                 r.name[:60],
-                f"{fmt_number(r.value)}{r.unit} {r.period or ''}",
+                f"{number_label(r.value)}{r.unit} {r.period or ''}",
                 indicator_card(r),
             )
             for r in rows

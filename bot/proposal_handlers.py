@@ -20,11 +20,12 @@ from bot import proposal_service as service
 from bot.proposal_ledger import ledger_filename, ledger_xlsx
 from db import proposals as store
 from db.models import Proposal
-from nlp.compose import fmt_number, hedged
+from nlp.compose import hedged
 from nlp.draft_docx import render_docx
 from nlp.reply import Attachment, Button, Citation, Reply
 from nlp.triage import TriageError, TriageResult
 from nlp.triage_meta import proposer_label
+from scope.labels import number_label
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -183,7 +184,7 @@ def triage_summary(triaged: service.Triaged) -> str:
     if r.indicators:
         lines.append("相关指标：")
         lines += [
-            f"• {i.name} {hedged(fmt_number(i.value), i.unit, i.quote or '')}（{i.section}）"
+            f"• {i.name} {hedged(number_label(i.value), i.unit, i.quote or '')}（{i.section}）"
             for i in r.indicators[:4]
         ]
     lines += _similar_lines(triaged)

@@ -132,8 +132,3 @@ def period_in(text: str) -> str | None:
     """Return the first period expression in `text` (1-6月, 上半年, 2021年 ...)."""
     match = PERIOD_RE.search(text)
     return match.group(0) if match else None
-
-
-def format_value(value: float) -> str:
-    """Write 19.4 as 19.4 and 557.0 as 557."""
-    return f"{value:g}" if value != int(value) else str(int(value))

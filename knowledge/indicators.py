@@ -18,7 +18,6 @@ from knowledge.figures import (
     Figure,
     clauses,
     figures_in,
-    format_value,
     period_in,
     sentences,
     target_in,
@@ -51,6 +50,7 @@ from knowledge.naming import (
 )
 from knowledge.records import Indicator, Section
 from knowledge.tables import is_table_row, table_indicators
+from scope.labels import number_label
 from scope.places import SCOPE_WORDS
 
 
@@ -285,7 +285,7 @@ def _remember(name: str, state: _State) -> None:
 def _attach(
     indicator: Indicator, kind: str, core: str, target: tuple[str, float] | None, state: _State
 ) -> None:
-    figure_text = f"{format_value(indicator.value)}{indicator.unit}"
+    figure_text = f"{number_label(indicator.value)}{indicator.unit}"
     main = _compared(core, state, target)
     if kind == "compare" and "目标" in core:
         gap = f"{re.sub(r'[（(][^）)]*[）)]', '', core)}{figure_text}"

@@ -41,6 +41,11 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
         lead, values = _values_after(sentence, mark.end())
         head_start = _clause_start(sentence, mark.start())
         head = sentence[head_start : mark.start()]
+        pairs = _pairs_after(sentence, mark, head_start, (sid, period))
+        if pairs is not None:
+            found.extend(pairs)
+            rest = _blanked(rest, head_start, len(sentence))
+            continue
         named, own_topic = _places_and_topic(head)
         if not named and not head.strip(" ，,已均都") and head_start > 0:
             # "昭通、保山…六州市的项目落地率均达到或超过30%，分别为51%、40%…"
@@ -83,8 +88,33 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
     return ListFigures(found, rest)
 
 
+def _pairs_after(
+    sentence: str, mark: re.Match[str], head_start: int, where: tuple[str, str | None]
+) -> list[Indicator] | None:
+    """"全市新签约项目344个，分别为：霍邱县52个、舒城县52个…": each place with its own figure.
+
+    The name is the clause before the total ("全市新签约项目344个"), less its period and scope.
+    """
+    colon = re.match(r"\s*[:：]?", sentence[mark.end() :])
+    ranked = _ranked_places(sentence, mark.end() + (colon.end() if colon else 0))
+    if len(ranked) < 2:
+        return None
+    clause_start = _clause_start(sentence, head_start - 1) if head_start else 0
+    total = sentence[clause_start:head_start]
+    figures = figures_in(total)
+    name = clean_name(_HEAD_FILLER.sub("", total[: figures[0].start] if figures else ""))
+    if not name:
+        return None
+    return [
+        _listed(name, (value, unit, end), sentence, *where, place)
+        for place, value, unit, end in ranked
+    ]
+
+
 # "招商引资区外到位资金完成总量排在前三位的是岑溪市82.0亿元，万秀区80.3亿元，藤县77.4亿元"
-_TOP = re.compile(r"(?:排在?|位居|居)前[二三四五六2-6]位?的?(?:是|为|依次为|依次是)")
+_TOP = re.compile(
+    r"(?:(?:排在?|位居|居)前[二三四五六2-6]位?的?|前[二三四五六2-6]名)(?:是|为|依次为|依次是)"
+)
 _TOP_NAME_END = re.compile(r"(?:完成)?(?:总量|总额|总数)?$")
 _RANK_GAP = re.compile(r"[\s，,、和及；;]*")
 

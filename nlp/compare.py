@@ -23,6 +23,7 @@ from nlp.kb_records import IndicatorInfo
 from nlp.periods import Scope
 from nlp.query import Candidate, Query
 from nlp.reply import Citation, Fact, Reply
+from scope.labels import number_label
 from scope.periods import FULL_YEAR, Period
 from scope.places import HOME_PREFECTURE, HOME_PROVINCE, make_place, province_of, same_place
 from scope.regions import regions
@@ -333,7 +334,7 @@ def table_reply(table: Table, snapshot: KnowledgeSnapshot, confidence: float) ->
 
 
 def _value(ind: IndicatorInfo) -> str:
-    number = compose.fmt_number(ind.value)
+    number = number_label(ind.value)
     if ind.unit == "位":
         return f"第{number}位"
     return compose.hedged(number, ind.unit, ind.quote)

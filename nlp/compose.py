@@ -8,6 +8,7 @@ from nlp.figures import Figure
 from nlp.kb import KnowledgeSnapshot
 from nlp.kb_records import DocumentInfo, IndicatorInfo, Unit
 from nlp.reply import Citation, Fact, Reply
+from scope.labels import number_label
 from scope.periods import Period, find_span
 from scope.places import UNKNOWN_PLACE
 
@@ -15,11 +16,6 @@ MAX_POINTS = 4
 MAX_POINT_CHARS = 200
 _ASPECT_WORDS = {"target": "全年目标", "progress": "完成全年目标进度", "gap": "高于目标"}
 # The words a "not held" note uses for the aspect asked.
-
-
-def fmt_number(value: float) -> str:
-    """Format a figure without a spurious '.0' on whole numbers."""
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
 
 
 def figure_scope(ind: IndicatorInfo, doc: DocumentInfo | None) -> tuple[str, Period]:
@@ -80,11 +76,11 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     planned = section is not None and section.kind == "action"
     if planned and not ind.period:
         period = "下步工作目标"  # a figure in the plan is promised, not achieved by that date
-    value = f"{fmt_number(figure.value)}{figure.unit}"
+    value = f"{number_label(figure.value)}{figure.unit}"
     if figure.unit == "位":
-        value = f"第{fmt_number(figure.value)}位"
+        value = f"第{number_label(figure.value)}位"
     elif figure.source == "value":
-        value = hedged(fmt_number(figure.value), figure.unit, ind.quote)
+        value = hedged(number_label(figure.value), figure.unit, ind.quote)
     label = ind.name
     if figure.source != "value":
         label += _ASPECT_WORDS.get(figure.source, "")
@@ -92,11 +88,11 @@ def figure_reply(figure: Figure, snapshot: KnowledgeSnapshot, confidence: float)
     head = f"{label}：{value}（{place}，{period}）" if place else f"{label}：{value}（{period}）"
     context = []
     if figure.source != "value":
-        context.append(f"{ind.name}{fmt_number(ind.value)}{ind.unit}")
+        context.append(f"{ind.name}{number_label(ind.value)}{ind.unit}")
     if ind.target and figure.source != "target":
         context.append(f"全年目标{ind.target}")
     for field, text in (("progress", ind.progress), ("gap", ind.gap)):
-        if text and figure.source != field and fmt_number(figure.value) not in text:
+        if text and figure.source != field and number_label(figure.value) not in text:
             context.append(text)
     lines = [head]
     if (

@@ -16,6 +16,7 @@ from nlp.figures import Figure, Ranking
 from nlp.kb_records import DocumentInfo, IndicatorInfo
 from nlp.query import Candidate, Query
 from nlp.reply import Reply
+from scope.labels import number_label
 from scope.periods import Period
 from scope.places import HOME_PREFECTURE, Place, make_place, same_place
 
@@ -136,7 +137,7 @@ def _others(ctx: StrategyContext, query: Query, ranking: Ranking, best: Figure) 
         same = (place, period.label()) == (chosen[0], chosen[1].label())
         if same or ind.name != best.indicator.name:
             continue
-        value = f"{compose.fmt_number(ind.value)}{ind.unit}"
+        value = f"{number_label(ind.value)}{ind.unit}"
         out.append(f"{place or UNKNOWN_LABEL} {period.label()} {value}")
         if len(out) == MAX_OTHERS:
             break

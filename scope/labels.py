@@ -37,3 +37,10 @@ def display_name(number: str | None, title: str, issuer: str | None, date: dt.da
         return title
     stamp = f"{date:%Y年%m月%d日}" if date else ""
     return f"{issuer or '未署名单位'}{stamp}文件"
+
+
+def number_label(value: float) -> str:
+    """Write a figure as the page wrote it: 557 (not 557.0), 19.4, 215.0391 (all its digits)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.12g}"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.figures import clauses, figures_in, format_value, period_in, sentences, target_in
+from knowledge.figures import clauses, figures_in, period_in, sentences, target_in
+from scope.labels import number_label
 
 
 @pytest.mark.parametrize(
@@ -52,5 +53,6 @@ def test_sentences_and_clauses_respect_quotes() -> None:
     ]
 
 
-def test_format_value() -> None:
-    assert (format_value(19.4), format_value(557.0)) == ("19.4", "557")
+def test_number_label_keeps_every_digit_the_page_wrote() -> None:
+    assert (number_label(19.4), number_label(557.0)) == ("19.4", "557")
+    assert number_label(215.0391) == "215.0391"  # not rounded to six digits

@@ -67,3 +67,16 @@ def test_the_top_places_of_a_ranking_each_get_their_figure() -> None:
         ("禄丰市", "区外到位资金", 28.6, "亿元"),
         ("元谋县", "区外到位资金", 19.4, "亿元"),
     ]
+
+
+def test_分别为_followed_by_place_and_figure_pairs() -> None:
+    found = expand("1-9月全州亿元以上新签约项目61个，分别为：南华县12个、武定县9个、禄丰市8个。")
+    assert found == [
+        ("南华县", "亿元以上新签约项目", 12.0, "个"),
+        ("武定县", "亿元以上新签约项目", 9.0, "个"),
+        ("禄丰市", "亿元以上新签约项目", 8.0, "个"),
+    ]
+    top = expand("从县市看，签约协议投资额前3名是楚雄市191亿元、禄丰市97.8亿元、武定县55亿元。")
+    assert [(place, value) for place, _n, value, _u in top] == [
+        ("楚雄市", 191.0), ("禄丰市", 97.8), ("武定县", 55.0),
+    ]  # fmt: skip
