@@ -69,18 +69,22 @@ class _State:
 
 
 _CLASS_COUNT = re.compile(r"([\u4e00-\u9fff]{1,12}项目)\d+个")
-_CLASS_MONEY = re.compile(r"(?:到位资金|协议资金|协议引资)\d")
+_CLASS_MONEY = re.compile(r"(?:到位资金|协议资金|协议引资|合同引资额?|合同资金|协议投资额?)\d")
 
 
 def _counts_classes(sentence: str) -> bool:
-    """"一产项目4个…到位资金0.3亿元；二产项目22个…到位资金4.1亿元": parts (split at ；/其中) that
-    each count a different class of projects and give its money. "其中续建项目85个、新建项目54个，
-    累计到位资金162亿元" is one part: the money is the whole's."""
+    """"一产项目25个，合同引资额10.9亿元，二产项目117个，合同引资额147.9亿元…": several classes of
+    projects, each followed by its own money. "其中续建项目85个、新建项目54个，累计到位资金162亿元"
+    gives money once, after the last class: it is the whole's."""
+    counts = list(_CLASS_COUNT.finditer(sentence))
+    if len(counts) < 2:
+        return False
+    ends = [m.start() for m in counts[1:]] + [len(sentence)]
     classes = set()
-    for part in re.split(r"[；;]|其中", sentence):
-        counted = _CLASS_COUNT.findall(part)
-        if counted and _CLASS_MONEY.search(part):
-            classes.add(counted[-1])
+    for here, end in zip(counts, ends, strict=True):
+        segment = sentence[here.end() : end]
+        if _CLASS_MONEY.search(segment):
+            classes.add(here.group(1))
     return len(classes) >= 2
 
 

@@ -32,7 +32,7 @@ NOMINAL_VERBS = frozenset({"审批", "办理", "服务"})
 LEAD_CUT_RE = re.compile(rf"^(?:共|累计|新)?({'|'.join(CUT_VERBS)})")
 VERB_END_RE = re.compile(rf"(?:{'|'.join(CUT_VERBS)}|等|的|了|与|和|对|向|为|在|以|从|其中)$")
 COMPARE_RE = re.compile(
-    r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|增幅|增速|[超欠][序时]{2}进度)"
+    r"^(?:高于|低于|超过|超出|少于|多于|比|较|同比|环比|同口径|增幅|增速|[超欠][序时]{2}进度)"
 )
 PROGRESS_RE = re.compile(r"^(?:完成|提前|滞后|落后|占|增长|下降|增加|减少|实现)")
 LOCATIVE_RE = re.compile(r"(?:省外|省内|州外|州内|县外|县内|市外|市内|境外|境内|国外|国内|赴)")
@@ -67,7 +67,9 @@ DEPENDENT_NAME_RE = re.compile(
 )
 # Money said right after a class of projects is that class's money ("二产项目22个，到位资金4.1亿；
 # 三产项目45个，到位资金4.8亿"): the name recurs for each class, only the class tells them apart.
-PROJECT_MONEY_RE = re.compile(r"^(?:实际)?(?:到位资金|资金到位|协议资金|协议引资)$")
+PROJECT_MONEY_RE = re.compile(
+    r"^(?:实际)?(?:到位资金|资金到位|协议资金|协议引资|合同引资额?|合同资金|协议投资额?)$"
+)
 YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
 MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
 MODIFIER_SPLIT_RE = re.compile(

@@ -174,3 +174,14 @@ def test_money_of_each_class_of_projects_is_named_by_its_class() -> None:
     # A breakdown listed before the money does not claim the whole's money.
     whole = _extract("全县项目共计96个，其中续建项目60个、新建项目36个，累计到位资金88.5亿元。")
     assert next(i for i in whole if i.value == 88.5).name == "到位资金"
+
+
+def test_classes_listed_with_commas_and_a_like_for_like_growth() -> None:
+    found = _extract(
+        "从产业看，一产项目12个，合同引资额5.1亿元，二产项目60个，合同引资额88.4亿元，"
+        "三产项目31个，合同引资额40.2亿元。"
+    )
+    assert next(i for i in found if i.value == 88.4).name == "二产项目合同引资额"
+    growth = _extract("全市实际到位省外资金115.03亿元，同口径增长21.76%。")
+    assert next(i for i in growth if i.value == 21.76).name.endswith("同口径增长")
+    assert next(i for i in growth if i.value == 21.76).name.startswith("省外到位资金")
