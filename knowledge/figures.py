@@ -82,7 +82,7 @@ def figures_in(clause: str) -> list[Figure]:
     found: list[Figure] = []
     for match in FIGURE_RE.finditer(masked):
         number, approx, unit = match.group(1), match.group(2), match.group(3)
-        after = masked[match.end() : match.end() + 3]
+        after = masked[match.end() : match.end() + 5]
         if masked[max(0, match.start() - 1) : match.start()] == "第":
             continue  # an ordinal ("排名第2位"), not a quantity
         if unit == "年" and (len(number) == 4 or not after.startswith(("来", "内", "间"))):

@@ -116,6 +116,7 @@ _TOP = re.compile(
     r"(?:(?:排在?|位居|居)前[二三四五六2-6]位?的?|前[二三四五六2-6]名)(?:是|为|依次为|依次是)"
 )
 _TOP_NAME_END = re.compile(r"(?:完成)?(?:总量|总额|总数)?$")
+_LOCAL_ZONE = re.compile(r"[省州市县区]?(?:经济技术开发区|经济开发区|高新区|经开区|开发区)")
 _RANK_GAP = re.compile(r"[\s，,、和及；;]*")
 
 
@@ -125,14 +126,18 @@ def _ranked_places(sentence: str, cursor: int) -> list[tuple[str, float, str, in
     while True:
         cursor = _RANK_GAP.match(sentence, cursor).end()
         mentions = GAZETTEER.find(sentence[cursor : cursor + 12])
-        if not mentions or mentions[0].start != 0:
+        local = _LOCAL_ZONE.match(sentence, cursor)
+        if mentions and mentions[0].start == 0:
+            name, after = mentions[0].place.name, cursor + mentions[0].end
+        elif local:  # "市开发区39个": the city's own zone, named by its kind
+            name, after = local.group(), local.end()
+        else:
             return out
-        after = cursor + mentions[0].end
         figures = figures_in(sentence[after : after + 16])
         if not figures or figures[0].start != 0:
             return out
         figure = figures[0]
-        out.append((mentions[0].place.name, figure.value, figure.unit, after + figure.end))
+        out.append((name, figure.value, figure.unit, after + figure.end))
         cursor = after + figure.end
 
 

@@ -80,3 +80,14 @@ def test_分别为_followed_by_place_and_figure_pairs() -> None:
     assert [(place, value) for place, _n, value, _u in top] == [
         ("楚雄市", 191.0), ("禄丰市", 97.8), ("武定县", 55.0),
     ]  # fmt: skip
+
+
+def test_a_threshold_name_and_the_citys_own_zone_in_a_pairs_list() -> None:
+    found = expand(
+        "1-9月全市固投5亿元及以上新签约项目20个，分别为：南华县8个、市开发区7个、武定县5个。"
+    )
+    assert [(p, n) for p, n, _v, _u in found] == [
+        ("南华县", "固投5亿元及以上新签约项目"),
+        ("市开发区", "固投5亿元及以上新签约项目"),
+        ("武定县", "固投5亿元及以上新签约项目"),
+    ]
