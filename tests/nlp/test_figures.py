@@ -122,3 +122,11 @@ def test_占比_finds_a_share_written_as_占x的() -> None:
         _indicator(2, "民营企业投资项目签约金额", 6978.16, unit="亿元"),
     ]
     assert FigureIndex(rows).rank("民营企业投资签约金额占比多少", [])[0].value == 73.97
+
+
+def test_a_fall_is_asked_as_a_percentage() -> None:
+    rows = [
+        _indicator(1, "区外境内累计到位资金", 7.6, unit="亿元"),
+        _indicator(2, "区外境内累计到位资金同比下降", 30.6),
+    ]
+    assert FigureIndex(rows).rank("区外境内到位资金同比下降多少", [])[0].value == 30.6
