@@ -68,8 +68,10 @@ class _State:
     classes: bool = False  # the sentence counts several classes of projects, each with money
 
 
-_CLASS_COUNT = re.compile(r"([\u4e00-\u9fff]{1,12}项目)\d+个")
-_CLASS_MONEY = re.compile(r"(?:到位资金|协议资金|协议引资|合同引资额?|合同资金|协议投资额?)\d")
+_CLASS_COUNT = re.compile(r"([\u4e00-\u9fff]{1,12}?项目)(?:共计|共|达)?\d+个")
+_CLASS_MONEY = re.compile(
+    r"(?:到位资金|协议资金|协议引资|合同引资额?|合同资金|协议投资额?|引资资金)\d"
+)
 
 
 def _counts_classes(sentence: str) -> bool:

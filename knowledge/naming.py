@@ -68,7 +68,7 @@ DEPENDENT_NAME_RE = re.compile(
 # Money said right after a class of projects is that class's money ("二产项目22个，到位资金4.1亿；
 # 三产项目45个，到位资金4.8亿"): the name recurs for each class, only the class tells them apart.
 PROJECT_MONEY_RE = re.compile(
-    r"^(?:实际)?(?:到位资金|资金到位|协议资金|协议引资|合同引资额?|合同资金|协议投资额?)$"
+    r"^(?:实际|招商引资)?(?:到位资金|资金到位|协议资金|协议引资|合同引资额?|合同资金|协议投资额?|资金)$"
 )
 YEAR_ONLY_RE = re.compile(r"(?:截至|截止)?\d{4}年(?:底|末)?")
 MID_VERB_RE = re.compile(r"^(.{1,4}?)(?:实现|完成)(?=.{2,})")
@@ -86,7 +86,7 @@ def strip_clause(pre: str) -> str:
         period = period_in(text)
         if period and text.startswith(period):
             text = text[len(period) :]
-        text = re.sub(r"^\d{4}年(?!度)", "", text)
+        text = re.sub(r"^(?:\d{4}年(?!度)|(?:今年|本年)(?=\d|[一二三四上下前第]))", "", text)
         text = SCOPE_RE.sub("", text)
         text = LEAD_VERB_RE.sub("", text).strip(" 、，,")
         if text == before:

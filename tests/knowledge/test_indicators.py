@@ -185,3 +185,13 @@ def test_classes_listed_with_commas_and_a_like_for_like_growth() -> None:
     growth = _extract("全市实际到位省外资金115.03亿元，同口径增长21.76%。")
     assert next(i for i in growth if i.value == 21.76).name.endswith("同口径增长")
     assert next(i for i in growth if i.value == 21.76).name.startswith("省外到位资金")
+
+
+def test_a_leading_今年_and_classes_counted_with_共() -> None:
+    found = _extract("今年1-4月西秀区实现招商引资到位资金56.3亿元。")
+    assert [(i.name, i.place) for i in found] == [("招商引资到位资金", "西秀区")]
+    parts = _extract(
+        "其中，引进省外投资项目共44个，实现招商引资资金35.5亿元；引进省内协作投资项目共34个，"
+        "实现招商引资到位资金20.8亿元。"
+    )
+    assert next(i for i in parts if i.value == 20.8).name == "省内协作投资项目招商引资到位资金"
