@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,11 +23,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.workers import WebhookChild, post_all
 from bot.telegram.webhook import SECRET_HEADER
 from devtools.fake_bot_api import TOKEN, FakeBotAPI, document_update, message_update
 from tests.bot.conftest import ADMIN, STRANGER
 from tests.bot.test_e2e_delivery import UPLOAD
-from tests.bot.test_webhook import free_port
 from tests.conftest import IN_CI, PG_URL, _drop_postgres_db, _fresh_postgres_db, _pg_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,13 +58,12 @@ def fresh_pg() -> Iterator[str]:
         _drop_postgres_db(name)
 
 
-class Worker:
+class Worker(WebhookChild):
     """One `run_bot.py serve --webhook` process behind the test's "proxy"."""
 
     def __init__(self, name: str, api: FakeBotAPI, db_url: str, var_dir: Path, log: Path):
+        super().__init__()
         self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/hook"
         users = [*AT_ONCE, *REDELIVERED, LIMITED, KILLED, ASKER, *BURST]
         env = {
             **os.environ,
@@ -93,21 +90,6 @@ class Worker:
     def post(self, body: dict[str, Any]) -> int:
         response = httpx.post(self.url, json=body, headers={SECRET_HEADER: SECRET}, timeout=10)
         return response.status_code
-
-    def listening(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 0.5).close()
-            return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def replies(api: FakeBotAPI, user: int) -> list[str]:
@@ -232,7 +214,7 @@ def _burst(api: FakeBotAPI, a: Worker, b: Worker) -> tuple[float, float]:
         ((a, b)[i % 2], update(7000 + i, message_update(u, QUESTION))) for i, u in enumerate(BURST)
     ]
     started = time.monotonic()
-    assert set(post_all(pairs)) == {200}
+    assert set(post_all([(w.url, body) for w, body in pairs], SECRET)) == {200}
     stored = time.monotonic()
     # Polled outside the fake's lock, and cheaply: a per-chat check on every recorded call,
     # under that lock, held the fake's threads up and made them stamp replies in bunches.
@@ -259,27 +241,6 @@ def _stamps(api: FakeBotAPI, chats: set[str]) -> list[float]:
 
 def _limited(api: FakeBotAPI) -> list[Any]:
     return [c for c in list(api.calls) if c.status == 429]
-
-
-def post_all(pairs: list[tuple[Worker, dict[str, Any]]], connections: int = 16) -> list[int]:
-    """Post each body to its worker over `connections` kept-alive connections."""
-    local = threading.local()
-    clients: list[httpx.Client] = []
-
-    def post(pair: tuple[Worker, dict[str, Any]]) -> int:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(timeout=10)
-            clients.append(client)
-        worker, body = pair
-        return client.post(worker.url, json=body, headers={SECRET_HEADER: SECRET}).status_code
-
-    try:
-        with ThreadPoolExecutor(connections) as pool:
-            return list(pool.map(post, pairs))
-    finally:
-        for client in clients:
-            client.close()
 
 
 def _killed_mid_update(api: FakeBotAPI, a: Worker, b: Worker) -> float:
