@@ -115,5 +115,9 @@ def _workers_lines(w: dict | None) -> list[str]:
         f"{_f(w['one_harness_cpu_ms_per_update'], 1)} vs "
         f"{_f(w['two_harness_cpu_ms_per_update'], 1)} ms in the fake and the poster; machine "
         f"busy {_f(w['one_machine_busy_cores'], 1)} / {_f(w['two_machine_busy_cores'], 1)} "
-        f"of {_f(w['one_machine_cores'], 0)} cores (load average {_f(w['load_average'], 1)})",
+        f"of {_f(w['one_machine_cores'], 0)} cores, of which these processes "
+        f"{_f(w.get('one_bench_cores'), 1)} / {_f(w.get('two_bench_cores'), 1)} "
+        f"(load average {_f(w['load_average'], 1)})",
+        f"    CPU-bound ratio (a core per worker; 2 x CPU per update one / two): "
+        f"{_f(w.get('cpu_bound_ratio'))}x",
     ]

@@ -170,6 +170,7 @@ def _run_once(
         # Cores busy on the whole machine meanwhile (every process, other jobs included) and
         # cores there are: when busy is near all, the machine, not the bot, set the ratio.
         "machine_busy_cores": busy / seconds,
+        "bench_cores": (worker_cpu + others) / seconds,  # workers, fake, poster (no PostgreSQL)
         "machine_cores": total / seconds,
     }
 
@@ -201,6 +202,9 @@ def compare(db_url: str | None, workdir: Path, updates: int = 600, chats: int = 
         "one_updates_per_s": one["updates_per_s"],
         "two_updates_per_s": two["updates_per_s"],
         "ratio": two["updates_per_s"] / one["updates_per_s"],
+        # What the ratio would be if CPU were the only limit and each worker had a core of its
+        # own: two workers' rate over one's, from their CPU per update alone.
+        "cpu_bound_ratio": 2 * one["cpu_ms_per_update"] / two["cpu_ms_per_update"],
         **{f"one_{k}": v for k, v in one.items() if k != "updates_per_s"},
         **{f"two_{k}": v for k, v in two.items() if k != "updates_per_s"},
         "load_average": os.getloadavg()[0],

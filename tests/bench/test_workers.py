@@ -38,6 +38,7 @@ def test_one_and_two_workers_answer_every_update(scratch_pg: str, model_dir: Pat
                                             / result["one_updates_per_s"])
     assert result["one_cpu_ms_per_update"] > 0 and result["two_cpu_ms_per_update"] > 0
     assert 0 < result["two_machine_busy_cores"] <= result["two_machine_cores"] + 0.1
+    assert result["two_bench_cores"] > 0 and result["cpu_bound_ratio"] > 0
 
 
 def _table(workers: dict) -> str:
@@ -58,10 +59,12 @@ def test_report_prints_both_rates_and_the_ratio_or_why_not() -> None:
         "one_cpu_ms_per_update": 11.0, "two_cpu_ms_per_update": 12.0,
         "one_harness_cpu_ms_per_update": 2.4, "two_harness_cpu_ms_per_update": 2.9,
         "one_machine_busy_cores": 1.2, "two_machine_busy_cores": 2.0, "one_machine_cores": 2.0,
-        "two_machine_cores": 2.0, "load_average": 3.0,
+        "two_machine_cores": 2.0, "load_average": 3.0, "one_bench_cores": 0.9,
+        "two_bench_cores": 1.4, "cpu_bound_ratio": 1.83,
     })
     assert "minimal PTB echo bot" in text  # the anchor, in the same block
     assert "60 vs 105 updates/s, ratio 1.75x (target 1.7x)" in text
-    assert "busy 1.2 / 2.0 of 2 cores" in text
+    assert "busy 1.2 / 2.0 of 2 cores, of which these processes 0.9 / 1.4" in text
+    assert "CPU-bound ratio (a core per worker; 2 x CPU per update one / two): 1.83x" in text
     skipped = _table({"skipped": "no PostgreSQL URL given"})
     assert "one vs two workers: no PostgreSQL URL given" in skipped
