@@ -152,6 +152,11 @@ class ServerProcess:
                 raise RuntimeError("the fake Bot API process died")
         return self._conn.recv()
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id."""
+        return self._process.pid
+
     def call(self, name: str, *args: Any) -> Any:
         """Call a TimedAPI method in the child and return its result."""
         self._conn.send((name, args))

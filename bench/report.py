@@ -90,6 +90,7 @@ def render_table(r: dict) -> str:
                              f"{_f(e['anchor_updates_per_s'], 0)} updates/s, CPU "
                              f"{_f(e.get('anchor_cpu_ms_per_update'))} ms per update; ours "
                              f"{_f(e.get('ours_vs_anchor'), 2)}x its rate")
+            lines += _workers_lines(e.get("workers"))
             if "paced_p99_ms" in e:
                 p50 = f"p50 {_f(e['paced_p50_ms'], 1)} ms, " if "paced_p50_ms" in e else ""
                 lines.append(
@@ -97,3 +98,26 @@ def render_table(r: dict) -> str:
                     f"{p50}p99 {_f(e['paced_p99_ms'], 1)} ms"
                 )
     return "\n".join(lines)
+
+
+def _workers_lines(w: dict | None) -> list[str]:
+    """One worker vs two on one PostgreSQL (bench.workers), or why it did not run."""
+    if not w:
+        return []
+    if "skipped" in w or "error" in w:
+        return [f"  one vs two workers: {w.get('skipped') or w.get('error')}"]
+    return [
+        f"  one vs two workers (webhook, one PostgreSQL, limiter off, {w['updates']} updates "
+        f"each): {_f(w['one_updates_per_s'], 0)} vs {_f(w['two_updates_per_s'], 0)} updates/s, "
+        f"ratio {_f(w['ratio'])}x (target 1.7x)",
+        f"    CPU per update {_f(w['one_cpu_ms_per_update'], 1)} vs "
+        f"{_f(w['two_cpu_ms_per_update'], 1)} ms in the workers, "
+        f"{_f(w['one_harness_cpu_ms_per_update'], 1)} vs "
+        f"{_f(w['two_harness_cpu_ms_per_update'], 1)} ms in the fake and the poster; machine "
+        f"busy {_f(w['one_machine_busy_cores'], 1)} / {_f(w['two_machine_busy_cores'], 1)} "
+        f"of {_f(w['one_machine_cores'], 0)} cores, of which these processes "
+        f"{_f(w.get('one_bench_cores'), 1)} / {_f(w.get('two_bench_cores'), 1)} "
+        f"(load average {_f(w['load_average'], 1)})",
+        f"    CPU-bound ratio (a core per worker; 2 x CPU per update one / two): "
+        f"{_f(w.get('cpu_bound_ratio'))}x",
+    ]

@@ -30,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="end to end: questions each chat sends in the burst")
     parser.add_argument("--e2e-paced-seconds", type=float, default=10.0,
                         help="end to end: seconds of the paced feed (100 updates/s)")
+    parser.add_argument("--pg", metavar="URL", default=None,
+                        help="PostgreSQL for the one-vs-two-workers run (a scratch database: "
+                             "the workers write to it); skipped without it")
+    parser.add_argument("--workers-updates", type=int, default=600,
+                        help="one vs two workers: updates in each run")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,6 +70,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.skip_e2e:
         _progress(args, "end to end ...")
         results["e2e"] = _end_to_end(args, workdir)
+        _progress(args, "one worker vs two on PostgreSQL ...")
+        results["e2e"]["workers"] = _workers(args, workdir)
     print(json.dumps(results, ensure_ascii=False, indent=1) if args.json
           else render_table(results))
     return 0
@@ -136,6 +143,20 @@ def _end_to_end(args: argparse.Namespace, workdir: Path) -> dict:
         [sys.executable, "-m", "bench.e2e", "--workdir", str(workdir),
          "--chats", str(args.e2e_chats), "--per-chat", str(args.e2e_per_chat),
          "--paced-seconds", str(args.e2e_paced_seconds)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": " ".join(proc.stderr.strip().splitlines()[-1:]) or "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _workers(args: argparse.Namespace, workdir: Path) -> dict:
+    """One worker vs two on one PostgreSQL, limiter off (bench.workers), in processes of
+    their own; the reason when there is no PostgreSQL to run them on."""
+    command = [sys.executable, "-m", "bench.workers", "--workdir", str(workdir / "workers"),
+               "--updates", str(args.workers_updates)]
+    proc = subprocess.run(
+        command + (["--pg", args.pg] if args.pg else []),
         capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:

@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+def dialect_name(db: Session | Connection) -> str:
+    """Name the database behind a session or a connection ("sqlite", "postgresql")."""
+    bind = db.get_bind() if isinstance(db, Session) else db
+    return bind.dialect.name
 
 
 def insert_ignore(
@@ -19,7 +26,7 @@ def insert_ignore(
     """Insert the rows whose `keys` are not taken yet; return how many were inserted."""
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_name(session)
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
     # Rows returned, not rowcount: psycopg reports -1 for a skipped ON CONFLICT row.
@@ -32,12 +39,15 @@ def insert_ignore(
 
 
 def insert_ignore_all(
-    session: Session, model: type, rows: Sequence[dict[str, Any]], keys: Sequence[str]
+    session: Session | Connection,
+    model: type,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
 ) -> None:
     """Insert the rows whose `keys` are not taken yet, in one statement (no count)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_name(session)
     module = postgresql if dialect == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
     statement = module.insert(table).on_conflict_do_nothing(index_elements=list(keys))

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
-from db.conflict import insert_ignore_all
+from db.conflict import dialect_name, insert_ignore_all
 from db.models import RateState
+
+# Core, not ORM-enabled, statements on the table: a send slot is taken for every message, and
+# the ORM's bulk-update path cost several times the round trip itself.
+_STATES = RateState.__table__
 
 
 @dataclass
@@ -26,31 +30,34 @@ class Bucket:
     notified: bool = False
 
 
-def _greatest(session: Session, a: Any, b: Any) -> Any:
+def _greatest(db: Session | Connection, a: Any, b: Any) -> Any:
     # SQLite's two-argument max() is its scalar greatest().
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(db) == "postgresql":
         return func.greatest(a, b)
     return func.max(a, b)
 
 
-def _ensure(session: Session, key: str, stamp: float, tokens: float) -> None:
+def _ensure(db: Session | Connection, key: str, stamp: float, tokens: float) -> None:
     row = {"key": key, "stamp": stamp, "tokens": tokens, "notified": False}
-    insert_ignore_all(session, RateState, [row], ["key"])
+    insert_ignore_all(db, RateState, [row], ["key"])
 
 
-def reserve(session: Session, key: str, interval: float, now: float) -> float:
-    """Take the next slot of `key` (at most one per `interval` seconds); return its time."""
+def reserve(db: Session | Connection, key: str, interval: float, now: float) -> float:
+    """Take the next slot of `key` (at most one per `interval` seconds); return its time.
+
+    On an autocommit connection this is one statement, so the row is locked only while the
+    server runs it (workers asking at once wait microseconds, not for each other's commits).
+    """
     statement = (
-        update(RateState)
-        .where(RateState.key == key)
-        .values(stamp=_greatest(session, RateState.stamp + interval, now))
-        .returning(RateState.stamp)
-        .execution_options(synchronize_session=False)
+        update(_STATES)
+        .where(_STATES.c.key == key)
+        .values(stamp=_greatest(db, _STATES.c.stamp + interval, now))
+        .returning(_STATES.c.stamp)
     )
-    slot = session.scalar(statement)
+    slot = db.scalar(statement)
     if slot is None:  # a new key: create it (another worker may just have), then take
-        _ensure(session, key, 0.0, 0.0)
-        slot = session.scalar(statement)
+        _ensure(db, key, 0.0, 0.0)
+        slot = db.scalar(statement)
     return float(slot if slot is not None else now)
 
 

@@ -398,7 +398,7 @@ def _pacer(settings: Settings, services: Services, policy: DeliveryPolicy) -> Pa
         return None
     pace = Pace.of(policy.overall_max_rate, policy.group_max_rate)
     if settings.limits_in_database:
-        return SharedPacer(services.sessions, pace)
+        return SharedPacer(services.engine, pace)
     return LocalPacer(pace)
 
 

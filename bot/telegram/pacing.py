@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
 from db import rate_limits
 
@@ -135,18 +135,20 @@ class LocalPacer:
 class SharedPacer:
     """Slots kept in the database, shared by every worker of the bot."""
 
-    def __init__(self, sessions: sessionmaker[Session], pace: Pace) -> None:
-        self.sessions = sessions
+    def __init__(self, engine: Engine, pace: Pace) -> None:
+        # Each reservation is one autocommitted statement: in a transaction, the shared "send"
+        # row stayed locked until this process got round to committing, and a worker stalled
+        # there (the GIL, a busy core) held every other worker's sends up with it.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.pace = pace
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="pacer")
         self._window = Window(pace.window)
-        self._order = asyncio.Lock()
 
     def _reserve(self, key: str, interval: float, chat_key: str | None = None) -> float:
-        with self.sessions.begin() as session:
-            slot = rate_limits.reserve(session, key, interval, time.time())
-            if chat_key is not None:
-                rate_limits.reserve(session, chat_key, 0.0, slot)
+        with self.engine.connect() as connection:
+            slot = rate_limits.reserve(connection, key, interval, time.time())
+            if chat_key is not None:  # the chat's next turn counts from this slot
+                rate_limits.reserve(connection, chat_key, 0.0, slot)
             return slot
 
     async def _take(self, key: str, interval: float, chat_key: str | None = None) -> float:
@@ -161,14 +163,19 @@ class SharedPacer:
 
     async def send_turn(self, chat_id: int | str) -> None:
         """Wait for an overall slot shared by every worker; a slot missed by a stall is
-        given up for a new one, so late sends never bunch with the punctual ones."""
-        async with self._order:
-            for _ in range(LATE_RETRIES):
-                slot = await self._take("send", self.pace.overall, f"chat:{chat_id}")
-                await _until(slot)
-                if time.time() - slot <= self.pace.overall:
-                    break
-            await self._window.admit()
+        given up for a new one, so late sends never bunch with the punctual ones.
+
+        Slots are reserved in the order sends ask (the pacer's one thread keeps it) and
+        waited for apart. Holding the order across the wait, as LocalPacer may, left the
+        shared budget unused during each reservation's round trip: two workers together sent
+        slower than one.
+        """
+        for _ in range(LATE_RETRIES):
+            slot = await self._take("send", self.pace.overall, f"chat:{chat_id}")
+            await _until(slot)
+            if time.time() - slot <= self.pace.overall:
+                break
+        await self._window.admit()
 
     def close(self) -> None:
         """Let the pacer's thread end."""

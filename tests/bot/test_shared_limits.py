@@ -24,7 +24,9 @@ def test_two_workers_spend_one_user_budget(sessions) -> None:
 
 async def test_two_shared_pacers_space_sends_to_one_chat_and_overall(sessions) -> None:
     pace = Pace(overall=0.1, private=0.4, group=0.8)
-    workers = [SharedPacer(sessions, pace), SharedPacer(sessions, pace)]
+    with sessions() as session:
+        engine = session.get_bind()
+    workers = [SharedPacer(engine, pace), SharedPacer(engine, pace)]
     stamps: list[tuple[int, float]] = []
 
     async def send(pacer: SharedPacer, chat: int) -> None:

@@ -4,14 +4,14 @@ The test plays Telegram and the reverse proxy: it posts each update to one worke
 once, or to one and then again to the other (a redelivery), and kills one worker while its
 reply is in flight. Both workers start together on a fresh database (migrations race), share
 the per-user limit, the stranger refusal and the send rate, and see an upload made through the
-other within 5 s.
+other within 5 s. A burst of 300 chats split over both drains within Telegram's limits (the
+fake answers 429 past them) at >= 27 replies/s.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,11 +23,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.workers import WebhookChild, post_all
 from bot.telegram.webhook import SECRET_HEADER
 from devtools.fake_bot_api import TOKEN, FakeBotAPI, document_update, message_update
 from tests.bot.conftest import ADMIN, STRANGER
 from tests.bot.test_e2e_delivery import UPLOAD
-from tests.bot.test_webhook import free_port
 from tests.conftest import IN_CI, PG_URL, _drop_postgres_db, _fresh_postgres_db, _pg_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,8 @@ REDELIVERED = list(range(5101, 5111))
 LIMITED = 5201
 KILLED = 5301
 ASKER = 5401
-BURST = list(range(8001, 8241))
+BURST = list(range(8001, 8301))  # 300 chats asking once
+TELEGRAM_PACE = 27.0  # replies/s a drained backlog must reach (Telegram allows ~30)
 RATE = 5  # questions a minute per user, shared by both workers
 LEASE = 2.0
 
@@ -57,13 +58,12 @@ def fresh_pg() -> Iterator[str]:
         _drop_postgres_db(name)
 
 
-class Worker:
+class Worker(WebhookChild):
     """One `run_bot.py serve --webhook` process behind the test's "proxy"."""
 
     def __init__(self, name: str, api: FakeBotAPI, db_url: str, var_dir: Path, log: Path):
+        super().__init__()
         self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/hook"
         users = [*AT_ONCE, *REDELIVERED, LIMITED, KILLED, ASKER, *BURST]
         env = {
             **os.environ,
@@ -90,21 +90,6 @@ class Worker:
     def post(self, body: dict[str, Any]) -> int:
         response = httpx.post(self.url, json=body, headers={SECRET_HEADER: SECRET}, timeout=10)
         return response.status_code
-
-    def listening(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 0.5).close()
-            return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def replies(api: FakeBotAPI, user: int) -> list[str]:
@@ -135,7 +120,7 @@ def test_two_workers_share_one_postgres(
             _redelivered(api, a, b)
             _shared_limits(api, a, b)
             seen = _upload_seen_by_the_other(api, a, b)
-            rate = _burst(api, a, b)
+            drain, overall = _burst(api, a, b)
             taken_over = _killed_mid_update(api, a, b)
         finally:
             for worker in workers:
@@ -143,9 +128,9 @@ def test_two_workers_share_one_postgres(
     text = log.read_text(encoding="utf-8", errors="replace")
     assert TOKEN.split(":", 1)[1] not in text and SECRET not in text
     assert "Traceback" not in text
-    # Two worker processes, the fake and PostgreSQL share 2 cores here: the fake may stamp a
-    # reply late and answer 429 once (delivery retries it; each update was answered once,
-    # asserted above). The zero-429 pacing promise is tested on its own in test_throughput.
+    # Two worker processes, the fake and PostgreSQL share 2 cores here: outside the burst (which
+    # asserts zero) the fake may stamp a reply late and answer 429 once (delivery retries it;
+    # each update was answered once, asserted above).
     assert api.limits is not None and api.limits.rejected <= 2
     figures(
         "workers",
@@ -153,7 +138,8 @@ def test_two_workers_share_one_postgres(
         f"to both at once and {len(REDELIVERED)} redelivered to the other: each answered once; "
         f"upload via one answered by the other after {seen:.1f}s; killed worker's update "
         f"answered by the other {taken_over:.1f}s after the kill (lease {LEASE:.0f}s); "
-        f"burst of {len(BURST)} chats split over both: {rate:.1f} replies/s, 0 429s",
+        f"burst of {len(BURST)} chats split over both: drained at {drain:.1f} replies/s once "
+        f"stored ({overall:.1f}/s over the whole burst, posting included), 0 429s",
     )
 
 
@@ -215,21 +201,46 @@ def _upload_seen_by_the_other(api: FakeBotAPI, a: Worker, b: Worker) -> float:
     return seen
 
 
-def _burst(api: FakeBotAPI, a: Worker, b: Worker) -> float:
-    """Many chats at once, half through each worker: one shared send budget, no 429."""
+def _burst(api: FakeBotAPI, a: Worker, b: Worker) -> tuple[float, float]:
+    """Many chats at once, half through each worker: one shared send budget, no 429.
+
+    Returns the drain rate once the whole burst is stored, and the rate over the whole burst.
+    Updates are posted over kept-alive connections, as Telegram does (a new connection per
+    update made the test's posting, not the workers, the limit).
+    """
+    assert api.limits is not None
+    rejected = api.limits.rejected
     pairs = [
         ((a, b)[i % 2], update(7000 + i, message_update(u, QUESTION))) for i, u in enumerate(BURST)
     ]
-    with ThreadPoolExecutor(8) as pool:
-        assert set(pool.map(lambda pair: pair[0].post(pair[1]), pairs)) == {200}
-    assert api.wait_for(lambda: all(replies(api, u) for u in BURST), timeout=60)
-    stamps = sorted(c.at for u in BURST for c in api.sent("sendMessage", u))
+    started = time.monotonic()
+    assert set(post_all([(w.url, body) for w, body in pairs], SECRET)) == {200}
+    stored = time.monotonic()
+    # Polled outside the fake's lock, and cheaply: a per-chat check on every recorded call,
+    # under that lock, held the fake's threads up and made them stamp replies in bunches.
+    chats = {str(u) for u in BURST}
+    deadline = time.monotonic() + 90
+    while len(stamps := _stamps(api, chats)) < len(BURST) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert len(stamps) == len(BURST)
-    rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-    # The drain is recorded, not asserted here: two worker processes, PostgreSQL and the fake
-    # share this machine's cores, so on a busy machine it measures the CPU left over (the
-    # single-process burst in test_throughput.py asserts >= 27/s). No 429 is asserted always.
-    return rate
+    limited = [(c.params.get("chat_id"), round(c.at - started, 2)) for c in _limited(api)]
+    assert api.limits.rejected == rejected, limited  # the budget is shared: no 429
+    assert stamps[0] >= started
+    # While updates still arrive, the workers' CPU on this shared 2-core machine (with the
+    # fake and PostgreSQL) sets the pace; once the burst is stored, the send budget does.
+    backlog = [t for t in stamps if t >= stored]
+    assert len(backlog) >= len(BURST) // 4, (len(backlog), stored - started)
+    drain = (len(backlog) - 1) / (backlog[-1] - backlog[0])
+    assert drain >= TELEGRAM_PACE, drain
+    return drain, (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+
+def _stamps(api: FakeBotAPI, chats: set[str]) -> list[float]:
+    return sorted(c.at for c in api.sent("sendMessage") if str(c.params.get("chat_id")) in chats)
+
+
+def _limited(api: FakeBotAPI) -> list[Any]:
+    return [c for c in list(api.calls) if c.status == 429]
 
 
 def _killed_mid_update(api: FakeBotAPI, a: Worker, b: Worker) -> float:
