@@ -51,6 +51,12 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
             # "昭通、保山…六州市的项目落地率均达到或超过30%，分别为51%、40%…"
             head_start = _clause_start(sentence, head_start - 1)
             named, own_topic = _places_and_topic(sentence[head_start : mark.start()])
+        if not named and not places and head_start > 0 and not _topic_names(head):
+            # "海口、儋州、澄迈和文昌签约项目较多，且项目落地率分别达到47%、49%、74%和90%"
+            earlier = sentence[_clause_start(sentence, head_start - 1) : head_start]
+            before, _topic = _places_and_topic(earlier)
+            if before and len(before) == len(values):
+                named, own_topic = before, _CONNECTIVE.sub("", head.strip(" ，,"))
         if named:
             places, topic = named, own_topic
         elif places:
@@ -159,6 +165,7 @@ def _blanked(text: str, start: int, end: int) -> str:
     return text[:start] + "□" * (end - start) + text[end:]
 
 
+_CONNECTIVE = re.compile(r"^(?:且|并且|并|其|而且|同时)")
 _TOPIC_SPLIT = re.compile(r"[、]|(?<=率)[和与及]")
 _HEAD_FILLER = re.compile(
     r"^(?:截至目前|目前|其中|同时|全[省州市县区]|[我本][省州市县区]|今年以来|\d{1,2}[-至到]\d{1,2}月份?)+"

@@ -91,3 +91,12 @@ def test_a_threshold_name_and_the_citys_own_zone_in_a_pairs_list() -> None:
         ("市开发区", "固投5亿元及以上新签约项目"),
         ("武定县", "固投5亿元及以上新签约项目"),
     ]
+
+
+def test_places_named_in_the_clause_before_the_list() -> None:
+    found = expand("南华、武定、元谋等县签约项目较多，且项目落地率分别达到47%、49%和74%。")
+    assert [(p, n, v) for p, n, v, _u in found] == [
+        ("南华县", "项目落地率", 47.0),
+        ("武定县", "项目落地率", 49.0),
+        ("元谋县", "项目落地率", 74.0),
+    ]
