@@ -56,12 +56,21 @@ _NOT_TOPIC = re.compile(
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a table: a row of the indicator table with its place and period."""
+    """One line of a table: a row of the indicator table with its place and period.
+
+    The figure itself is built only when read (`indicator`): a label of a large base has
+    thousands of rows, and a table shows eight of them.
+    """
 
     row: int
-    indicator: IndicatorInfo
     place: str
     period: Period
+    records: Callable[[int], IndicatorInfo] = dataclasses.field(compare=False, repr=False)
+
+    @property
+    def indicator(self) -> IndicatorInfo:
+        """The row's figure (the indicator table keeps recently built ones)."""
+        return self.records(self.row)
 
     @property
     def when(self) -> int:
@@ -184,12 +193,9 @@ def _rows_scope(scope: Scope, text: str, axis: str) -> Scope:
 
 def _rows(ctx: StrategyContext, numbers: list[int]) -> list[Row]:
     """The label's rows as table rows; plans only when nothing achieved is held."""
-    out = []
-    for number in numbers:
-        place, period = ctx.figures.row_scope(number)
-        out.append(Row(number, ctx.figures.indicators.record(number), place, period))
-    achieved = [r for r in out if r.indicator.kind != "plan"]
-    return achieved or out
+    figures = ctx.figures
+    achieved = [n for n in numbers if not figures.is_plan(n)]
+    return [Row(n, *figures.row_scope(n), figures.indicators.record) for n in achieved or numbers]
 
 
 def _by_place(rows: list[Row], text: str, asked: list[str]) -> Table | None:

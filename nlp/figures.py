@@ -237,6 +237,10 @@ class FigureIndex:
         period = Period(int(self._row_year[row]) or None, start or None, end or None)
         return self.place_names[int(self._row_place[row])], period
 
+    def is_plan(self, row: int) -> bool:
+        """True when the row is a planned figure (read from the arrays, no record built)."""
+        return bool(self._row_plan[row])
+
     def _new_group(self, label: str, indicator: IndicatorInfo) -> _Group:
         name = frozenset(_bigrams(label))
         around = frozenset(name | _bigrams(indicator.context or indicator.quote))
