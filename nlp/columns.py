@@ -4,9 +4,10 @@ As Python objects, a large base costs several times its text (an object header p
 tuple or dataclass per row). Here a table is a few arrays per column: numbers as typed arrays,
 free text as one UTF-8 byte file plus offsets, repeated short strings (section ids, units,
 periods) as codes into a small vocabulary. Saved columns are memory-mapped by numpy itself:
-their pages are the OS's file cache (clean, dropped under memory pressure without swapping),
-so nothing here counts or hands back pages. psutil's USS still counts a mapped page while no
-other process maps it: read it next to the anonymous memory. numpy was chosen over Arrow IPC
+their pages are the OS's file cache (clean, dropped under memory pressure without swapping).
+psutil's USS still counts a mapped page while no other process maps it, so `release_pages`
+(called by the assistant every few answers) unmaps the pages read so far; the file cache keeps
+them and the next read maps them again without a disk read. numpy was chosen over Arrow IPC
 files by measurement: pyarrow is 170 MB installed and adds 27 MB of private memory on import
 alone; numpy is already needed.
 
