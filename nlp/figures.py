@@ -187,7 +187,7 @@ class FigureIndex:
                 self.groups.append(self._new_group(label, indicator))
             group_of_combo[combo] = number
         group_of_row = group_of_combo[inverse]
-        members = order[np.argsort(group_of_row, kind="stable")]
+        members = order[np.argsort(group_of_row, kind="stable")].astype(np.int32)
         ends = np.cumsum(np.bincount(group_of_row, minlength=len(self.groups)))
         for number, group in enumerate(self.groups):
             start = int(ends[number - 1]) if number else 0
@@ -230,6 +230,9 @@ class FigureIndex:
             own >= 0, name_code[np.maximum(own, 0)], subject_code[doc_of_row]
         ) if len(own) else own
         self._places = [make_place(n) if n else None for n in self.place_names]
+        # Four bytes a row is plenty (codes, years, months): half the memory at 350,000 rows.
+        for name in ("_row_year", "_row_start", "_row_end", "_row_plan", "_row_place"):
+            setattr(self, name, getattr(self, name).astype(np.int32))
 
     def row_scope(self, row: int) -> tuple[str, Period]:
         """Return the place and period one row is about."""
