@@ -193,19 +193,22 @@ def _rows_scope(scope: Scope, text: str, axis: str) -> Scope:
 
 def _rows(ctx: StrategyContext, numbers: list[int]) -> list[Row]:
     """The label's rows as table rows; plans only when nothing achieved is held."""
-    figures = ctx.figures
-    achieved = [n for n in numbers if not figures.is_plan(n)]
-    return [Row(n, *figures.row_scope(n), figures.indicators.record) for n in achieved or numbers]
+    record = ctx.figures.indicators.record
+    return [Row(n, place, period, record) for n, place, period in
+            ctx.figures.achieved_scopes(numbers)]
 
 
 def _by_place(rows: list[Row], text: str, asked: list[str]) -> Table | None:
     """One row per place, in the period most of them share (else each place's latest)."""
-    rows = [r for r in rows if _eligible(r.place, text, asked)]
+    # Decided once per distinct place: a label of a large base has thousands of rows.
+    eligible = {p for p in {r.place for r in rows} if _eligible(p, text, asked)}
+    rows = [r for r in rows if r.place in eligible]
     if not rows:
         return None
+    names = {p: make_place(p).name if p else "" for p in eligible}
     by_place: dict[str, list[Row]] = {}
     for row in sorted(rows, key=lambda r: -r.when):
-        by_place.setdefault(make_place(row.place).name if row.place else "", []).append(row)
+        by_place.setdefault(names[row.place], []).append(row)
     counts: dict[Period, int] = {}
     for place_rows in by_place.values():
         for period in {r.period for r in place_rows}:

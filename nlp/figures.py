@@ -234,15 +234,26 @@ class FigureIndex:
         for name in ("_row_year", "_row_start", "_row_end", "_row_plan", "_row_place"):
             setattr(self, name, getattr(self, name).astype(np.int32))
 
-    def row_scope(self, row: int) -> tuple[str, Period]:
-        """Return the place and period one row is about."""
-        start, end = int(self._row_start[row]), int(self._row_end[row])
-        period = Period(int(self._row_year[row]) or None, start or None, end or None)
-        return self.place_names[int(self._row_place[row])], period
-
-    def is_plan(self, row: int) -> bool:
-        """True when the row is a planned figure (read from the arrays, no record built)."""
-        return bool(self._row_plan[row])
+    def achieved_scopes(self, rows: list[int]) -> list[tuple[int, str, Period]]:
+        """(row, place, period) of the rows that are not plans (all of them when every row is
+        a plan), from the arrays; one Period per distinct period (a label of a large base has
+        thousands of rows and a few dozen periods)."""
+        picked = np.asarray(rows, dtype=np.int64)
+        achieved = picked[self._row_plan[picked] == 0] if len(picked) else picked
+        if len(achieved):
+            picked = achieved
+        names, periods = self.place_names, {}
+        out = []
+        for row, place, year, start, end in zip(
+            picked.tolist(), self._row_place[picked].tolist(), self._row_year[picked].tolist(),
+            self._row_start[picked].tolist(), self._row_end[picked].tolist(), strict=True,
+        ):
+            period = periods.get((year, start, end))
+            if period is None:
+                period = periods[(year, start, end)] = Period(year or None, start or None,
+                                                              end or None)
+            out.append((row, names[place], period))
+        return out
 
     def _new_group(self, label: str, indicator: IndicatorInfo) -> _Group:
         name = frozenset(_bigrams(label))
