@@ -4,9 +4,10 @@ As Python objects, a large base costs several times its text (an object header p
 tuple or dataclass per row). Here a table is a few arrays per column: numbers as typed arrays,
 free text as one UTF-8 byte file plus offsets, repeated short strings (section ids, units,
 periods) as codes into a small vocabulary. Saved columns are memory-mapped by numpy itself:
-their pages are the OS's file cache (clean, dropped under memory pressure without swapping),
-so nothing here counts or hands back pages. psutil's USS still counts a mapped page while no
-other process maps it: read it next to the anonymous memory. numpy was chosen over Arrow IPC
+their pages are the OS's file cache (clean, dropped under memory pressure without swapping).
+psutil's USS still counts a mapped page while no other process maps it, so `release_pages`
+(called by the assistant every few answers) unmaps the pages read so far; the file cache keeps
+them and the next read maps them again without a disk read. numpy was chosen over Arrow IPC
 files by measurement: pyarrow is 170 MB installed and adds 27 MB of private memory on import
 alone; numpy is already needed.
 
@@ -18,7 +19,10 @@ their segments' files.
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import mmap
+import weakref
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -32,6 +36,16 @@ NUMBER_KINDS = {"i1": ("b", np.int8), "i4": ("i", np.int32), "i8": ("q", np.int6
 SCHEMA_FILE = "schema.json"
 
 
+# Every live mapping made here (weakly: a dropped segment's mappings go with its arrays).
+_MAPPINGS: weakref.WeakValueDictionary[int, mmap.mmap] = weakref.WeakValueDictionary()
+_NUMBERS = itertools.count()
+
+
+def _registered(mapped: np.memmap) -> np.ndarray:
+    _MAPPINGS[next(_NUMBERS)] = mapped._mmap
+    return mapped.view(np.ndarray)
+
+
 def map_array(path: Path) -> np.ndarray:
     """Map a .npy file read-only.
 
@@ -39,14 +53,30 @@ def map_array(path: Path) -> np.ndarray:
     memmap's slices and results are memmaps too, each paying a Python-level finalizer, and
     answering slices postings and offsets many times per question.
     """
-    return np.load(path, mmap_mode="r").view(np.ndarray)
+    return _registered(np.load(path, mmap_mode="r"))
 
 
 def map_bytes(path: Path) -> np.ndarray:
     """Map a raw file read-only as uint8 (np.memmap refuses empty files: they need none)."""
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=np.uint8)
-    return np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray)
+    return _registered(np.memmap(path, dtype=np.uint8, mode="r"))
+
+
+def release_pages() -> int:
+    """Unmap the pages of every mapped column from this process; return the mappings released.
+
+    The pages stay in the OS's file cache and the next read maps them again (a minor fault,
+    no disk read). Without this, every page a question ever read stays in this process's page
+    tables, and psutil's USS counts it while no other process maps the file: at 10,000
+    documents the postings alone grew USS by ~85 MB over 1,000 questions.
+    """
+    released = 0
+    for mapping in list(_MAPPINGS.values()):
+        if not mapping.closed:
+            mapping.madvise(mmap.MADV_DONTNEED)
+            released += 1
+    return released
 
 
 class TextColumn:

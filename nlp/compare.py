@@ -58,12 +58,21 @@ _NOT_TOPIC = re.compile(
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a table: a row of the indicator table with its place and period."""
+    """One line of a table: a row of the indicator table with its place and period.
+
+    The figure itself is built only when read (`indicator`): a label of a large base has
+    thousands of rows, and a table shows eight of them.
+    """
 
     row: int
-    indicator: IndicatorInfo
     place: str
     period: Period
+    records: Callable[[int], IndicatorInfo] = dataclasses.field(compare=False, repr=False)
+
+    @property
+    def indicator(self) -> IndicatorInfo:
+        """The row's figure (the indicator table keeps recently built ones)."""
+        return self.records(self.row)
 
     @property
     def when(self) -> int:
@@ -186,22 +195,22 @@ def _rows_scope(scope: Scope, text: str, axis: str) -> Scope:
 
 def _rows(ctx: StrategyContext, numbers: list[int]) -> list[Row]:
     """The label's rows as table rows; plans only when nothing achieved is held."""
-    out = []
-    for number in numbers:
-        place, period = ctx.figures.row_scope(number)
-        out.append(Row(number, ctx.figures.indicators.record(number), place, period))
-    achieved = [r for r in out if r.indicator.kind != "plan"]
-    return achieved or out
+    record = ctx.figures.indicators.record
+    return [Row(n, place, period, record) for n, place, period in
+            ctx.figures.achieved_scopes(numbers)]
 
 
 def _by_place(rows: list[Row], text: str, asked: list[str]) -> Table | None:
     """One row per place, in the period most of them share (else each place's latest)."""
-    rows = [r for r in rows if _eligible(r.place, text, asked)]
+    # Decided once per distinct place: a label of a large base has thousands of rows.
+    eligible = {p for p in {r.place for r in rows} if _eligible(p, text, asked)}
+    rows = [r for r in rows if r.place in eligible]
     if not rows:
         return None
+    names = {p: make_place(p).name if p else "" for p in eligible}
     by_place: dict[str, list[Row]] = {}
     for row in sorted(rows, key=lambda r: -r.when):
-        by_place.setdefault(make_place(row.place).name if row.place else "", []).append(row)
+        by_place.setdefault(names[row.place], []).append(row)
     counts: dict[Period, int] = {}
     for place_rows in by_place.values():
         for period in {r.period for r in place_rows}:

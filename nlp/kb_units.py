@@ -54,14 +54,18 @@ def document_units(
     title = _key(document.proposal_title) if document.proposal_title else None
     doc_id = document.id
 
+    held = ""  # the covered keys joined by NUL: "inside one of them" is one search
+
     def add(section: str | None, kind: str, sentence: str) -> None:
+        nonlocal held
         key = _key(sentence)
         if title and title in key:
             return  # "您委《…》已交我局办理": the letter's formula, not its content
         # Skip text already held, either way round: a layout-joined line may contain it.
-        if len(key) < 4 or any(key in c or c in key for c in covered):
+        if len(key) < 4 or _inside(key, held, covered) or any(map(key.__contains__, covered)):
             return
         covered.append(key)
+        held += "\0" + key
         units.append((section, kind, sentence))
 
     # Deepest sections first: a parent's text may repeat its children's, and the child is the
@@ -79,8 +83,13 @@ def document_units(
     return units
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _key(text: str) -> str:
-    return _SPACES.sub("", text)
+    # str.split() and re's \s both split on str.isspace(): the text without its whitespace.
+    return "".join(text.split())
+
+
+def _inside(key: str, held: str, covered: list[str]) -> bool:
+    """True when `key` lies inside one of the `covered` keys (`held`: them joined by NUL)."""
+    if "\0" in key:  # a match could span two joined keys: search them one by one
+        return any(key in c for c in covered)
+    return key in held

@@ -56,13 +56,20 @@ class Synonyms:
         # Longest first; ties by text, so matching (and the trained model) never depends on
         # the process's string hash seed.
         self._order = sorted(terms, key=lambda t: (-len(t), t))
+        # Terms by first character: a text is checked only for terms that can start in it (an
+        # index build analyses hundreds of thousands of sentences against ~300 terms).
+        self._starting: dict[str, list[int]] = {}
+        for n, term in enumerate(self._order):
+            self._starting.setdefault(term[0], []).append(n)
 
     def canonical_terms(self, text: str) -> list[str]:
         """Return the canonical terms whose variants occur in `text` (already normalised)."""
         text = fold_for_match(text)
         original = text
         found: list[str] = []
-        for term in self._order:
+        starting = self._starting
+        possible = sorted({n for ch in starting.keys() & set(text) for n in starting[ch]})
+        for term in (self._order[n] for n in possible):
             if term not in text:
                 continue
             # Mask the match so a shorter variant inside it ("招商" in "网络招商", "外资" in

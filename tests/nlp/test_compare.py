@@ -36,6 +36,15 @@ def test_yearly_series_is_one_place_full_years_in_order(assistant) -> None:
     assert "其他期间2条" in reply.text  # the half year and the quarter are held, not listed
 
 
+def test_a_series_builds_only_the_figures_it_shows(assistant) -> None:
+    # A label of a large base has thousands of rows: only the shown ones become records.
+    built = assistant.snapshot.indicators._cached
+    built.cache_clear()
+    reply = assistant.answer("姚安州外到位资金历年怎么样")
+    assert "其他期间2条" in reply.text  # four rows of the label held ...
+    assert built.cache_info().misses == len(reply.facts) == 2  # ... two figures built
+
+
 def test_every_row_cites_its_own_document(assistant) -> None:
     reply = assistant.answer("姚安县州外到位资金各季度怎么样")
     assert _values(reply) == [38.2, 20.5, 46.8, 9.6]  # chronological
