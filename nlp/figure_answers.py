@@ -12,9 +12,9 @@ import logging
 from nlp import compose
 from nlp.compose import figure_scope
 from nlp.context import StrategyContext
-from nlp.figures import Figure, Ranking
+from nlp.figures import Figure, Ranking, names_every_word
 from nlp.kb_records import DocumentInfo, IndicatorInfo
-from nlp.query import Candidate, Query
+from nlp.query import NEAR_VERBATIM, Candidate, Query
 from nlp.reply import Reply
 from scope.labels import number_label
 from scope.periods import Period
@@ -54,7 +54,10 @@ def answer_indicator(ctx: StrategyContext, query: Query) -> Candidate | None:
         lines.insert(len(lines) - 1, "库中另有：" + "；".join(others))
         reply.text = "\n".join(lines)
     # Evidence is the name match alone; the aspect bonus only chose among this row's figures.
-    return Candidate(reply, min(1.0, best.base))
+    evidence = min(1.0, best.base)
+    if names_every_word(topic, query.analysis.canonical, best.indicator.name):
+        evidence = max(evidence, NEAR_VERBATIM)
+    return Candidate(reply, evidence)
 
 
 def without_places(ctx: StrategyContext, text: str) -> str:

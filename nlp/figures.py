@@ -122,6 +122,13 @@ def question_bigrams(question: str, canonical: list[str]) -> set[str]:
     return _bigrams(_STOP.sub(" ", text), *canonical)
 
 
+def names_every_word(question: str, canonical: list[str], name: str) -> bool:
+    """True when every content word of the question is in the figure's name ("全州落地率" and
+    签约项目落地率): the question asks for that figure, however short it is."""
+    asked = question_bigrams(question, [])
+    return len(asked) >= 2 and asked <= _bigrams(fold_figure_words(name), *canonical)
+
+
 @dataclass
 class _Group:
     """Indicator rows sharing one label (name + qualifier + unit) across documents, newest first.

@@ -21,6 +21,10 @@ class Query:
     scope: Scope
 
 
+# Evidence enough to overrule a confident out-of-scope: the asked figure is named in the base.
+NEAR_VERBATIM = 0.85
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A strategy's reply and how strong its evidence is (0..1)."""

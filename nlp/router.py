@@ -22,7 +22,7 @@ from nlp.figures import FigureIndex
 from nlp.kb import KnowledgeSnapshot
 from nlp.passages import answer_entity, answer_measure, answer_plan
 from nlp.periods import question_scope
-from nlp.query import Candidate, Query, content_words
+from nlp.query import NEAR_VERBATIM, Candidate, Query, content_words
 from nlp.reply import Reply
 from nlp.retrieval import Hit, SearchIndex, unit_terms
 from scope.places import Gazetteer
@@ -32,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 PHRASE_BONUS = 0.1  # per canonical term found verbatim in a point
 STRONG_EVIDENCE = 0.75  # enough to answer even when the intent itself was unsure
-NEAR_VERBATIM = 0.85  # enough to overrule a confident out-of-scope: the name is in the base
 RECENT_DOCUMENTS = 20  # without a year, these newest documents are searched first
 PREFERRED_MIN_SCORE = 0.1  # below this, the preferred documents lose to a whole-base search
 RUNNER_UP_FLOOR = 0.05  # intents less likely than this are not worth a strategy run

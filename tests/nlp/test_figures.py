@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nlp.figures import FigureIndex, asked_aspect, number_with_unit
+from nlp.figures import FigureIndex, asked_aspect, names_every_word, number_with_unit
 from nlp.kb_records import IndicatorInfo
 from nlp.periods import question_scope
 from scope.places import Gazetteer
@@ -130,3 +130,10 @@ def test_a_fall_is_asked_as_a_percentage() -> None:
         _indicator(2, "区外境内累计到位资金同比下降", 30.6),
     ]
     assert FigureIndex(rows).rank("区外境内到位资金同比下降多少", [])[0].value == 30.6
+
+
+def test_a_short_question_every_word_of_which_names_a_figure() -> None:
+    assert not names_every_word("全州落地率", [], "签约项目落地率")  # 全州 is not in the name
+    assert names_every_word("落地率", [], "签约项目落地率")
+    assert names_every_word("到位州外资金", [], "州外到位资金")  # folded the same way
+    assert not names_every_word("天气怎么样", [], "签约项目落地率")
