@@ -66,6 +66,7 @@ class _State:
     sentence_topic: str = ""
     place: str | None = None  # the sentence's own place or scope word (全县), if it names one
     classes: bool = False  # the sentence counts several classes of projects, each with money
+    sector: str = ""  # "全州绿色食品产业新引进项目58个，…": the industry every figure is about
 
 
 _CLASS_COUNT = re.compile(r"([\u4e00-\u9fff]{1,12}?项目)(?:共计|共|达)?\d+个")
@@ -90,6 +91,11 @@ def _counts_classes(sentence: str) -> bool:
     return len(classes) >= 2
 
 
+# A sentence that opens (after its period and scope word) with an industry speaks for it.
+_SECTOR_LEAD = re.compile(
+    r"^(?:\d{4}年|今年|上半年|\d{1,2}-\d{1,2}月|一季度|前三季度)?[，,]?"
+    r"(?:全[省州市县区]|我[省州市县区])([\u4e00-\u9fff]{2,8}产业)(?!链|园|结构|项目占比)"
+)
 CAPITAL_RE = re.compile(r"资金|资本|投资|外资")
 COMPARED_YEAR_RE = re.compile(r"(?:比|较|与|同)(?:\d{4}年|去年|上年)(?:同期)?(?:相比)?")
 
@@ -111,6 +117,8 @@ def section_indicators(section: Section, inherited_period: str | None) -> list[I
             state.sentence_topic = ""
             state.place = None
             state.classes = _counts_classes(sentence)
+            sector = _SECTOR_LEAD.match(sentence)
+            state.sector = sector.group(1) if sector else ""
             listed = list_figures(sentence, section.id, state.period)
             found.extend(listed.indicators)
             for clause in clauses(listed.rest):
@@ -192,6 +200,8 @@ def _indicator(
         name = _own_name(core, pre, post, figure, state)
         kind = ""
     name = _without_place(clean_name(name), state.place)
+    if state.sector and state.sector not in name:
+        name = state.sector + name.removeprefix("新")
     if len(name) < 2:
         return None
     indicator = Indicator(

@@ -17,7 +17,7 @@ from nlp.kb_records import IndicatorInfo
 from nlp.kb_tables import IndicatorTable
 from nlp.periods import Scope
 from scope.periods import PERIOD_WORDS, Period, find_span
-from scope.places import UNKNOWN_PLACE, Place, make_place, same_place
+from scope.places import SCOPE_RE, UNKNOWN_PLACE, Place, make_place, same_place
 from scope.wording import fold_figure_words
 
 ASPECT_BONUS = 0.25
@@ -125,7 +125,7 @@ def question_bigrams(question: str, canonical: list[str]) -> set[str]:
 def names_every_word(question: str, canonical: list[str], name: str) -> bool:
     """True when every content word of the question is in the figure's name ("全州落地率" and
     签约项目落地率): the question asks for that figure, however short it is."""
-    asked = question_bigrams(question, [])
+    asked = question_bigrams(SCOPE_RE.sub(" ", question), [])  # 全州: a place, not a word
     return len(asked) >= 2 and asked <= _bigrams(fold_figure_words(name), *canonical)
 
 

@@ -195,3 +195,13 @@ def test_a_leading_今年_and_classes_counted_with_共() -> None:
         "实现招商引资到位资金20.8亿元。"
     )
     assert next(i for i in parts if i.value == 20.8).name == "省内协作投资项目招商引资到位资金"
+
+
+def test_a_sentence_about_one_industry_names_its_figures_by_it() -> None:
+    found = _extract("2023年，全州文旅康养产业新引进项目21个，实现州外到位资金38.6亿元。")
+    names = {i.value: i.name for i in found}
+    assert names[21] == "文旅康养产业项目"
+    assert names[38.6] == "文旅康养产业州外到位资金"
+    # Another sentence, or a chain rather than an industry, is not renamed.
+    assert _extract("全州绿色食品产业链签约项目8个。")[0].name == "绿色食品产业链签约项目"
+    assert _extract("全县产业到位资金12亿元。")[0].name == "产业到位资金"

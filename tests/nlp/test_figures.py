@@ -133,7 +133,8 @@ def test_a_fall_is_asked_as_a_percentage() -> None:
 
 
 def test_a_short_question_every_word_of_which_names_a_figure() -> None:
-    assert not names_every_word("全州落地率", [], "签约项目落地率")  # 全州 is not in the name
+    assert names_every_word("23年一季度全州落地率", [], "签约项目落地率")  # period, scope word
+    assert not names_every_word("全州开工率", [], "签约项目落地率")
     assert names_every_word("落地率", [], "签约项目落地率")
     assert names_every_word("到位州外资金", [], "州外到位资金")  # folded the same way
     assert not names_every_word("天气怎么样", [], "签约项目落地率")
