@@ -63,6 +63,11 @@ def map_bytes(path: Path) -> np.ndarray:
     return _registered(np.memmap(path, dtype=np.uint8, mode="r"))
 
 
+def mapped_bytes() -> int:
+    """How many bytes of column files this process has mapped."""
+    return sum(len(m) for m in list(_MAPPINGS.values()) if not m.closed)
+
+
 def release_pages() -> int:
     """Unmap the pages of every mapped column from this process; return the mappings released.
 

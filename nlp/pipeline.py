@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nlp.artifacts import obtain
 from nlp.classifier import META_FILE, FastIntentModel, IntentPrediction
-from nlp.columns import release_pages
+from nlp.columns import mapped_bytes, release_pages
 from nlp.compare import answer_comparison
 from nlp.features import Analysis, WordAnalyzer, analyze
 from nlp.heap import return_free_heap
@@ -53,6 +53,9 @@ CHART_USAGE = "请在 /chart 后写指标名称，如：/chart 州外到位资�
 # Answers between two releases of memory (mapped columns' pages, free heap pages): what a few
 # questions read stays mapped, a long run's reads do not pile up in private memory.
 RELEASE_EVERY = 16
+# Below this much mapped column data the pages a process reads stay few; releasing them every
+# 16 answers (~2 ms) would only cost time (the default base maps well under 1 MB).
+RELEASE_FROM_BYTES = 32 * 1024 * 1024
 PIVOT_SLOPE = 0.5  # retrieval length normalisation: long points are not drowned by short ones
 _NLP_DIR = Path(__file__).resolve().parent
 # The snapshot's tables and index are a function of the base and of this code.
@@ -170,6 +173,7 @@ class Assistant:
         self._state: _State | None = None
         self._model_key = ""
         self._answers = 0  # since the last release of mapped pages
+        self._large = False  # maps enough column data to release pages as it answers
         # Seconds the last load spent training the intent model (0.0 when it was loaded):
         # the bench tells a first build of the snapshot apart from a first training.
         self.train_s = 0.0
@@ -226,6 +230,7 @@ class Assistant:
         )
         # Loading read whole columns it has copied or will not read again, and parsed rows
         # it has dropped.
+        self._large = mapped_bytes() >= RELEASE_FROM_BYTES
         self._release_memory()
         return self
 
@@ -309,7 +314,7 @@ class Assistant:
         """Answer one question; never writes anything."""
         state = self.state  # one consistent version even if refresh() runs meanwhile
         self._answers += 1
-        if self._answers >= RELEASE_EVERY:
+        if self._answers >= RELEASE_EVERY and self._large:
             self._release_memory()
         text = normalize(question)
         if looks_like_proposal(text):

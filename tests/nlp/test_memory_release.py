@@ -45,8 +45,18 @@ def test_heap_return_reports_whether_it_could() -> None:
 def test_answers_are_the_same_across_a_release(seeded_assistant, monkeypatch) -> None:
     # A release every second answer: each question below is answered after one.
     monkeypatch.setattr(pipeline, "RELEASE_EVERY", 2)
+    monkeypatch.setattr(seeded_assistant, "_large", True)  # as a 10,000-document base would be
     question = "州外到位资金是多少"
     first = seeded_assistant.answer(question)
     for _ in range(3):
         again = seeded_assistant.answer(question)
         assert (again.text, again.citations) == (first.text, first.citations)
+
+
+def test_a_small_base_does_not_release_pages_as_it_answers(seeded_assistant, monkeypatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "release_pages", lambda: calls.append(1) or 0)
+    monkeypatch.setattr(pipeline, "RELEASE_EVERY", 2)
+    for _ in range(6):
+        seeded_assistant.answer("州外到位资金是多少")
+    assert calls == []  # its columns map far less than RELEASE_FROM_BYTES
