@@ -65,7 +65,7 @@ def list_figures(sentence: str, sid: str, period: str | None) -> ListFigures:
         own_topic = f"{own_topic}{lead}"
         if not named and not places:
             # "入园项目的履约率、落地率和开工率分别为82%、32%和41%": one figure per named rate.
-            names = _topic_names(head)
+            names = _topic_names(head) or _sector_names(head, lead)
             if names and len(names) == len(values):
                 found.extend(
                     _listed(name, value, sentence, sid, period, None)
@@ -170,6 +170,21 @@ _TOPIC_SPLIT = re.compile(r"[、]|(?<=率)[和与及]")
 _HEAD_FILLER = re.compile(
     r"^(?:截至目前|目前|其中|同时|全[省州市县区]|[我本][省州市县区]|今年以来|\d{1,2}[-至到]\d{1,2}月份?)+"
 )
+
+
+# "一、二、三产业分别到位资金为5.4亿元、29.1亿元、19.2亿元", "第一、二、三产业分别…".
+_SECTORS = re.compile(r"第?([一二三])(?:、|和|及)第?([一二三])(?:(?:、|和|及)第?([一二三]))?产业?")
+
+
+def _sector_names(head: str, lead: str) -> list[str]:
+    """One name per sector of an enumeration of 一/二/三产业: 一产到位资金, 二产到位资金…"""
+    match = _SECTORS.search(head)
+    if match is None:
+        return []
+    noun = clean_name(re.sub(r"(?:为|是|达到?|分别)$", "", head[match.end() :] + lead))
+    if not noun:
+        return []
+    return [f"{n}产{noun}" for n in match.groups() if n]
 
 
 def _topic_names(head: str) -> list[str]:

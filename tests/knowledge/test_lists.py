@@ -100,3 +100,11 @@ def test_places_named_in_the_clause_before_the_list() -> None:
         ("武定县", "项目落地率", 49.0),
         ("元谋县", "项目落地率", 74.0),
     ]
+
+
+def test_a_list_over_the_three_sectors() -> None:
+    assert expand("一、二、三产业分别到位资金为3.2亿元、18.6亿元和9.4亿元。") == [
+        ("", "一产到位资金", 3.2, "亿元"),
+        ("", "二产到位资金", 18.6, "亿元"),
+        ("", "三产到位资金", 9.4, "亿元"),
+    ]
