@@ -170,9 +170,6 @@ def _dominant_place(text: str, level: str) -> Place | None:
     return next(p for p in fitting if counts[p] == best)  # ties: the first named
 
 
-_JOINED = re.compile(r"\s*[和与及、]\s*")
-
-
 def _zone_city(zone: Place) -> Place | None:
     """The city or county a zone is named after (丽水经济开发区 -> 丽水市), if it is one."""
     stem = zone.name[: len(zone.name) - len(zone.suffix)]
@@ -180,6 +177,9 @@ def _zone_city(zone: Place) -> Place | None:
     if found and (found[0].start, found[0].end) == (0, len(stem)) and found[0].known:
         return make_place(found[0].place.name)
     return None
+
+
+_JOINED = re.compile(r"\s*[和与及、]\s*")
 
 
 def _leading_place(title: str) -> Place | None:

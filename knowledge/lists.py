@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from knowledge.figures import figures_in
 from knowledge.identity import GAZETTEER
-from knowledge.naming import clean_name, qualifier_of
+from knowledge.naming import clean_name, qualifier_of, strip_clause
 from knowledge.records import Indicator
 
 _MARK = re.compile(r"(?:分别|依次)(为|是|达到|达|完成|实现|增长|下降|提高|占|居)?")
@@ -108,7 +108,7 @@ def _pairs_after(
     clause_start = _clause_start(sentence, head_start - 1) if head_start else 0
     total = sentence[clause_start:head_start]
     figures = figures_in(total)
-    name = clean_name(_HEAD_FILLER.sub("", total[: figures[0].start] if figures else ""))
+    name = clean_name(strip_clause(total[: figures[0].start] if figures else ""))
     if not name:
         return None
     return [
@@ -167,9 +167,6 @@ def _blanked(text: str, start: int, end: int) -> str:
 
 _CONNECTIVE = re.compile(r"^(?:且|并且|并|其|而且|同时)")
 _TOPIC_SPLIT = re.compile(r"[、]|(?<=率)[和与及]")
-_HEAD_FILLER = re.compile(
-    r"^(?:截至目前|目前|其中|同时|全[省州市县区]|[我本][省州市县区]|今年以来|\d{1,2}[-至到]\d{1,2}月份?)+"
-)
 
 
 # "一、二、三产业分别到位资金为5.4亿元、29.1亿元、19.2亿元", "第一、二、三产业分别…".
@@ -193,7 +190,7 @@ def _topic_names(head: str) -> list[str]:
     The owner of the first rate ("入园项目的…", "项目…") owns them all; only lists of rates
     are read this way, where the shared owner is unambiguous.
     """
-    items = [i.strip(" ，,") for i in _TOPIC_SPLIT.split(_HEAD_FILLER.sub("", head.strip()))]
+    items = [i.strip(" ，,") for i in _TOPIC_SPLIT.split(strip_clause(head))]
     if len(items) < 2 or not all(i.endswith("率") and 2 <= len(i) <= 14 for i in items):
         return []
     first = items[0]

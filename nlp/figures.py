@@ -281,6 +281,7 @@ class FigureIndex:
             return []
         hit = {i for gram in expanded for i in self.postings.get(gram, ())}
         quantity_less = not _QUANTITY.search(question)
+        wanted = _wanted_units(question)
         asked = frozenset(q for q in QUALIFIERS if q in question)
         out = []
         for i in sorted(hit):
@@ -293,7 +294,7 @@ class FigureIndex:
             )
             if asked and group.qualifiers and not asked & group.qualifiers:
                 score *= 0.5  # asked 市外, this is 州外: a different figure
-            out.append((group, score + _unit_fit(question, group.unit)))
+            out.append((group, score + _unit_fit(wanted, group.unit)))
         return out
 
     def scored(self, question: str, canonical: list[str]) -> list[tuple[IndicatorInfo, float]]:
@@ -474,20 +475,29 @@ def _score(
     return score
 
 
-def _unit_fit(question: str, unit: str) -> float:
-    """Return a small bonus when the question's unit word matches the figure's unit.
+_PROGRESS_UNITS = ("%",)
+
+
+def _wanted_units(question: str) -> tuple[str, ...] | None:
+    """The units the question's words ask for (read once per question), None when it says none.
+
+    "到位资金完成州下达任务的多少" asks a share of the task, though its words say 资金.
+    """
+    if asked_aspect(question) == "progress":
+        return _PROGRESS_UNITS
+    return next((wanted for pattern, wanted in _UNIT_CUES if pattern.search(question)), None)
+
+
+def _unit_fit(wanted: tuple[str, ...] | None, unit: str) -> float:
+    """Return a small bonus when the figure's unit is one the question asks for.
 
     A count noun the figure cannot answer ("多少企业" vs a figure in 场) costs as much.
     """
-    if asked_aspect(question) == "progress":
-        # "到位资金完成州下达任务的多少": a share of the task, though the words say 资金.
-        return 0.1 if unit == "%" else 0.0
-    for pattern, wanted in _UNIT_CUES:
-        if pattern.search(question):
-            if any(w in unit for w in wanted):
-                return 0.1
-            return -0.2 if "%" not in wanted and unit else 0.0
-    return 0.0
+    if wanted is None:
+        return 0.0
+    if any(w in unit for w in wanted):
+        return 0.1
+    return -0.2 if "%" not in wanted and unit else 0.0
 
 
 def figures_of(indicator: IndicatorInfo, base: float) -> list[Figure]:
